@@ -1,0 +1,54 @@
+package io.digitstream.schemas;
+
+/**
+ * Why a message or a model snapshot was refused. The code travels in the dead-letter
+ * header {@link DeadLetterHeaders#ERROR_CODE}, so its names are part of the contract:
+ * add codes, never rename them.
+ */
+public enum ErrorCode {
+    // Envelope of an image event
+    NULL_VALUE("the record has no value"),
+    MISSING_KEY("the record has no key; the key must be the image id"),
+    KEY_MISMATCH("the record key differs from the event id"),
+    NOT_JSON("the value is not valid JSON"),
+    NOT_AN_OBJECT("the JSON value is not an object"),
+    MISSING_FIELD("a required field is missing"),
+    WRONG_TYPE("a field has the wrong JSON type"),
+    EMPTY_ID("the id is empty"),
+    // The image itself
+    NO_IMAGE("the event has neither 'pixels' nor 'image'"),
+    AMBIGUOUS_IMAGE("the event has both 'pixels' and 'image'"),
+    BAD_PIXEL_COUNT("'pixels' must hold exactly 784 values"),
+    PIXEL_OUT_OF_RANGE("a pixel value is outside 0..255"),
+    BAD_BASE64("a base64 field does not decode"),
+    UNDECODABLE_IMAGE("'image' is not a PNG or JPEG that can be decoded"),
+    IMAGE_TOO_LARGE("the encoded image is larger than allowed"),
+    IMAGE_TOO_SMALL("the image is too small to hold a digit"),
+    BLANK_IMAGE("the image holds no ink"),
+    BAD_LABEL("the label is not an integer 0..9"),
+    BAD_TIMESTAMP("sentAt is not a non-negative epoch-millisecond integer"),
+    // Serving
+    NO_MODEL("no model was available to classify the image in time"),
+    INFERENCE_FAILED("the model failed on this image"),
+    // Model snapshots
+    TRUNCATED_SNAPSHOT("the snapshot ends before its declared length"),
+    BAD_MAGIC("the bytes are not a digitstream model snapshot"),
+    UNKNOWN_FORMAT_VERSION("the snapshot envelope has a format version this build does not read"),
+    BAD_HEADER("the snapshot header is malformed"),
+    CHECKSUM_MISMATCH("the snapshot payload does not match its SHA-256"),
+    MODEL_UNLOADABLE("the snapshot payload is not a loadable model"),
+    MODEL_SHAPE_MISMATCH("the model does not take 1x28x28 images to 10 probabilities"),
+    MODEL_OUTPUT_INVALID("the model gives non-finite or non-normalised probabilities on the canary batch"),
+    STALE_VERSION("the snapshot is not newer than the model being served");
+
+    private final String meaning;
+
+    ErrorCode(String meaning) {
+        this.meaning = meaning;
+    }
+
+    /** One sentence a user can act on, without the details of the particular case. */
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,220 @@
+package io.digitstream.schemas.message;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.ErrorCode;
+import io.digitstream.schemas.Mnist;
+import io.digitstream.schemas.topic.TopicSpecs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+
+/**
+ * Reads and writes the JSON form of {@link ImageEvent}. Reading untrusted bytes never throws:
+ * every way an event can be wrong maps to an {@link ErrorCode} and a sentence naming the problem.
+ * Unknown fields are ignored.
+ */
+public final class ImageEventCodec {
+    static final String ID = "id";
+    static final String PIXELS = "pixels";
+    static final String IMAGE = "image";
+    static final String LABEL = "label";
+    static final String SENT_AT = "sentAt";
+
+    private ImageEventCodec() {
+    }
+
+    /** Checks the record as a whole: key present and equal to the event's id. */
+    public static Decoded<ImageEvent> decode(String key, byte[] value) {
+        if (value == null) {
+            return Decoded.invalid(ErrorCode.NULL_VALUE, "the record has a null value (a tombstone?)");
+        }
+        if (key == null) {
+            return Decoded.invalid(ErrorCode.MISSING_KEY, "the record has no key; send the image id as the key");
+        }
+        return decode(value).flatMap(event -> key.equals(event.id())
+                ? Decoded.valid(event)
+                : Decoded.invalid(ErrorCode.KEY_MISMATCH,
+                        "the record key '" + abbreviate(key) + "' differs from the event id '" + abbreviate(event.id()) + "'"));
+    }
+
+    public static Decoded<ImageEvent> decode(byte[] value) {
+        if (value == null) {
+            return Decoded.invalid(ErrorCode.NULL_VALUE, "the record has a null value (a tombstone?)");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(value);
+        } catch (IOException e) {
+            return Decoded.invalid(ErrorCode.NOT_JSON, "the value is not valid JSON: " + firstLine(e));
+        }
+        if (root == null || !root.isObject()) {
+            return Decoded.invalid(ErrorCode.NOT_AN_OBJECT, "the value must be a JSON object, not "
+                    + (root == null ? "empty" : root.getNodeType().name().toLowerCase()));
+        }
+
+        JsonNode idNode = root.get(ID);
+        if (idNode == null || idNode.isNull()) {
+            return Decoded.invalid(ErrorCode.MISSING_FIELD, "the required field 'id' is missing");
+        }
+        if (!idNode.isTextual()) {
+            return Decoded.invalid(ErrorCode.WRONG_TYPE, "'id' must be a string, not " + typeOf(idNode));
+        }
+        String id = idNode.textValue();
+        if (id.isEmpty()) {
+            return Decoded.invalid(ErrorCode.EMPTY_ID, "'id' must not be empty");
+        }
+
+        Decoded<Integer> label = readLabel(root.get(LABEL));
+        if (label instanceof Decoded.Invalid<Integer> invalid) {
+            return invalid.retype();
+        }
+        Decoded<Long> sentAt = readSentAt(root.get(SENT_AT));
+        if (sentAt instanceof Decoded.Invalid<Long> invalid) {
+            return invalid.retype();
+        }
+        Integer labelValue = label instanceof Decoded.Valid<Integer> v ? v.value() : null;
+        Long sentAtValue = sentAt instanceof Decoded.Valid<Long> v ? v.value() : null;
+
+        return readImage(root.get(PIXELS), root.get(IMAGE))
+                .map(image -> new ImageEvent(id, image, labelValue, sentAtValue));
+    }
+
+    public static byte[] encode(ImageEvent event) {
+        var out = new ByteArrayOutputStream(1200);
+        try (JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringField(ID, event.id());
+            if (event.image() instanceof Image.Pixels pixels) {
+                gen.writeBinaryField(PIXELS, pixels.grey());
+            } else {
+                gen.writeBinaryField(IMAGE, ((Image.Encoded) event.image()).bytes());
+            }
+            if (event.label() != null) {
+                gen.writeNumberField(LABEL, event.label());
+            }
+            if (event.sentAt() != null) {
+                gen.writeNumberField(SENT_AT, event.sentAt());
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static Decoded<Image> readImage(JsonNode pixels, JsonNode image) {
+        boolean hasPixels = pixels != null && !pixels.isNull();
+        boolean hasImage = image != null && !image.isNull();
+        if (hasPixels && hasImage) {
+            return Decoded.invalid(ErrorCode.AMBIGUOUS_IMAGE, "give either 'pixels' or 'image', not both");
+        }
+        if (!hasPixels && !hasImage) {
+            return Decoded.invalid(ErrorCode.NO_IMAGE, "the event needs 'pixels' (784 grey values) or 'image' (base64 PNG/JPEG)");
+        }
+        return hasPixels ? readPixels(pixels) : readEncoded(image);
+    }
+
+    private static Decoded<Image> readPixels(JsonNode node) {
+        if (node.isTextual()) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(node.textValue());
+            } catch (IllegalArgumentException e) {
+                return Decoded.invalid(ErrorCode.BAD_BASE64, "'pixels' is a string but not valid base64: " + e.getMessage());
+            }
+            if (bytes.length != Mnist.PIXELS) {
+                return Decoded.invalid(ErrorCode.BAD_PIXEL_COUNT,
+                        "'pixels' decodes to " + bytes.length + " bytes; expected " + Mnist.PIXELS + " (28x28)");
+            }
+            return Decoded.valid(new Image.Pixels(bytes));
+        }
+        if (!node.isArray()) {
+            return Decoded.invalid(ErrorCode.WRONG_TYPE,
+                    "'pixels' must be an array of 784 integers or a base64 string, not " + typeOf(node));
+        }
+        if (node.size() != Mnist.PIXELS) {
+            return Decoded.invalid(ErrorCode.BAD_PIXEL_COUNT,
+                    "'pixels' has " + node.size() + " values; expected " + Mnist.PIXELS + " (28x28)");
+        }
+        byte[] grey = new byte[Mnist.PIXELS];
+        for (int i = 0; i < Mnist.PIXELS; i++) {
+            JsonNode v = node.get(i);
+            if (!v.isIntegralNumber()) {
+                return Decoded.invalid(ErrorCode.WRONG_TYPE,
+                        "pixel " + i + " must be an integer 0..255, not " + typeOf(v));
+            }
+            if (!v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 255) {
+                return Decoded.invalid(ErrorCode.PIXEL_OUT_OF_RANGE,
+                        "pixel " + i + " is " + v.asText() + "; values must be 0..255");
+            }
+            grey[i] = (byte) v.intValue();
+        }
+        return Decoded.valid(new Image.Pixels(grey));
+    }
+
+    private static Decoded<Image> readEncoded(JsonNode node) {
+        if (!node.isTextual()) {
+            return Decoded.invalid(ErrorCode.WRONG_TYPE, "'image' must be a base64 string, not " + typeOf(node));
+        }
+        String text = node.textValue();
+        // base64 is 4/3 the size: refuse before allocating the decoded copy
+        long decodedSize = (long) text.length() * 3 / 4;
+        if (decodedSize > TopicSpecs.MAX_ENCODED_IMAGE_BYTES) {
+            return Decoded.invalid(ErrorCode.IMAGE_TOO_LARGE, "'image' is about " + decodedSize
+                    + " bytes; the limit is " + TopicSpecs.MAX_ENCODED_IMAGE_BYTES);
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return Decoded.invalid(ErrorCode.BAD_BASE64, "'image' is not valid base64: " + e.getMessage());
+        }
+        if (bytes.length == 0) {
+            return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "'image' is empty");
+        }
+        return Decoded.valid(new Image.Encoded(bytes));
+    }
+
+    private static Decoded<Integer> readLabel(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            return Decoded.invalid(ErrorCode.WRONG_TYPE, "'label' must be an integer 0..9, not " + typeOf(node));
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0 || node.intValue() > 9) {
+            return Decoded.invalid(ErrorCode.BAD_LABEL, "'label' is " + node.asText() + "; it must be an integer 0..9");
+        }
+        return Decoded.valid(node.intValue());
+    }
+
+    private static Decoded<Long> readSentAt(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            return Decoded.invalid(ErrorCode.WRONG_TYPE, "'sentAt' must be epoch milliseconds, not " + typeOf(node));
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+            return Decoded.invalid(ErrorCode.BAD_TIMESTAMP, "'sentAt' is " + node.asText() + "; it must be a non-negative integer");
+        }
+        return Decoded.valid(node.longValue());
+    }
+
+    private static String typeOf(JsonNode node) {
+        return node.getNodeType().name().toLowerCase();
+    }
+
+    private static String firstLine(IOException e) {
+        String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,47 @@
+package io.digitstream.schemas.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The small JSON header in front of a model payload. See {@code schemas/snapshot-header.schema.json}.
+ *
+ * @param modelName     the key on {@code model-snapshots}
+ * @param version       grows monotonically per model name; only a newer version replaces a served one
+ * @param createdAt     epoch milliseconds
+ * @param payloadFormat how the payload is encoded, {@link #DL4J_MODEL_ZIP} for now
+ * @param payloadSha256 hex SHA-256 of the payload, checked before anything loads it
+ * @param inputShape    channels, height, width of one input image
+ * @param outputSize    number of classes
+ */
+public record SnapshotHeader(
+        @JsonProperty(required = true) String modelName,
+        @JsonProperty(required = true) Long version,
+        @JsonProperty(required = true) Long createdAt,
+        @JsonProperty(required = true) String payloadFormat,
+        @JsonProperty(required = true) String payloadSha256,
+        @JsonProperty(required = true) List<Integer> inputShape,
+        @JsonProperty(required = true) Integer outputSize,
+        TrainingFacts training) {
+
+    /** A Deeplearning4j {@code ModelSerializer} zip, saved without updater state. */
+    public static final String DL4J_MODEL_ZIP = "dl4j-model-zip";
+
+    public SnapshotHeader {
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(payloadFormat, "payloadFormat");
+        Objects.requireNonNull(payloadSha256, "payloadSha256");
+        Objects.requireNonNull(inputShape, "inputShape");
+        Objects.requireNonNull(outputSize, "outputSize");
+        if (modelName.isBlank()) {
+            throw new IllegalArgumentException("modelName must not be blank");
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1");
+        }
+        inputShape = List.copyOf(inputShape);
+    }
+}
