@@ -1,0 +1,229 @@
+package io.digitstream.mnist.image;
+
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.ErrorCode;
+import io.digitstream.schemas.Mnist;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Brings any PNG or JPEG to the style of MNIST's digits, the one preprocessing the producer and
+ * the classifier share: grey, ink on black, cropped to the ink, fitted into 20x20 with its aspect
+ * ratio, and placed in 28x28 so that its centre of mass is the centre (as LeCun et al. made MNIST).
+ */
+public final class MnistStyle {
+    /** Smallest side that can hold a recognisable digit. */
+    public static final int MIN_SIDE = 8;
+    /** Largest side decoded; refusing before decoding keeps a decompression bomb out of memory. */
+    public static final int MAX_SIDE = 4096;
+
+    private static final int FIT = 20;
+    private static final float INK_THRESHOLD = 0.05f;
+
+    private MnistStyle() {
+    }
+
+    /** Decodes a PNG or JPEG and brings it to MNIST style: 784 grey bytes, ink = 255. */
+    public static Decoded<byte[]> fromEncoded(byte[] encoded) {
+        BufferedImage image;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "'image' is not a PNG, JPEG or other format this JVM reads");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width > MAX_SIDE || height > MAX_SIDE) {
+                    return Decoded.invalid(ErrorCode.IMAGE_TOO_LARGE,
+                            "the image is " + width + "x" + height + "; the limit is " + MAX_SIDE + " on each side");
+                }
+                if (width < MIN_SIDE || height < MIN_SIDE) {
+                    return Decoded.invalid(ErrorCode.IMAGE_TOO_SMALL,
+                            "the image is " + width + "x" + height + "; at least " + MIN_SIDE + "x" + MIN_SIDE + " is needed");
+                }
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "the image does not decode: " + e.getMessage());
+        }
+        return fromImage(image);
+    }
+
+    public static Decoded<byte[]> fromImage(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] ink = inkOnBlack(image);
+
+        // bounding box of the ink
+        int left = width;
+        int right = -1;
+        int top = height;
+        int bottom = -1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (ink[y * width + x] > INK_THRESHOLD) {
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                    top = Math.min(top, y);
+                    bottom = Math.max(bottom, y);
+                }
+            }
+        }
+        if (right < 0) {
+            return Decoded.invalid(ErrorCode.BLANK_IMAGE, "the image holds no ink that stands out from its background");
+        }
+        int cropWidth = right - left + 1;
+        int cropHeight = bottom - top + 1;
+
+        double scale = (double) FIT / Math.max(cropWidth, cropHeight);
+        int fittedWidth = Math.max(1, (int) Math.round(cropWidth * scale));
+        int fittedHeight = Math.max(1, (int) Math.round(cropHeight * scale));
+        float[] fitted = resample(ink, width, left, top, cropWidth, cropHeight, fittedWidth, fittedHeight);
+
+        // place by centre of mass
+        double mass = 0;
+        double cx = 0;
+        double cy = 0;
+        for (int y = 0; y < fittedHeight; y++) {
+            for (int x = 0; x < fittedWidth; x++) {
+                float v = fitted[y * fittedWidth + x];
+                mass += v;
+                cx += v * (x + 0.5);
+                cy += v * (y + 0.5);
+            }
+        }
+        int offsetX = clamp((int) Math.round(Mnist.SIDE / 2.0 + 0.5 - cx / mass), 0, Mnist.SIDE - fittedWidth);
+        int offsetY = clamp((int) Math.round(Mnist.SIDE / 2.0 + 0.5 - cy / mass), 0, Mnist.SIDE - fittedHeight);
+
+        byte[] out = new byte[Mnist.PIXELS];
+        for (int y = 0; y < fittedHeight; y++) {
+            for (int x = 0; x < fittedWidth; x++) {
+                int value = Math.round(Math.min(1f, fitted[y * fittedWidth + x]) * 255f);
+                out[(y + offsetY) * Mnist.SIDE + x + offsetX] = (byte) value;
+            }
+        }
+        return Decoded.valid(out);
+    }
+
+    /**
+     * Luminance in 0..1 with ink bright and the background at 0: transparent pixels count as
+     * white paper; a light background (judged by the border) is inverted; the background level is
+     * subtracted and the strongest ink stretched to 1.
+     */
+    static float[] inkOnBlack(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] lum = new float[width * height];
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            image.getRGB(0, y, width, 1, row, 0, width);
+            for (int x = 0; x < width; x++) {
+                int argb = row[x];
+                float alpha = (argb >>> 24) / 255f;
+                float r = ((argb >> 16) & 0xFF) / 255f;
+                float g = ((argb >> 8) & 0xFF) / 255f;
+                float b = (argb & 0xFF) / 255f;
+                float grey = 0.299f * r + 0.587f * g + 0.114f * b;
+                lum[y * width + x] = grey * alpha + (1 - alpha);
+            }
+        }
+        double border = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++) {
+            border += lum[x] + lum[(height - 1) * width + x];
+            count += 2;
+        }
+        for (int y = 0; y < height; y++) {
+            border += lum[y * width] + lum[y * width + width - 1];
+            count += 2;
+        }
+        boolean lightBackground = border / count > 0.5;
+        float background = 0;
+        float max = 0;
+        for (int i = 0; i < lum.length; i++) {
+            lum[i] = lightBackground ? 1 - lum[i] : lum[i];
+        }
+        background = (float) (lightBackground ? 1 - border / count : border / count);
+        for (int i = 0; i < lum.length; i++) {
+            lum[i] = Math.max(0, lum[i] - background);
+            max = Math.max(max, lum[i]);
+        }
+        if (max > 0) {
+            for (int i = 0; i < lum.length; i++) {
+                lum[i] /= max;
+            }
+        }
+        return lum;
+    }
+
+    /** Area-weighted resampling of a rectangle of {@code src} to {@code outW x outH}. */
+    static float[] resample(float[] src, int srcStride, int left, int top, int w, int h, int outW, int outH) {
+        float[] out = new float[outW * outH];
+        double sx = (double) w / outW;
+        double sy = (double) h / outH;
+        for (int oy = 0; oy < outH; oy++) {
+            double y0 = oy * sy;
+            double y1 = y0 + sy;
+            for (int ox = 0; ox < outW; ox++) {
+                double x0 = ox * sx;
+                double x1 = x0 + sx;
+                double sum = 0;
+                double area = 0;
+                for (int y = (int) y0; y < Math.min(h, Math.ceil(y1)); y++) {
+                    double wy = Math.min(y1, y + 1) - Math.max(y0, y);
+                    for (int x = (int) x0; x < Math.min(w, Math.ceil(x1)); x++) {
+                        double wx = Math.min(x1, x + 1) - Math.max(x0, x);
+                        double weight = wx * wy;
+                        sum += weight * src[(top + y) * srcStride + left + x];
+                        area += weight;
+                    }
+                }
+                out[oy * outW + ox] = area == 0 ? 0 : (float) (sum / area);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Draws 784 MNIST pixels as a PNG {@code scale} times larger, white ink on black, or black
+     * ink on white when {@code darkInkOnWhite}: how the producer sends images as PNG and how
+     * tests make digits of other sizes and polarities.
+     */
+    public static byte[] toPng(byte[] pixels, int scale, boolean darkInkOnWhite) {
+        if (pixels.length != Mnist.PIXELS || scale < 1) {
+            throw new IllegalArgumentException("need 784 pixels and a scale >= 1");
+        }
+        int side = Mnist.SIDE * scale;
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        var raster = image.getRaster();
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int v = pixels[(y / scale) * Mnist.SIDE + x / scale] & 0xFF;
+                raster.setSample(x, y, 0, darkInkOnWhite ? 255 - v : v);
+            }
+        }
+        var out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

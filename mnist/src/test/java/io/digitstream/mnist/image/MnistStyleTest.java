@@ -1,0 +1,118 @@
+package io.digitstream.mnist.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.ErrorCode;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class MnistStyleTest {
+
+    @ParameterizedTest(name = "scale {0}, dark ink on white {1}")
+    @CsvSource({"1,false", "3,false", "3,true", "7,true"})
+    void fixtureDigitsDrawnLargerOrInvertedComeBackAsTheyWere(int scale, boolean darkOnWhite) {
+        MnistDataset test = MnistFixture.test();
+        for (int i = 0; i < 50; i++) {
+            byte[] original = test.image(i);
+            byte[] png = MnistStyle.toPng(original, scale, darkOnWhite);
+
+            byte[] restored = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(png)).value();
+
+            // centring by centre of mass may place a digit a pixel or two from where MNIST put it
+            assertThat(bestCorrelationWithin2Pixels(original, restored)).as("image %d", i).isGreaterThan(0.85);
+        }
+    }
+
+    @Test
+    void aColourPhotoOfADarkDigitOnPaperBecomesInkOnBlack() throws IOException {
+        var image = new BufferedImage(90, 120, BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(new Color(235, 230, 210)); // off-white paper
+        g.fillRect(0, 0, 90, 120);
+        g.setColor(new Color(20, 20, 90)); // dark blue pen
+        g.fillRect(40, 20, 10, 80); // a "1"
+        g.dispose();
+
+        byte[] pixels = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(encode(image, "jpg"))).value();
+
+        assertThat(pixels[14 * 28 + 14] & 0xFF).as("centre is ink").isGreaterThan(150);
+        assertThat(pixels[0] & 0xFF).as("corner is background").isLessThan(20);
+        assertThat(pixels[3 * 28 + 14] & 0xFF).as("a 20-pixel-tall stroke starts at row 4").isLessThan(20);
+        assertThat(pixels[5 * 28 + 14] & 0xFF).isGreaterThan(150);
+    }
+
+    @Test
+    void badImagesGetTheirCode() throws IOException {
+        assertThat(code(MnistStyle.fromEncoded(new byte[] {1, 2, 3, 4, 5}))).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
+        assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png"))))
+                .isEqualTo(ErrorCode.IMAGE_TOO_SMALL);
+        assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(5000, 10, BufferedImage.TYPE_BYTE_GRAY), "png"))))
+                .isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY), "png"))))
+                .isEqualTo(ErrorCode.BLANK_IMAGE);
+        byte[] png = encode(new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY), "png");
+        byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
+        assertThat(code(MnistStyle.fromEncoded(cut))).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
+    }
+
+    private static ErrorCode code(Decoded<byte[]> decoded) {
+        return ((Decoded.Invalid<byte[]>) decoded).code();
+    }
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+
+    static double bestCorrelationWithin2Pixels(byte[] a, byte[] b) {
+        double best = -1;
+        for (int dy = -2; dy <= 2; dy++) {
+            for (int dx = -2; dx <= 2; dx++) {
+                byte[] shifted = new byte[784];
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        int sy = y - dy;
+                        int sx = x - dx;
+                        if (sy >= 0 && sy < 28 && sx >= 0 && sx < 28) {
+                            shifted[y * 28 + x] = b[sy * 28 + sx];
+                        }
+                    }
+                }
+                best = Math.max(best, correlation(a, shifted));
+            }
+        }
+        return best;
+    }
+
+    static double correlation(byte[] a, byte[] b) {
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i] & 0xFF;
+            mb += b[i] & 0xFF;
+        }
+        ma /= a.length;
+        mb /= b.length;
+        double cov = 0;
+        double va = 0;
+        double vb = 0;
+        for (int i = 0; i < a.length; i++) {
+            double da = (a[i] & 0xFF) - ma;
+            double db = (b[i] & 0xFF) - mb;
+            cov += da * db;
+            va += da * da;
+            vb += db * db;
+        }
+        return cov / Math.sqrt(va * vb);
+    }
+}
