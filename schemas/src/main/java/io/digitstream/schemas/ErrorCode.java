@@ -38,6 +38,7 @@ public enum ErrorCode {
     CHECKSUM_MISMATCH("the snapshot payload does not match its SHA-256"),
     MODEL_UNLOADABLE("the snapshot payload is not a loadable model"),
     MODEL_SHAPE_MISMATCH("the model does not take 1x28x28 images to 10 probabilities"),
+    MODEL_WEIGHTS_INVALID("the model has NaN or infinite weights"),
     MODEL_OUTPUT_INVALID("the model gives non-finite or non-normalised probabilities on the canary batch"),
     STALE_VERSION("the snapshot is not newer than the model being served");
 

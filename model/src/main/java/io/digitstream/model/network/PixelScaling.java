@@ -1,0 +1,33 @@
+package io.digitstream.model.network;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.schemas.Mnist;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Pixels to the network's input: grey bytes 0..255 scaled to [0,1], one flat row per image. */
+public final class PixelScaling {
+    private PixelScaling() {
+    }
+
+    public static INDArray features(MnistDataset data, int[] indices, int from, int count) {
+        float[] scaled = new float[count * Mnist.PIXELS];
+        byte[] pixels = data.rawPixels();
+        for (int row = 0; row < count; row++) {
+            int offset = indices[from + row] * Mnist.PIXELS;
+            for (int p = 0; p < Mnist.PIXELS; p++) {
+                scaled[row * Mnist.PIXELS + p] = (pixels[offset + p] & 0xFF) / 255f;
+            }
+        }
+        return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
+    }
+
+    public static INDArray oneHotLabels(MnistDataset data, int[] indices, int from, int count) {
+        float[] oneHot = new float[count * Mnist.CLASSES];
+        for (int row = 0; row < count; row++) {
+            oneHot[row * Mnist.CLASSES + data.label(indices[from + row])] = 1f;
+        }
+        return Nd4j.create(oneHot, new long[] {count, Mnist.CLASSES}, DataType.FLOAT);
+    }
+}
