@@ -1,0 +1,156 @@
+package io.digitstream.classifier;
+
+import io.digitstream.classifier.metrics.ClassifierMetrics;
+import io.digitstream.classifier.model.ModelRegistry;
+import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.model.snapshot.ModelVerifier;
+import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.topic.TopicSpecs;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running classifier instance: the topology in a {@link KafkaStreams}, its model registry and metrics. */
+public final class Classifier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Classifier.class);
+
+    private final KafkaStreams streams;
+    private final ModelRegistry models;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final ClassifierMetrics metrics;
+
+    private Classifier(KafkaStreams streams, ModelRegistry models, KafkaStreamsMetrics streamsMetrics,
+                       ClassifierMetrics metrics) {
+        this.streams = streams;
+        this.models = models;
+        this.streamsMetrics = streamsMetrics;
+        this.metrics = metrics;
+    }
+
+    /** The Kafka Streams configuration: documented defaults, then the caller's overrides. */
+    public static Properties streamsProperties(ClassifierSettings settings) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        // Input is read as bytes and judged by the topology; this handler is a second line of defence.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record that cannot be written is not skipped: the task fails and retries from its last commit.
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
+        // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, settings.batch().maxDelay().toMillis()));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // a dead letter carries the original record, which may be as large as digits-in allows
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.MAX_IMAGE_RECORD_BYTES + 64 * 1024);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024);
+        props.putAll(settings.streamsOverrides());
+        return props;
+    }
+
+    /**
+     * Creates missing topics (if asked), starts the topology and waits until it runs.
+     *
+     * @throws IllegalStateException when the cluster does not answer within the start-up timeout
+     */
+    public static Classifier start(ClassifierSettings settings, MeterRegistry meterRegistry) {
+        if (settings.createTopics()) {
+            createTopics(settings);
+        }
+        var models = new ModelRegistry();
+        var metrics = new ClassifierMetrics(meterRegistry, settings.engine());
+        Topology topology = ClassifierTopology.build(settings.topics(), settings.modelName(), settings.batch(), models,
+                new ModelVerifier(), metrics);
+        log.info("Topology:\n{}", topology.describe());
+        var streams = new KafkaStreams(topology, streamsProperties(settings));
+        var running = new CountDownLatch(1);
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Kafka Streams {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread failed; replacing it (it resumes from its last commit)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        var streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meterRegistry);
+        streams.start();
+        var classifier = new Classifier(streams, models, streamsMetrics, metrics);
+        try {
+            if (!running.await(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Not RUNNING after {}; still trying (state {})", settings.startupTimeout(), streams.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return classifier;
+    }
+
+    private static void createTopics(ClassifierSettings settings) {
+        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    TopicAdmin.ensureTopics(admin, TopicSpecs.all(settings.topics(), settings.partitions(), Optional.empty()),
+                            Duration.ofSeconds(10));
+                    return;
+                } catch (IllegalStateException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("The Kafka cluster at " + settings.bootstrapServers()
+                                + " did not answer within " + settings.startupTimeout() + ": " + e.getMessage(), e);
+                    }
+                    log.warn("Waiting for the Kafka cluster at {}: {}", settings.bootstrapServers(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public ClassifierMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(Duration timeout) {
+        streams.close(timeout);
+        streamsMetrics.close();
+        models.close();
+    }
+}

@@ -1,0 +1,269 @@
+package io.digitstream.classifier.stream;
+
+import io.digitstream.classifier.model.ModelRegistry;
+
+import io.digitstream.classifier.metrics.ClassifierMetrics;
+
+import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.model.snapshot.LoadedModel;
+import io.digitstream.schemas.DeadLetterHeaders;
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.ErrorCode;
+import io.digitstream.schemas.Mnist;
+import io.digitstream.schemas.message.Image;
+import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.ImageEventCodec;
+import io.digitstream.schemas.message.Prediction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dynamic batcher. Each accepted image goes into a changelogged buffer store before its
+ * input offset can be committed, so a crash loses nothing: a restarted task finds the images in
+ * the restored store and classifies them. A batch runs when {@code maxBatch} images wait, or on
+ * a wall-clock punctuation once the oldest has waited {@code maxDelay} (stream-time would stall
+ * on an idle partition). A batch leases one model, so all its predictions carry one version.
+ * Bad input never throws: it becomes a dead letter with a reason code.
+ */
+final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
+
+    private final String inputTopic;
+    private final String bufferStoreName;
+    private final BatchSettings settings;
+    private final ModelRegistry registry;
+    private final ClassifierMetrics metrics;
+    private final Serializer<Prediction> predictionSerializer;
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Long, PendingImage> buffer;
+    private long nextSequence;
+    private int pending;
+    private byte[] batchPixels;
+
+    MicroBatchProcessor(String inputTopic, String bufferStoreName, BatchSettings settings, ModelRegistry registry, ClassifierMetrics metrics,
+                        Serializer<Prediction> predictionSerializer) {
+        this.inputTopic = inputTopic;
+        this.bufferStoreName = bufferStoreName;
+        this.settings = settings;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.predictionSerializer = predictionSerializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(bufferStoreName);
+        this.batchPixels = new byte[settings.maxBatch() * Mnist.PIXELS];
+        // a restored buffer: count what waits and continue the sequence after it
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, PendingImage> entry = it.next();
+                pending++;
+                nextSequence = Math.max(nextSequence, entry.key + 1);
+            }
+        }
+        if (pending > 0) {
+            log.info("Task {} restored {} buffered images; they are classified first", context.taskId(), pending);
+        }
+        Duration tick = Duration.ofMillis(Math.max(1, settings.maxDelay().toMillis() / 2));
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Decoded<PendingImage> accepted = ImageEventCodec.decode(key, record.value()).flatMap(this::toPending);
+        if (accepted instanceof Decoded.Invalid<PendingImage> invalid) {
+            deadLetter(record, invalid.code(), invalid.reason());
+            return;
+        }
+        if (registry.servingVersion().isEmpty()) {
+            if (settings.noModelPolicy() == NoModelPolicy.DEAD_LETTER) {
+                deadLetter(record, ErrorCode.NO_MODEL, "no model is loaded yet (no-model policy: dead-letter)");
+                return;
+            }
+            if (pending >= settings.maxPending()) {
+                deadLetter(record, ErrorCode.NO_MODEL, pending + " images already wait for a model (max-pending)");
+                return;
+            }
+        }
+        buffer.put(nextSequence++, accepted.orElseThrow());
+        pending++;
+        while (pending >= settings.maxBatch() && runBatch()) {
+            // full batches run at once
+        }
+    }
+
+    private Decoded<PendingImage> toPending(ImageEvent event) {
+        Decoded<byte[]> pixels;
+        if (event.image() instanceof Image.Pixels raw) {
+            pixels = Decoded.valid(raw.grey());
+        } else {
+            pixels = MnistStyle.fromEncoded(((Image.Encoded) event.image()).bytes());
+        }
+        Optional<RecordMetadata> metadata = context.recordMetadata();
+        int partition = metadata.map(RecordMetadata::partition).orElse(-1);
+        long offset = metadata.map(RecordMetadata::offset).orElse(-1L);
+        long now = context.currentSystemTimeMs();
+        return pixels.map(grey -> new PendingImage(event.id(), grey, event.label(), event.sentAt(), now, partition, offset));
+    }
+
+    private void onTick(long now) {
+        if (pending == 0) {
+            return;
+        }
+        PendingImage oldest = oldest();
+        if (oldest == null) {
+            return;
+        }
+        if (registry.servingVersion().isPresent()) {
+            if (now - oldest.bufferedAt() >= settings.maxDelay().toMillis()) {
+                while (pending > 0 && runBatch()) {
+                    // drain everything that waits: it is all at least as urgent as a new arrival
+                }
+            }
+        } else if (now - oldest.bufferedAt() >= settings.noModelTimeout().toMillis()) {
+            expireWaitingForModel(now);
+        }
+    }
+
+    /** Runs one batch of up to maxBatch images. Returns false when no model is available. */
+    private boolean runBatch() {
+        Optional<ModelRegistry.Lease> leased = registry.lease();
+        if (leased.isEmpty()) {
+            return false;
+        }
+        try (ModelRegistry.Lease lease = leased.get()) {
+            List<KeyValue<Long, PendingImage>> batch = take(settings.maxBatch());
+            int n = batch.size();
+            if (n == 0) {
+                pending = 0;
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(batch.get(i).value.pixels(), 0, batchPixels, i * Mnist.PIXELS, Mnist.PIXELS);
+            }
+            LoadedModel model = lease.model();
+            float[] probabilities;
+            long started = System.nanoTime();
+            try {
+                probabilities = model.engine().predict(batchPixels, n);
+            } catch (RuntimeException e) {
+                log.error("Inference failed for a batch of {} on {}; the images go to the dead-letter topic", n,
+                        model.label(), e);
+                for (KeyValue<Long, PendingImage> entry : batch) {
+                    deadLetter(entry.value, ErrorCode.INFERENCE_FAILED, model.label() + " failed: " + e.getMessage());
+                    remove(entry.key);
+                }
+                return true;
+            }
+            metrics.batch(n, System.nanoTime() - started);
+            long emittedAt = context.currentSystemTimeMs();
+            for (int i = 0; i < n; i++) {
+                KeyValue<Long, PendingImage> entry = batch.get(i);
+                Prediction prediction = prediction(entry.value, probabilities, i, model, n, emittedAt);
+                byte[] key = entry.value.id().getBytes(StandardCharsets.UTF_8);
+                context.forward(new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
+                        ClassifierTopology.PREDICTIONS_SINK);
+                remove(entry.key);
+            }
+            return true;
+        }
+    }
+
+    static Prediction prediction(PendingImage image, float[] probabilities, int index, LoadedModel model, int batchSize,
+                                 long emittedAt) {
+        double[] p = new double[Mnist.CLASSES];
+        int digit = 0;
+        for (int c = 0; c < Mnist.CLASSES; c++) {
+            p[c] = probabilities[index * Mnist.CLASSES + c];
+            if (p[c] > p[digit]) {
+                digit = c;
+            }
+        }
+        return new Prediction(image.id(), digit, p[digit], p, model.name(), model.version(), image.label(),
+                image.sentAt(), emittedAt, batchSize);
+    }
+
+    private void expireWaitingForModel(long now) {
+        List<KeyValue<Long, PendingImage>> expired = new ArrayList<>();
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, PendingImage> entry = it.next();
+                if (now - entry.value.bufferedAt() < settings.noModelTimeout().toMillis()) {
+                    break; // entries are in arrival order
+                }
+                expired.add(entry);
+            }
+        }
+        for (KeyValue<Long, PendingImage> entry : expired) {
+            deadLetter(entry.value, ErrorCode.NO_MODEL, "no model was loaded within " + settings.noModelTimeout());
+            remove(entry.key);
+        }
+    }
+
+    private List<KeyValue<Long, PendingImage>> take(int max) {
+        List<KeyValue<Long, PendingImage>> batch = new ArrayList<>(max);
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            while (it.hasNext() && batch.size() < max) {
+                batch.add(it.next());
+            }
+        }
+        return batch;
+    }
+
+    private PendingImage oldest() {
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    private void remove(long sequence) {
+        buffer.delete(sequence);
+        pending--;
+    }
+
+    /** A refused input record: original key and value untouched, reasons in headers. */
+    private void deadLetter(Record<byte[], byte[]> record, ErrorCode code, String reason) {
+        Optional<RecordMetadata> metadata = context.recordMetadata();
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterHeaders.write(headers, code, reason, metadata.map(RecordMetadata::topic).orElse(""),
+                metadata.map(RecordMetadata::partition).orElse(-1), metadata.map(RecordMetadata::offset).orElse(-1L));
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                ClassifierTopology.DEAD_LETTER_SINK);
+        metrics.deadLetter(code);
+        log.debug("Dead letter {}: {}", code, reason);
+    }
+
+    /**
+     * An accepted image that could not be classified. Its original bytes were not kept (the buffer
+     * holds decoded pixels), so the value is the event in canonical form, ready to be replayed.
+     */
+    private void deadLetter(PendingImage image, ErrorCode code, String reason) {
+        var event = new ImageEvent(image.id(), new Image.Pixels(image.pixels()), image.label(), image.sentAt());
+        Headers headers = new RecordHeaders();
+        DeadLetterHeaders.write(headers, code, reason, inputTopic, image.partition(),
+                image.offset());
+        context.forward(new Record<>(image.id().getBytes(StandardCharsets.UTF_8), ImageEventCodec.encode(event),
+                context.currentSystemTimeMs(), headers), ClassifierTopology.DEAD_LETTER_SINK);
+        metrics.deadLetter(code);
+    }
+}
