@@ -1,0 +1,31 @@
+package io.digitstream.trainer.publish;
+
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** A snapshot envelope on disk, byte for byte what goes on the topic ({@code .dgsn}). */
+public final class SnapshotFiles {
+    public static final String EXTENSION = ".dgsn";
+
+    private SnapshotFiles() {
+    }
+
+    public static Path write(ModelSnapshot snapshot, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path target = directory.resolve(snapshot.header().modelName() + "-v" + snapshot.header().version() + EXTENSION);
+        Path part = Files.createTempFile(directory, "snapshot", ".part");
+        Files.write(part, SnapshotCodec.encode(snapshot));
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Reads and verifies a snapshot file: the same checks as the topic's bytes get. */
+    public static Decoded<ModelSnapshot> read(Path file) throws IOException {
+        return SnapshotCodec.decode(Files.readAllBytes(file));
+    }
+}

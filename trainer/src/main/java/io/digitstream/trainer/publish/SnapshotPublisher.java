@@ -1,0 +1,152 @@
+package io.digitstream.trainer.publish;
+
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes snapshots to the compacted {@code model-snapshots} topic (created if absent). The
+ * next version comes from the newest snapshot on the topic, so versions grow across trainer runs
+ * and machines; every call that talks to the cluster gives up with a clear error after a bounded wait.
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration timeout;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public SnapshotPublisher(String bootstrapServers, TopicNames topics, Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topics.modelSnapshots();
+        this.timeout = timeout;
+        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        try (Admin client = Admin.create(admin)) {
+            TopicAdmin.ensureTopics(client, List.of(TopicSpecs.modelSnapshots(topics, Optional.empty())), timeout);
+        } catch (IllegalStateException e) {
+            throw unreachable(e);
+        }
+        int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 5_000L)),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** One more than the newest version of {@code modelName} on the topic (1 when there is none). */
+    public long nextVersion(String modelName) {
+        return latestVersion(modelName).map(v -> v + 1).orElse(1L);
+    }
+
+    /** The newest well-formed version of {@code modelName} on the topic, read from the beginning. */
+    public Optional<Long> latestVersion(String modelName) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024);
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long latest = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (modelName.equals(record.key())) {
+                        Decoded<ModelSnapshot> decoded = SnapshotCodec.decode(record.value());
+                        if (decoded instanceof Decoded.Valid<ModelSnapshot> valid) {
+                            latest = Math.max(latest, valid.value().header().version());
+                        }
+                    }
+                }
+            }
+            return latest == 0 ? Optional.empty() : Optional.of(latest);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * Sends the snapshot and waits for the broker's acknowledgement.
+     *
+     * @throws SnapshotTooLargeException when the envelope exceeds what the topic accepts
+     */
+    public RecordMetadata publish(ModelSnapshot snapshot) {
+        byte[] envelope = SnapshotCodec.encode(snapshot);
+        if (envelope.length > TopicSpecs.MAX_SNAPSHOT_BYTES) {
+            throw new SnapshotTooLargeException(snapshot.label() + " is " + envelope.length + " bytes; " + topic
+                    + " accepts at most " + TopicSpecs.MAX_SNAPSHOT_BYTES);
+        }
+        try {
+            RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, snapshot.header().modelName(), envelope))
+                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            log.info("Published {} ({} bytes) to {} at offset {}", snapshot.label(), envelope.length, topic, metadata.offset());
+            return metadata;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not publish " + snapshot.label() + " to " + topic + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing " + snapshot.label(), e);
+        }
+    }
+
+    private IllegalStateException unreachable(Exception e) {
+        return new IllegalStateException("No answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
+                + "; is the broker running and are the bootstrap servers right?", e);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    /** A snapshot larger than the topic's {@code max.message.bytes}. */
+    public static final class SnapshotTooLargeException extends IllegalStateException {
+        public SnapshotTooLargeException(String message) {
+            super(message);
+        }
+    }
+}
