@@ -1,0 +1,113 @@
+package io.digitstream.producer.replay;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.schemas.message.Image;
+import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.topic.TopicSpecs;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Sends labelled images to {@code digits-in} by a {@link ReplayPlan}, with an idempotent producer. */
+public final class Replayer implements AutoCloseable {
+
+    /** Hears how the replay goes. */
+    public interface Progress {
+        void sent(long sent, long total, double perSecond);
+    }
+
+    /** What a replay did. */
+    public record Result(long sent, long failed, Duration elapsed) {
+        public double perSecond() {
+            return elapsed.isZero() ? 0 : sent / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private final Producer<String, ImageEvent> producer;
+    private final String topic;
+
+    public Replayer(String bootstrapServers, String topic) {
+        this(new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(),
+                MessageSerdes.imageEvent().serializer()), topic);
+    }
+
+    Replayer(Producer<String, ImageEvent> producer, String topic) {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    public static Map<String, Object> producerConfig(String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_IMAGE_RECORD_BYTES,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    }
+
+    /**
+     * Sends the plan's images and waits until every one is acknowledged.
+     *
+     * @throws IllegalStateException when the broker refuses or does not answer
+     */
+    public Result replay(MnistDataset data, ReplayPlan plan, Progress progress) {
+        if (plan.from() + plan.count() > data.size()) {
+            throw new IllegalArgumentException("the data set has " + data.size() + " images; asked for "
+                    + plan.from() + ".." + (plan.from() + plan.count() - 1));
+        }
+        int[] order = plan.order();
+        long started = System.nanoTime();
+        long interval = plan.rate() > 0 ? (long) (1e9 / plan.rate()) : 0;
+        var failed = new AtomicLong();
+        var firstError = new AtomicReference<Exception>();
+        for (int i = 0; i < order.length; i++) {
+            if (interval > 0) {
+                // pace against the start, not the previous send, so short stalls are caught up
+                long due = started + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            int index = order[i];
+            byte[] pixels = data.image(index);
+            Image image = plan.png() ? new Image.Encoded(MnistStyle.toPng(pixels, 1, false)) : new Image.Pixels(pixels);
+            String id = plan.idPrefix() + index;
+            var event = new ImageEvent(id, image, data.label(index), System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(topic, id, event), (metadata, e) -> {
+                if (e != null) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, e);
+                }
+            });
+            if (progress != null && ((i + 1) % 100 == 0 || i == order.length - 1)) {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                progress.sent(i + 1, order.length, (i + 1) / Math.max(seconds, 1e-9));
+            }
+        }
+        producer.flush();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (firstError.get() != null) {
+            throw new IllegalStateException(failed.get() + " of " + order.length + " images were not accepted by "
+                    + topic + ": " + firstError.get().getMessage(), firstError.get());
+        }
+        return new Result(order.length, failed.get(), elapsed);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}
