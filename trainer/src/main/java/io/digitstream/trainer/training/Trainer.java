@@ -22,6 +22,7 @@ public final class Trainer {
         this.checkpointEveryBatches = checkpointEveryBatches;
     }
 
+    /** Trains to the end of the recipe, or until the calling thread is interrupted (then returns the network as it is). */
     public MultiLayerNetwork train(MnistDataset data, TrainingListener listener) {
         Nd4j.getRandom().setSeed(recipe.seed());
         MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
@@ -41,6 +42,9 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             long epochExamples = 0;
             for (int batch = 0; batch < batchesPerEpoch; batch++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return network;
+                }
                 int from = batch * recipe.batchSize();
                 int count = Math.min(recipe.batchSize(), data.size() - from);
                 try (INDArray features = features(data, order, from, count, random);

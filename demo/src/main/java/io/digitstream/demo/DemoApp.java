@@ -1,0 +1,62 @@
+package io.digitstream.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code demo}: the whole pipeline with one command. */
+@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Runs the whole pipeline: broker, trainer, classifier with hot swaps, MNIST replay, live accuracy.")
+public final class DemoApp implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS}",
+            description = "Use this Kafka cluster instead of starting an embedded broker (env DIGITSTREAM_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--quick", description = "Use the committed 5,000-image fixture and a short run (about a minute).")
+    boolean quick;
+
+    @Option(names = "--images", defaultValue = "10000", description = "Test images to replay.")
+    int images;
+
+    @Option(names = "--rate", description = "Replay rate in images/s (default: 150, or 100 with --quick); 0 = as fast as possible.")
+    Double rate;
+
+    @Option(names = "--snapshot-every", description = "Publish a model every N training batches (default: 40, or 5 with --quick).")
+    Integer snapshotEvery;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Epochs the trainer runs while the demo lasts.")
+    int epochs;
+
+    @Option(names = "--max-batch", defaultValue = "64", description = "The classifier's micro-batch size.")
+    int maxBatch;
+
+    @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}",
+            description = "Where MNIST is cached (env DIGITSTREAM_DATA_DIR).")
+    Path dataDir;
+
+    @Option(names = "--keep-serving", description = "After the summary, keep serving until Ctrl-C.")
+    boolean keepServing;
+
+    @Option(names = "--timeout-s", defaultValue = "600", description = "Give up if the replay is not fully predicted by then.")
+    long timeoutS;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoApp()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var settings = new DemoSettings(Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()), quick, dataDir,
+                Files.createTempDirectory("digitstream-demo-"), images, rate != null ? rate : quick ? 100 : 150,
+                snapshotEvery != null ? snapshotEvery : quick ? 5 : 40, epochs, maxBatch, keepServing,
+                Duration.ofSeconds(timeoutS), "");
+        DemoSummary summary = new Demo(settings, System.out).run();
+        return summary.everyImagePredicted() ? 0 : 1;
+    }
+}
