@@ -1,5 +1,9 @@
 package io.digitstream.demo;
 
+import io.digitstream.accuracy.AccuracyApp;
+import io.digitstream.classifier.ClassifierApp;
+import io.digitstream.producer.ProducerApp;
+import io.digitstream.trainer.TrainerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,9 +13,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code demo}: the whole pipeline with one command. */
-@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Runs the whole pipeline: broker, trainer, classifier with hot swaps, MNIST replay, live accuracy.")
+/**
+ * {@code digitstream}: with no subcommand, the whole pipeline with one command; with one, each part
+ * on its own (the launcher the README, the Docker images and docker compose use).
+ */
+@Command(name = "digitstream", mixinStandardHelpOptions = true, showDefaultValues = true,
+        subcommands = {TopicsCommand.class, TrainerApp.class, ClassifierApp.class, ProducerApp.class, AccuracyApp.class},
+        description = {"Without a subcommand: runs the whole pipeline (broker, trainer, classifier with hot swaps,",
+                "MNIST replay, live accuracy). With one: runs that part against --bootstrap-servers."})
 public final class DemoApp implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS}",
@@ -47,7 +56,7 @@ public final class DemoApp implements Callable<Integer> {
     long timeoutS;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DemoApp()).execute(args));
+        System.exit(new CommandLine(new DemoApp()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override

@@ -1,0 +1,227 @@
+package io.digitstream.classifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The classifier against a real broker: end to end, scaled out, restarted, exactly once. */
+class ClassifierIntegrationTest {
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path stateRoot;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.onFreePort().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    private TopicNames freshTopics() {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix("run" + RUN.incrementAndGet() + "-");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+        }
+        return topics;
+    }
+
+    private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch)
+            throws Exception {
+        return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL, batch, guarantee, 1,
+                Files.createTempDirectory(stateRoot, "state"), "dl4j", 3, false, Duration.ofSeconds(60),
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
+    }
+
+    private static BatchSettings batches(int maxBatch, Duration maxDelay) {
+        return new BatchSettings(maxBatch, maxDelay, NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000);
+    }
+
+    private static void publishSnapshot(TopicNames topics, long version) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(version))).get();
+        }
+    }
+
+    private static void sendFixture(TopicNames topics, int from, int to) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
+                MessageSerdes.imageEvent().serializer())) {
+            for (int i = from; i < to; i++) {
+                ImageEvent event = TestModels.event(i);
+                producer.send(new ProducerRecord<>(topics.digitsIn(), event.id(), event));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed prediction on the topic so far. */
+    private static List<Prediction> predictions(KafkaConsumer<String, Prediction> consumer, List<Prediction> seen) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+        return seen;
+    }
+
+    private static KafkaConsumer<String, Prediction> predictionReader(TopicNames topics) {
+        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                MessageSerdes.prediction().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static Set<String> ids(List<Prediction> predictions) {
+        Set<String> ids = new HashSet<>();
+        predictions.forEach(p -> ids.add(p.id()));
+        return ids;
+    }
+
+    @Test
+    void theFixtureReplayedEndToEndGetsOnePredictionPerImage() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        sendFixture(topics, 0, 1000);
+
+        try (var classifier = Classifier.start(settings(topics, "e2e", StreamsConfig.AT_LEAST_ONCE,
+                batches(64, Duration.ofMillis(10))), new SimpleMeterRegistry());
+             var reader = predictionReader(topics)) {
+            List<Prediction> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 1000);
+
+            assertThat(seen).hasSize(1000);
+            assertThat(seen).allMatch(p -> p.modelVersion() == 1L && p.label() != null && p.batchSize() >= 1);
+            var fixture = MnistFixture.test();
+            assertThat(seen).allMatch(p -> p.label() == fixture.label(Integer.parseInt(p.id().substring(4))));
+            assertThat(classifier.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    @Test
+    void twoInstancesShareThePartitionsAndBothSwapModels() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        var metersA = new SimpleMeterRegistry();
+        var metersB = new SimpleMeterRegistry();
+        try (var a = Classifier.start(settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))), metersA);
+             var b = Classifier.start(settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))), metersB);
+             var reader = predictionReader(topics)) {
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING);
+            sendFixture(topics, 0, 300);
+            List<Prediction> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 300);
+
+            publishSnapshot(topics, 2);
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    a.models().servingVersion().equals(Optional.of(2L)) && b.models().servingVersion().equals(Optional.of(2L)));
+            sendFixture(topics, 300, 600);
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 600);
+
+            assertThat(a.metrics().count("digitstream.predictions")).isPositive();
+            assertThat(b.metrics().count("digitstream.predictions")).isPositive();
+            assertThat(seen.stream().filter(p -> Integer.parseInt(p.id().substring(4)) >= 300))
+                    .allMatch(p -> p.modelVersion() == 2L);
+        }
+    }
+
+    @Test
+    void imagesWaitingInTheBufferOfAStoppedInstanceArePredictedByItsSuccessor() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        // the first instance accepts images but never runs a batch: they sit in its buffer
+        // while their input offsets are committed
+        var first = Classifier.start(settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE,
+                batches(10_000, Duration.ofHours(1))), new SimpleMeterRegistry());
+        sendFixture(topics, 0, 500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets("restart", topics) == 500);
+        first.close();
+
+        // a successor on another machine (a fresh state directory) restores the buffer from its changelog
+        var meters = new SimpleMeterRegistry();
+        try (var successor = Classifier.start(settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE,
+                batches(64, Duration.ofMillis(10))), meters);
+             var reader = predictionReader(topics)) {
+            List<Prediction> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 500);
+            assertThat(seen).allMatch(p -> p.modelVersion() == 1L);
+            assertThat(successor.metrics().count("digitstream.dead.letters", "code", "NO_MODEL")).isZero();
+        }
+    }
+
+    @Test
+    void underExactlyOnceEveryImageIsPredictedExactlyOnce() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        sendFixture(topics, 0, 400);
+        try (var classifier = Classifier.start(settings(topics, "eos", StreamsConfig.EXACTLY_ONCE_V2,
+                batches(64, Duration.ofMillis(10))), new SimpleMeterRegistry());
+             var reader = predictionReader(topics)) {
+            List<Prediction> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 400);
+            // nothing more arrives after the last id
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            assertThat(predictions(reader, seen)).hasSize(400);
+        }
+    }
+
+    private static long committedOffsets(String groupId, TopicNames topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, om) -> {
+                        if (tp.topic().equals(topics.digitsIn()) && om != null) {
+                            offsets.put(tp, om.offset());
+                        }
+                    });
+            return offsets.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}
