@@ -57,7 +57,7 @@ public final class Classifier implements AutoCloseable {
         // A record that cannot be written is not skipped: the task fails and retries from its last commit.
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
         // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
-        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, settings.batch().maxDelay().toMillis()));
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, settings.batch().maxDelay().toMillis())));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
