@@ -125,7 +125,7 @@ public final class Demo {
                     failure);
             trainer = thread("demo-trainer", () -> {
                 var recipe = Recipe.SEED.withEpochs(settings.epochs());
-                new TrainingRun(recipe, MODEL_NAME, settings.snapshotEvery(), settings.quick() ? 500 : 2000,
+                new TrainingRun(recipe, MODEL_NAME, settings.snapshotEvery(), settings.quick() ? 200 : 2000,
                         settings.workDir().resolve("models"), Optional.of(publisher))
                         .run(train, test, new TrainingListener() { }, p -> {
                             snapshots.incrementAndGet();
