@@ -17,6 +17,7 @@ public final class ClassifierMetrics {
     private final Timer inference;
     private final Counter swaps;
     private final AtomicLong servingVersion = new AtomicLong(0);
+    private final java.util.Map<Long, Counter[]> labelled = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClassifierMetrics(MeterRegistry registry, String engine) {
         this.registry = registry;
@@ -36,6 +37,19 @@ public final class ClassifierMetrics {
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
         predictions.increment(size);
+    }
+
+    /**
+     * A labelled prediction, counted per model version and outcome, so Prometheus can chart
+     * accuracy per version (correct / all); the accuracy application publishes the same to accuracy-out.
+     */
+    public void labelled(long modelVersion, boolean correct) {
+        Counter[] pair = labelled.computeIfAbsent(modelVersion, v -> new Counter[] {
+            Counter.builder("digitstream.labelled.predictions").tag("version", Long.toString(v)).tag("outcome", "wrong")
+                    .description("Predictions of labelled images by model version and outcome").register(registry),
+            Counter.builder("digitstream.labelled.predictions").tag("version", Long.toString(v)).tag("outcome", "correct")
+                    .description("Predictions of labelled images by model version and outcome").register(registry)});
+        pair[correct ? 1 : 0].increment();
     }
 
     public void deadLetter(ErrorCode code) {

@@ -180,6 +180,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             for (int i = 0; i < n; i++) {
                 KeyValue<Long, PendingImage> entry = batch.get(i);
                 Prediction prediction = prediction(entry.value, probabilities, i, model, n, emittedAt);
+                if (prediction.label() != null) {
+                    metrics.labelled(prediction.modelVersion(), prediction.correct());
+                }
                 byte[] key = entry.value.id().getBytes(StandardCharsets.UTF_8);
                 context.forward(new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
                         ClassifierTopology.PREDICTIONS_SINK);

@@ -110,6 +110,9 @@ class ClassifierTopologyTest {
             assertThat(p.confidence()).isEqualTo(Arrays.stream(p.probabilities()).max().orElseThrow());
             assertThat(p.probabilities()[p.digit()]).isEqualTo(p.confidence());
         }
+        long correct = out.stream().filter(r -> r.value().correct()).count();
+        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "correct")).isEqualTo(correct);
+        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "wrong")).isEqualTo(4 - correct);
     }
 
     @Test
