@@ -3,6 +3,7 @@ package io.digitstream.classifier;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.topic.TopicAdmin;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -82,8 +83,10 @@ public final class Classifier implements AutoCloseable {
         }
         var models = new ModelRegistry();
         var metrics = new ClassifierMetrics(meterRegistry, settings.engine());
+        // the fast engine gets every core: the stream thread waits on it while it runs
+        var verifier = new ModelVerifier(EngineKind.parse(settings.engine()), Runtime.getRuntime().availableProcessors());
         Topology topology = ClassifierTopology.build(settings.topics(), settings.modelName(), settings.batch(), models,
-                new ModelVerifier(), metrics);
+                verifier, metrics);
         log.info("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package io.digitstream.classifier;
 import io.digitstream.classifier.metrics.MetricsServer;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.model.engine.EngineKind;
 import io.digitstream.schemas.cli.KafkaOptions;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,8 +72,9 @@ public final class ClassifierApp implements Callable<Integer> {
             description = "Kafka Streams state directory (env DIGITSTREAM_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--engine", defaultValue = "${env:DIGITSTREAM_ENGINE:-dl4j}",
-            description = "Inference engine: dl4j (env DIGITSTREAM_ENGINE).")
+    @Option(names = "--engine", defaultValue = "${env:DIGITSTREAM_ENGINE:-onnx}",
+            description = "Inference engine: onnx (ONNX Runtime on a graph derived from each snapshot; falls back to dl4j"
+                    + " if it does not match DL4J on the canary batch) or dl4j (env DIGITSTREAM_ENGINE).")
     String engine;
 
     @Option(names = "--partitions", defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
@@ -95,6 +97,11 @@ public final class ClassifierApp implements Callable<Integer> {
         if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--processing-guarantee must be at_least_once or exactly_once_v2, not " + processingGuarantee);
+        }
+        try {
+            EngineKind.parse(engine);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--engine: " + e.getMessage());
         }
         var batch = new BatchSettings(maxBatch, Duration.ofMillis(maxDelayMs), noModelPolicy,
                 Duration.ofMillis(noModelTimeoutMs), Math.max(maxPending, maxBatch));

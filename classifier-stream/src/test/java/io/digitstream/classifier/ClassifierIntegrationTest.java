@@ -71,7 +71,7 @@ class ClassifierIntegrationTest {
     private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch)
             throws Exception {
         return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL, batch, guarantee, 1,
-                Files.createTempDirectory(stateRoot, "state"), "dl4j", 3, false, Duration.ofSeconds(60),
+                Files.createTempDirectory(stateRoot, "state"), "onnx", 3, false, Duration.ofSeconds(60),
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
     }
 

@@ -99,7 +99,7 @@ public final class Demo {
         var classifierSettings = new ClassifierSettings(bootstrap, "digitstream-demo-" + settings.topicPrefix() + "classifier",
                 topics, MODEL_NAME, new BatchSettings(settings.maxBatch(), Duration.ofMillis(10), NoModelPolicy.WAIT,
                 Duration.ofMinutes(5), 100_000), StreamsConfig.AT_LEAST_ONCE, 1,
-                settings.workDir().resolve("classifier-state"), "dl4j", TopicSpecs.DEFAULT_PARTITIONS, false,
+                settings.workDir().resolve("classifier-state"), "onnx", TopicSpecs.DEFAULT_PARTITIONS, false,
                 Duration.ofSeconds(60), Map.of());
         var meters = new SimpleMeterRegistry();
         var board = new AccuracyBoard();

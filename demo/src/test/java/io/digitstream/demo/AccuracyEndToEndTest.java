@@ -62,7 +62,7 @@ class AccuracyEndToEndTest {
             }
             var settings = new ClassifierSettings(kafka.bootstrapServers(), "accuracy-e2e", topics, Demo.MODEL_NAME,
                     new BatchSettings(64, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                    StreamsConfig.AT_LEAST_ONCE, 1, work.resolve("classifier"), "dl4j", 3, false, Duration.ofSeconds(60),
+                    StreamsConfig.AT_LEAST_ONCE, 1, work.resolve("classifier"), "onnx", 3, false, Duration.ofSeconds(60),
                     Map.of());
             var accuracyApp = new KafkaStreams(AccuracyTopology.build(topics, 500),
                     AccuracyTopology.streamsProperties(kafka.bootstrapServers(), "accuracy-e2e-tally", work.resolve("acc").toString()));

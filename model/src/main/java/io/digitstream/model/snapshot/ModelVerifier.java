@@ -3,7 +3,13 @@ package io.digitstream.model.snapshot;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.onnx.OnnxEngine;
+import io.digitstream.model.onnx.OnnxExport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
@@ -22,12 +28,30 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class ModelVerifier {
     static final int CANARY_SIZE = 16;
     private static final double SUM_TOLERANCE = 1e-3;
+    /** How far the fast engine's probabilities may stray from the reference's. */
+    public static final double PARITY_TOLERANCE = 1e-4;
+
+    private static final Logger log = LoggerFactory.getLogger(ModelVerifier.class);
 
     private final byte[] canary;
+    private final EngineKind engine;
+    private final int threads;
 
+    /** Verifies with the reference engine only. */
     public ModelVerifier() {
+        this(EngineKind.DL4J, 1);
+    }
+
+    /**
+     * @param engine  the engine to serve verified models with; a fast engine that fails its parity
+     *                check against the reference falls back to the reference
+     * @param threads intra-op threads of the fast engine
+     */
+    public ModelVerifier(EngineKind engine, int threads) {
         MnistDataset test = MnistFixture.test();
         this.canary = java.util.Arrays.copyOf(test.rawPixels(), CANARY_SIZE * Mnist.PIXELS);
+        this.engine = engine;
+        this.threads = threads;
     }
 
     /** Decodes the envelope bytes and verifies what they hold. */
@@ -60,13 +84,52 @@ public final class ModelVerifier {
                         + " is " + weights[i]);
             }
         }
-        InferenceEngine engine = new Dl4jEngine(network);
-        Decoded<float[]> canaryResult = runCanary(engine);
+        InferenceEngine reference = new Dl4jEngine(network);
+        Decoded<float[]> canaryResult = runCanary(reference);
         if (canaryResult instanceof Decoded.Invalid<float[]> invalid) {
-            engine.close();
+            reference.close();
             return invalid.retype();
         }
-        return Decoded.valid(new LoadedModel(header, engine));
+        if (engine == EngineKind.ONNX) {
+            InferenceEngine fast = fastEngine(network, canaryResult.orElseThrow(), header);
+            if (fast != null) {
+                reference.close();
+                return Decoded.valid(new LoadedModel(header, fast));
+            }
+        }
+        return Decoded.valid(new LoadedModel(header, reference));
+    }
+
+    /** The ONNX engine for this network if it matches the reference on the canary batch, else null. */
+    private InferenceEngine fastEngine(MultiLayerNetwork network, float[] expected, SnapshotHeader header) {
+        String label = header.modelName() + " v" + header.version();
+        OnnxEngine fast = null;
+        try {
+            byte[] graph = OnnxExport.export(network);
+            fast = new OnnxEngine(graph, threads);
+            float[] actual = fast.predict(canary, CANARY_SIZE);
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+            }
+            boolean sameDigits = true;
+            for (int image = 0; image < CANARY_SIZE; image++) {
+                sameDigits &= Evaluation.argMax(expected, image) == Evaluation.argMax(actual, image);
+            }
+            if (worst <= PARITY_TOLERANCE && sameDigits) {
+                log.info("{}: ONNX graph derived from the snapshot (sha256 {}), parity with DL4J on {} canary images:"
+                        + " max |difference| {}", label, SnapshotCodec.sha256Hex(graph), CANARY_SIZE, String.format("%.2e", worst));
+                return fast;
+            }
+            log.warn("{}: the ONNX engine differs from DL4J by up to {} on the canary batch (same digits: {});"
+                    + " falling back to the DL4J engine", label, worst, sameDigits);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("{}: no ONNX engine ({}); falling back to the DL4J engine", label, e.getMessage());
+        }
+        if (fast != null) {
+            fast.close();
+        }
+        return null;
     }
 
     private Decoded<float[]> runCanary(InferenceEngine engine) {

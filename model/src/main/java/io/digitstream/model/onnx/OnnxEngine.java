@@ -1,0 +1,124 @@
+package io.digitstream.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.schemas.Mnist;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The fast engine: ONNX Runtime running the graph {@link OnnxExport} derives from a snapshot.
+ * One ORT environment per process (a new one per reload leaks native memory, microsoft/onnxruntime#14641);
+ * the input buffer is direct and reused, so steady-state inference allocates only its results.
+ * Closing while a batch runs would crash the JVM (microsoft/onnxruntime#21812); the model registry
+ * only closes an engine once no batch holds it.
+ */
+public final class OnnxEngine implements InferenceEngine {
+    public static final String NAME = "onnx";
+
+    private final OrtSession session;
+    private FloatBuffer input;
+    private int capacity;
+    private volatile boolean closed;
+
+    public OnnxEngine(byte[] onnxModel, int intraOpThreads) {
+        try {
+            var options = new OrtSession.SessionOptions();
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            session = environment().createSession(onnxModel, options);
+            options.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused the derived graph: " + e.getMessage(), e);
+        }
+    }
+
+    private static volatile OrtEnvironment environment;
+
+    /**
+     * The process's one ORT environment. Loading ONNX Runtime's native library takes more stack than
+     * a default 1 MB Java thread may have left (seen here as a SIGSEGV with no hs_err file), so it is
+     * created once on a thread of its own with a large stack.
+     */
+    static OrtEnvironment environment() {
+        OrtEnvironment env = environment;
+        if (env != null) {
+            return env;
+        }
+        synchronized (OnnxEngine.class) {
+            if (environment == null) {
+                var created = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+                var loader = new Thread(null, () -> {
+                    try {
+                        environment = OrtEnvironment.getEnvironment();
+                    } catch (Throwable e) {
+                        created.set(e);
+                    }
+                }, "onnxruntime-init", 64L * 1024 * 1024);
+                loader.start();
+                try {
+                    loader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while loading ONNX Runtime", e);
+                }
+                if (environment == null) {
+                    throw new IllegalStateException("ONNX Runtime did not load", created.get());
+                }
+            }
+            return environment;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public synchronized float[] predict(byte[] pixels, int count) {
+        if (closed) {
+            throw new IllegalStateException("the model was closed");
+        }
+        if (count < 1 || pixels.length < count * Mnist.PIXELS) {
+            throw new IllegalArgumentException("need " + count + " images of " + Mnist.PIXELS + " pixels");
+        }
+        if (count > capacity) {
+            capacity = Math.max(count, 2 * capacity);
+            input = ByteBuffer.allocateDirect(capacity * Mnist.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        input.clear();
+        for (int i = 0; i < count * Mnist.PIXELS; i++) {
+            input.put((pixels[i] & 0xFF) / 255f);
+        }
+        input.flip();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), input, new long[] {count, Mnist.PIXELS});
+             OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
+            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            float[] probabilities = new float[count * Mnist.CLASSES];
+            out.get(probabilities);
+            return probabilities;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("could not close the ONNX session", e);
+            }
+        }
+    }
+}
