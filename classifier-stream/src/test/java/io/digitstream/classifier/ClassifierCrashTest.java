@@ -1,0 +1,160 @@
+package io.digitstream.classifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.schemas.message.Image;
+import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real crash: the classifier runs as its own OS process and is killed with SIGKILL in the middle
+ * of a 5,000-image replay, with images waiting in its micro-batch buffer; a new process takes over.
+ */
+class ClassifierCrashTest {
+    private static final int IMAGES = 5000;
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.onFreePort().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+    void aKilledClassifierLosesNothing(String guarantee) throws Exception {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix("crash-" + guarantee + "-");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+        }
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1))).get();
+        }
+
+        Path stateDir = work.resolve("state");
+        Process first = startClassifier(topics, guarantee, stateDir, work.resolve("first.log"));
+        var producerThread = new Thread(() -> replay(topics), "replay");
+        Map<String, Integer> counts = new HashMap<>();
+        try (var reader = predictionReader(topics)) {
+            producerThread.start();
+            // kill it mid-replay, once it has predicted a good part
+            await().atMost(Duration.ofMinutes(3)).until(() -> {
+                poll(reader, counts);
+                return counts.size() >= IMAGES / 4;
+            });
+            first.destroyForcibly().waitFor();
+            int beforeKill = counts.size();
+            producerThread.join();
+
+            Process second = startClassifier(topics, guarantee, stateDir, work.resolve("second.log"));
+            try {
+                await().atMost(Duration.ofMinutes(4)).until(() -> {
+                    poll(reader, counts);
+                    return counts.size() == IMAGES;
+                });
+                // anything still in flight after the last id arrives
+                await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+                poll(reader, counts);
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+
+            assertThat(beforeKill).isLessThan(IMAGES);
+            assertThat(counts).hasSize(IMAGES);
+            if (guarantee.equals("exactly_once_v2")) {
+                assertThat(counts.values()).as("every image predicted exactly once").allMatch(n -> n == 1);
+            }
+        }
+    }
+
+    private static void poll(KafkaConsumer<String, Prediction> reader, Map<String, Integer> counts) {
+        reader.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.key(), 1, Integer::sum));
+    }
+
+    /** 5,000 distinct images: the fixture five times over, paced so the kill lands mid-replay. */
+    private static void replay(TopicNames topics) {
+        MnistDataset test = MnistFixture.test();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
+                MessageSerdes.imageEvent().serializer())) {
+            for (int i = 0; i < IMAGES; i++) {
+                int index = i % test.size();
+                var event = new ImageEvent("crash-" + i, new Image.Pixels(test.image(index)), test.label(index),
+                        System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(topics.digitsIn(), event.id(), event));
+                if (i % 500 == 499) {
+                    producer.flush();
+                }
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, Prediction> predictionReader(TopicNames topics) {
+        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                MessageSerdes.prediction().deserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topics.predictionsOut()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                ClassifierApp.class.getName(),
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--application-id", "crash-" + guarantee,
+                "--digits-topic", topics.digitsIn(), "--predictions-topic", topics.predictionsOut(),
+                "--snapshots-topic", topics.modelSnapshots(), "--dlq-topic", topics.deadLetters(),
+                "--accuracy-topic", topics.accuracyOut(),
+                "--processing-guarantee", guarantee,
+                // big, slow batches: many images wait in the buffer when the kill comes
+                "--max-batch", "256", "--max-delay-ms", "200",
+                "--state-dir", stateDir.toString(), "--metrics-port", "-1");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}

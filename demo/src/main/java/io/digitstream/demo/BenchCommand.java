@@ -1,0 +1,282 @@
+package io.digitstream.demo;
+
+import io.digitstream.classifier.Classifier;
+import io.digitstream.classifier.ClassifierSettings;
+import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.onnx.OnnxEngine;
+import io.digitstream.model.onnx.OnnxExport;
+import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.producer.replay.ReplayPlan;
+import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.TrainingFacts;
+import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code digitstream bench}: speed figures for docs/BENCHMARKS.md, measured side by side in one run
+ * (these machines are noisy, so ratios are what to compare). Not a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class},
+        description = "Benchmarks: inference engines side by side; the pipeline end to end at several batch sizes.")
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (Exception e) {
+            // not Linux: the core count and JVM still say something
+        }
+        return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    }
+
+    @Command(name = "inference", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Images/s of each engine at several batch sizes, interleaved rounds, medians.")
+    static final class Inference implements Callable<Integer> {
+        @Option(names = "--batches", split = ",", defaultValue = "1,32,128,512")
+        int[] batches;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per engine, batch and round.")
+        double seconds;
+
+        @Option(names = "--rounds", defaultValue = "3")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            var network = ReferenceCnn.create(777, new Adam(1e-3));
+            int cores = Runtime.getRuntime().availableProcessors();
+            List<InferenceEngine> engines = List.of(new Dl4jEngine(network), new OnnxEngine(OnnxExport.export(network), cores));
+            MnistDataset test = MnistFixture.test();
+            System.out.println("Machine: " + machine());
+            System.out.println();
+            System.out.println("| batch | dl4j img/s | onnx img/s | onnx / dl4j | onnx p50 per call |");
+            System.out.println("|---|---|---|---|---|");
+            for (int batch : batches) {
+                byte[] pixels = new byte[batch * 784];
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(test.rawPixels(), (i % test.size()) * 784, pixels, i * 784, 784);
+                }
+                double[][] rates = new double[engines.size()][rounds];
+                long[] onnxCalls = new long[0];
+                for (int round = 0; round < rounds; round++) {
+                    for (int e = 0; e < engines.size(); e++) {
+                        long[] calls = new long[200_000];
+                        rates[e][round] = measure(engines.get(e), pixels, batch, seconds, calls);
+                        if (e == 1) {
+                            onnxCalls = calls;
+                        }
+                    }
+                }
+                double dl4j = median(rates[0]);
+                double onnx = median(rates[1]);
+                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %s |%n", batch, dl4j, onnx, onnx / dl4j,
+                        p50Micros(onnxCalls));
+            }
+            engines.forEach(InferenceEngine::close);
+            return 0;
+        }
+
+        private static double measure(InferenceEngine engine, byte[] pixels, int batch, double seconds, long[] callNanos) {
+            long warmUntil = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < warmUntil) {
+                engine.predict(pixels, batch);
+            }
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            int calls = 0;
+            while (System.nanoTime() < end) {
+                long t = System.nanoTime();
+                engine.predict(pixels, batch);
+                if (calls < callNanos.length) {
+                    callNanos[calls] = System.nanoTime() - t;
+                }
+                calls++;
+            }
+            if (calls < callNanos.length) {
+                callNanos[calls] = -1; // end marker
+            }
+            return calls * (double) batch / ((System.nanoTime() - start) / 1e9);
+        }
+
+        private static String p50Micros(long[] callNanos) {
+            int n = 0;
+            while (n < callNanos.length && callNanos[n] > 0) {
+                n++;
+            }
+            if (n == 0) {
+                return "-";
+            }
+            long[] sorted = Arrays.copyOf(callNanos, n);
+            Arrays.sort(sorted);
+            return String.format(Locale.ROOT, "%.0f µs", sorted[n / 2] / 1e3);
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--images", defaultValue = "10000")
+        int images;
+
+        @Option(names = "--max-batches", split = ",", defaultValue = "1,16,64,256")
+        int[] maxBatches;
+
+        @Option(names = "--engine", defaultValue = "onnx")
+        String engine;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("Machine: " + machine());
+            MnistDataset test = MnistFixture.test();
+            try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
+                String bootstrap = kafka.bootstrapServers();
+                byte[] snapshot = SnapshotCodec.encode(Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)),
+                        "mnist-cnn", 1, new TrainingFacts("bench", 0, 0, null, null)));
+                System.out.println();
+                System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms |");
+                System.out.println("|---|---|---|---|---|---|");
+                double perRecord = 0;
+                for (int maxBatch : maxBatches) {
+                    TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench" + maxBatch + "-");
+                    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                        TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+                    }
+                    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
+                            new StringSerializer(), new ByteArraySerializer())) {
+                        producer.send(new ProducerRecord<>(topics.modelSnapshots(), "mnist-cnn", snapshot)).get();
+                    }
+                    var settings = new ClassifierSettings(bootstrap, "bench-" + maxBatch, topics, "mnist-cnn",
+                            new BatchSettings(maxBatch, Duration.ofMillis(5), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
+                            StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"), engine, 3, false,
+                            Duration.ofSeconds(60), Map.of());
+                    double produced;
+                    Result result;
+                    try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
+                         var replayer = new Replayer(bootstrap, topics.digitsIn())) {
+                        while (classifier.models().servingVersion().isEmpty()) {
+                            Thread.sleep(50);
+                        }
+                        long started = System.nanoTime();
+                        var sending = new java.util.concurrent.atomic.AtomicLong();
+                        var producerDone = new java.util.concurrent.atomic.AtomicLong();
+                        Thread producerThread = new Thread(() -> {
+                            for (int from = 0; sending.get() < images; from++) {
+                                int n = (int) Math.min(test.size(), images - sending.get());
+                                replayer.replay(test, new ReplayPlan(0, n, null, 0, false, "r" + from + "-"), null);
+                                sending.addAndGet(n);
+                            }
+                            producerDone.set(System.nanoTime());
+                        }, "bench-producer");
+                        producerThread.start();
+                        result = drain(bootstrap, topics, images);
+                        producerThread.join();
+                        produced = images / ((producerDone.get() - started) / 1e9);
+                        result = result.since(started);
+                    }
+                    double rate = result.perSecond();
+                    if (maxBatch == 1 || perRecord == 0) {
+                        perRecord = rate;
+                    }
+                    System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f |%n", maxBatch, produced, rate,
+                            rate / perRecord, result.p50(), result.p99());
+                }
+            }
+            return 0;
+        }
+
+        /** What the drain saw: when the last prediction came, and each image's send-to-emit latency. */
+        record Result(int count, long lastNanos, long[] latenciesMs, long startNanos) {
+            Result since(long start) {
+                return new Result(count, lastNanos, latenciesMs, start);
+            }
+
+            double perSecond() {
+                return count / ((lastNanos - startNanos) / 1e9);
+            }
+
+            double p50() {
+                return latenciesMs[latenciesMs.length / 2];
+            }
+
+            double p99() {
+                return latenciesMs[(int) Math.min(latenciesMs.length - 1, Math.ceil(latenciesMs.length * 0.99) - 1)];
+            }
+        }
+
+        private static Result drain(String bootstrap, TopicNames topics, int images) {
+            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                    MessageSerdes.prediction().deserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Set<String> ids = new HashSet<>();
+                long[] latencies = new long[images];
+                long last = System.nanoTime();
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while (ids.size() < images && System.nanoTime() < deadline) {
+                    for (var record : consumer.poll(Duration.ofMillis(20))) {
+                        if (ids.add(record.key()) && ids.size() <= images) {
+                            latencies[ids.size() - 1] = record.value().latencyMillis();
+                            last = System.nanoTime();
+                        }
+                    }
+                }
+                long[] seen = Arrays.copyOf(latencies, Math.min(ids.size(), images));
+                Arrays.sort(seen);
+                return new Result(seen.length, last, seen, 0);
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
