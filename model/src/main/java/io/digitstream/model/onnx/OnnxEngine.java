@@ -32,6 +32,9 @@ public final class OnnxEngine implements InferenceEngine {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
+            // idle intra-op threads must not spin: on a small machine they would take the CPU the
+            // Kafka threads of the same process need between batches
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment().createSession(onnxModel, options);
             options.close();
         } catch (OrtException e) {
