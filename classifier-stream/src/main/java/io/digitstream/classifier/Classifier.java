@@ -96,7 +96,9 @@ public final class Classifier implements AutoCloseable {
                 running.countDown();
             }
         });
+        var replacements = meterRegistry.counter("digitstream.stream.threads.replaced");
         streams.setUncaughtExceptionHandler(e -> {
+            replacements.increment();
             log.error("A stream thread failed; replacing it (it resumes from its last commit)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });

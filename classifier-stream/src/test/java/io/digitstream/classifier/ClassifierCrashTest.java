@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real crash: the classifier runs as its own OS process and is killed with SIGKILL in the middle
@@ -99,6 +100,10 @@ class ClassifierCrashTest {
                 second.waitFor();
             }
 
+            long duplicated = counts.values().stream().filter(n -> n > 1).count();
+            LoggerFactory.getLogger(ClassifierCrashTest.class).info(
+                    "{}: SIGKILL after {} of {} images were predicted; after the restart all {} were, {} of them more than once",
+                    guarantee, beforeKill, IMAGES, counts.size(), duplicated);
             assertThat(beforeKill).isLessThan(IMAGES);
             assertThat(counts).hasSize(IMAGES);
             if (guarantee.equals("exactly_once_v2")) {
