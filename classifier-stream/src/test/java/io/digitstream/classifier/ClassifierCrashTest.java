@@ -112,6 +112,41 @@ class ClassifierCrashTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void whenOneOfTwoInstancesIsKilledTheOtherTakesOverEveryPartition() throws Exception {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix("scale-");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+        }
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1))).get();
+        }
+        Process survivor = startClassifier(topics, "at_least_once", work.resolve("state-a"), work.resolve("a.log"), "scale");
+        Process victim = startClassifier(topics, "at_least_once", work.resolve("state-b"), work.resolve("b.log"), "scale");
+        Map<String, Integer> counts = new HashMap<>();
+        var producerThread = new Thread(() -> replay(topics), "replay");
+        try (var reader = predictionReader(topics)) {
+            producerThread.start();
+            await().atMost(Duration.ofMinutes(3)).until(() -> {
+                poll(reader, counts);
+                return counts.size() >= IMAGES / 4;
+            });
+            victim.destroyForcibly().waitFor();
+            producerThread.join();
+            await().atMost(Duration.ofMinutes(4)).until(() -> {
+                poll(reader, counts);
+                return counts.size() == IMAGES;
+            });
+            assertThat(survivor.isAlive()).isTrue();
+            assertThat(counts).hasSize(IMAGES);
+        } finally {
+            survivor.destroy();
+            survivor.waitFor();
+        }
+    }
+
     private static void poll(KafkaConsumer<String, Prediction> reader, Map<String, Integer> counts) {
         reader.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.key(), 1, Integer::sum));
     }
@@ -148,11 +183,16 @@ class ClassifierCrashTest {
     }
 
     private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log) throws Exception {
+        return startClassifier(topics, guarantee, stateDir, log, "crash-" + guarantee);
+    }
+
+    private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log, String applicationId)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 ClassifierApp.class.getName(),
                 "--bootstrap-servers", kafka.bootstrapServers(),
-                "--application-id", "crash-" + guarantee,
+                "--application-id", applicationId,
                 "--digits-topic", topics.digitsIn(), "--predictions-topic", topics.predictionsOut(),
                 "--snapshots-topic", topics.modelSnapshots(), "--dlq-topic", topics.deadLetters(),
                 "--accuracy-topic", topics.accuracyOut(),
