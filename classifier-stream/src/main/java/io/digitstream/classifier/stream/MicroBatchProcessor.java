@@ -16,6 +16,7 @@ import io.digitstream.schemas.message.ImageEventCodec;
 import io.digitstream.schemas.message.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,9 +53,15 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     private final Serializer<Prediction> predictionSerializer;
 
     private ProcessorContext<byte[], byte[]> context;
+    /** The durable buffer: changelogged, restored after a crash. */
     private KeyValueStore<Long, PendingImage> buffer;
+    /**
+     * The same entries in arrival order, derived from the store at init and kept in step with it,
+     * so taking a batch or looking at the oldest image never iterates the store (a cached store's
+     * iterator copies its keys: too slow for every punctuation).
+     */
+    private final ArrayDeque<KeyValue<Long, PendingImage>> waiting = new ArrayDeque<>();
     private long nextSequence;
-    private int pending;
     private byte[] batchPixels;
 
     MicroBatchProcessor(String inputTopic, String bufferStoreName, BatchSettings settings, ModelRegistry registry, ClassifierMetrics metrics,
@@ -72,16 +79,16 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         this.context = context;
         this.buffer = context.getStateStore(bufferStoreName);
         this.batchPixels = new byte[settings.maxBatch() * Mnist.PIXELS];
-        // a restored buffer: count what waits and continue the sequence after it
+        // a restored buffer: what waits, in arrival order, and the sequence continues after it
         try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, PendingImage> entry = it.next();
-                pending++;
+                waiting.add(entry);
                 nextSequence = Math.max(nextSequence, entry.key + 1);
             }
         }
-        if (pending > 0) {
-            log.info("Task {} restored {} buffered images; they are classified first", context.taskId(), pending);
+        if (!waiting.isEmpty()) {
+            log.info("Task {} restored {} buffered images; they are classified first", context.taskId(), waiting.size());
         }
         Duration tick = Duration.ofMillis(Math.max(1, settings.maxDelay().toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
@@ -100,14 +107,16 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 deadLetter(record, ErrorCode.NO_MODEL, "no model is loaded yet (no-model policy: dead-letter)");
                 return;
             }
-            if (pending >= settings.maxPending()) {
-                deadLetter(record, ErrorCode.NO_MODEL, pending + " images already wait for a model (max-pending)");
+            if (waiting.size() >= settings.maxPending()) {
+                deadLetter(record, ErrorCode.NO_MODEL, waiting.size() + " images already wait for a model (max-pending)");
                 return;
             }
         }
-        buffer.put(nextSequence++, accepted.orElseThrow());
-        pending++;
-        while (pending >= settings.maxBatch() && runBatch()) {
+        long sequence = nextSequence++;
+        PendingImage image = accepted.orElseThrow();
+        buffer.put(sequence, image);
+        waiting.add(KeyValue.pair(sequence, image));
+        while (waiting.size() >= settings.maxBatch() && runBatch()) {
             // full batches run at once
         }
     }
@@ -127,16 +136,14 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void onTick(long now) {
-        if (pending == 0) {
+        KeyValue<Long, PendingImage> first = waiting.peekFirst();
+        if (first == null) {
             return;
         }
-        PendingImage oldest = oldest();
-        if (oldest == null) {
-            return;
-        }
+        PendingImage oldest = first.value;
         if (registry.servingVersion().isPresent()) {
             if (now - oldest.bufferedAt() >= settings.maxDelay().toMillis()) {
-                while (pending > 0 && runBatch()) {
+                while (!waiting.isEmpty() && runBatch()) {
                     // drain everything that waits: it is all at least as urgent as a new arrival
                 }
             }
@@ -155,7 +162,6 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             List<KeyValue<Long, PendingImage>> batch = take(settings.maxBatch());
             int n = batch.size();
             if (n == 0) {
-                pending = 0;
                 return false;
             }
             for (int i = 0; i < n; i++) {
@@ -171,7 +177,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                         model.label(), e);
                 for (KeyValue<Long, PendingImage> entry : batch) {
                     deadLetter(entry.value, ErrorCode.INFERENCE_FAILED, model.label() + " failed: " + e.getMessage());
-                    remove(entry.key);
+                    buffer.delete(entry.key);
                 }
                 return true;
             }
@@ -186,7 +192,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 byte[] key = entry.value.id().getBytes(StandardCharsets.UTF_8);
                 context.forward(new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
                         ClassifierTopology.PREDICTIONS_SINK);
-                remove(entry.key);
+                buffer.delete(entry.key);
             }
             return true;
         }
@@ -207,41 +213,20 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void expireWaitingForModel(long now) {
-        List<KeyValue<Long, PendingImage>> expired = new ArrayList<>();
-        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, PendingImage> entry = it.next();
-                if (now - entry.value.bufferedAt() < settings.noModelTimeout().toMillis()) {
-                    break; // entries are in arrival order
-                }
-                expired.add(entry);
-            }
-        }
-        for (KeyValue<Long, PendingImage> entry : expired) {
+        while (!waiting.isEmpty() && now - waiting.peekFirst().value.bufferedAt() >= settings.noModelTimeout().toMillis()) {
+            KeyValue<Long, PendingImage> entry = waiting.pollFirst();
             deadLetter(entry.value, ErrorCode.NO_MODEL, "no model was loaded within " + settings.noModelTimeout());
-            remove(entry.key);
+            buffer.delete(entry.key);
         }
     }
 
+    /** Takes up to {@code max} of the oldest waiting images off the in-memory queue (the caller deletes them from the store). */
     private List<KeyValue<Long, PendingImage>> take(int max) {
-        List<KeyValue<Long, PendingImage>> batch = new ArrayList<>(max);
-        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
-            while (it.hasNext() && batch.size() < max) {
-                batch.add(it.next());
-            }
+        List<KeyValue<Long, PendingImage>> batch = new ArrayList<>(Math.min(max, waiting.size()));
+        while (!waiting.isEmpty() && batch.size() < max) {
+            batch.add(waiting.pollFirst());
         }
         return batch;
-    }
-
-    private PendingImage oldest() {
-        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
-            return it.hasNext() ? it.next().value : null;
-        }
-    }
-
-    private void remove(long sequence) {
-        buffer.delete(sequence);
-        pending--;
     }
 
     /** A refused input record: original key and value untouched, reasons in headers. */
