@@ -1,7 +1,6 @@
 package io.digitstream.accuracy;
 
 import io.digitstream.schemas.cli.KafkaOptions;
-import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicAdmin;
 import io.digitstream.schemas.topic.TopicSpecs;

@@ -2,7 +2,6 @@ package io.digitstream.accuracy;
 
 import io.digitstream.schemas.message.JsonSerde;
 import io.digitstream.schemas.message.MessageSerdes;
-import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;

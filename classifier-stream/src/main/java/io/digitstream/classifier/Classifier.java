@@ -87,7 +87,7 @@ public final class Classifier implements AutoCloseable {
         var verifier = new ModelVerifier(EngineKind.parse(settings.engine()), Runtime.getRuntime().availableProcessors());
         Topology topology = ClassifierTopology.build(settings.topics(), settings.modelName(), settings.batch(), models,
                 verifier, metrics);
-        log.info("Topology:\n{}", topology.describe());
+        log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {

@@ -10,25 +10,16 @@ import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
-import io.digitstream.schemas.topic.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
-import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,14 +53,8 @@ class ClassifierCrashTest {
     @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
     void aKilledClassifierLosesNothing(String guarantee) throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("crash-" + guarantee + "-");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
-        }
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1))).get();
-        }
+        KafkaTestSupport.createTopics(kafka, topics);
+        KafkaTestSupport.publishSnapshot(kafka, topics, 1);
 
         Path stateDir = work.resolve("state");
         Process first = startClassifier(topics, guarantee, stateDir, work.resolve("first.log"));
@@ -115,14 +100,8 @@ class ClassifierCrashTest {
     @org.junit.jupiter.api.Test
     void whenOneOfTwoInstancesIsKilledTheOtherTakesOverEveryPartition() throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("scale-");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
-        }
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1))).get();
-        }
+        KafkaTestSupport.createTopics(kafka, topics);
+        KafkaTestSupport.publishSnapshot(kafka, topics, 1);
         Process survivor = startClassifier(topics, "at_least_once", work.resolve("state-a"), work.resolve("a.log"), "scale");
         Process victim = startClassifier(topics, "at_least_once", work.resolve("state-b"), work.resolve("b.log"), "scale");
         Map<String, Integer> counts = new HashMap<>();
@@ -170,16 +149,7 @@ class ClassifierCrashTest {
     }
 
     private static KafkaConsumer<String, Prediction> predictionReader(TopicNames topics) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                MessageSerdes.prediction().deserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topics.predictionsOut()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+        return KafkaTestSupport.predictionReader(kafka, topics);
     }
 
     private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log) throws Exception {

@@ -10,9 +10,7 @@ import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
-import io.digitstream.schemas.topic.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
-import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,9 +57,7 @@ class ClassifierIntegrationTest {
 
     private TopicNames freshTopics() {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("run" + RUN.incrementAndGet() + "-");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
-        }
+        KafkaTestSupport.createTopics(kafka, topics);
         return topics;
     }
 
@@ -80,11 +73,7 @@ class ClassifierIntegrationTest {
     }
 
     private static void publishSnapshot(TopicNames topics, long version) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(version))).get();
-        }
+        KafkaTestSupport.publishSnapshot(kafka, topics, version);
     }
 
     private static void sendFixture(TopicNames topics, int from, int to) throws Exception {
@@ -106,16 +95,7 @@ class ClassifierIntegrationTest {
     }
 
     private static KafkaConsumer<String, Prediction> predictionReader(TopicNames topics) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                MessageSerdes.prediction().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+        return KafkaTestSupport.predictionReader(kafka, topics);
     }
 
     private static Set<String> ids(List<Prediction> predictions) {

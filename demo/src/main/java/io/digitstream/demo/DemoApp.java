@@ -37,7 +37,7 @@ public final class DemoApp implements Callable<Integer> {
     @Option(names = "--rate", description = "Replay rate in images/s (default: 150, or 100 with --quick); 0 = as fast as possible.")
     Double rate;
 
-    @Option(names = "--snapshot-every", description = "Publish a model every N training batches (default: 40, or 5 with --quick).")
+    @Option(names = "--snapshot-every", description = "Publish a model every N training batches (default: 25, or 5 with --quick).")
     Integer snapshotEvery;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs the trainer runs while the demo lasts.")
@@ -64,7 +64,7 @@ public final class DemoApp implements Callable<Integer> {
     public Integer call() throws Exception {
         var settings = new DemoSettings(Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()), quick, dataDir,
                 Files.createTempDirectory("digitstream-demo-"), images, rate != null ? rate : quick ? 100 : 150,
-                snapshotEvery != null ? snapshotEvery : quick ? 5 : 40, epochs, maxBatch, keepServing,
+                snapshotEvery != null ? snapshotEvery : quick ? 5 : 25, epochs, maxBatch, keepServing,
                 Duration.ofSeconds(timeoutS), "");
         DemoSummary summary = new Demo(settings, System.out).run();
         return summary.everyImagePredicted() ? 0 : 1;
