@@ -89,7 +89,8 @@ class SnapshotPublishingIntegrationTest {
             assertThat(Long.parseLong(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()))
                     .isGreaterThan(published.get(0).file().toFile().length());
         }
-        assertThat(models.toFile().list()).contains("mnist-cnn-v1.dgsn", "mnist-cnn-v3.dgsn", "mnist-cnn-v3.evaluation.json");
+        assertThat(models.toFile().list()).contains("mnist-cnn-v1.dgsn", "mnist-cnn-v3.dgsn", "mnist-cnn-v3.evaluation.json",
+                "mnist-cnn-v3-confusion.png", "mnist-cnn-training.png");
     }
 
     @Test

@@ -31,8 +31,8 @@ public final class TrainingRun {
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
     private static final int EVAL_BATCH = 500;
 
-    /** What one checkpoint produced. */
-    public record Published(ModelSnapshot snapshot, Evaluation evaluation, Path file) {
+    /** What one checkpoint produced; {@code loss} is the training loss of its last batch. */
+    public record Published(ModelSnapshot snapshot, Evaluation evaluation, Path file, double loss) {
     }
 
     private final Recipe recipe;
@@ -75,6 +75,11 @@ public final class TrainingRun {
                 Published p = snapshot(checkpoint, checkpoint.endOfEpoch() ? test
                         : test.slice(0, Math.min(midEpochEvalLimit, test.size())));
                 published.add(p);
+                try {
+                    TrainingCharts.lossAndAccuracy(published, modelName, outputDirectory);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Could not draw the training chart in " + outputDirectory, e);
+                }
                 onPublished.accept(p);
             }
         });
@@ -91,8 +96,9 @@ public final class TrainingRun {
             Path evaluationFile = outputDirectory.resolve(file.getFileName().toString()
                     .replace(SnapshotFiles.EXTENSION, ".evaluation.json"));
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(evaluationFile.toFile(), evaluation);
+            TrainingCharts.confusionMatrix(evaluation, snapshot.label(), file);
             publisher.ifPresent(p -> p.publish(snapshot));
-            return new Published(snapshot, evaluation, file);
+            return new Published(snapshot, evaluation, file, checkpoint.loss());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the snapshot to " + outputDirectory, e);
         }
