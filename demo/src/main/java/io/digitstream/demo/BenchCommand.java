@@ -167,6 +167,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "onnx")
         String engine;
 
+        @Option(names = "--rate", defaultValue = "0",
+                description = "Images/s the producer sends at; 0 = as fast as it can (then latency is queueing).")
+        double rate;
+
         @Override
         public Integer call() throws Exception {
             System.out.println("Machine: " + machine());
@@ -206,7 +210,7 @@ public final class BenchCommand implements Runnable {
                         Thread producerThread = new Thread(() -> {
                             for (int from = 0; sending.get() < images; from++) {
                                 int n = (int) Math.min(test.size(), images - sending.get());
-                                replayer.replay(test, new ReplayPlan(0, n, null, 0, false, "r" + from + "-"), null);
+                                replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
                                 sending.addAndGet(n);
                             }
                             producerDone.set(System.nanoTime());
