@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  * {@code digitstream bench}: speed figures for docs/BENCHMARKS.md, measured side by side in one run
  * (these machines are noisy, so ratios are what to compare). Not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class, BenchCommand.Parity.class},
         description = "Benchmarks: inference engines side by side; the pipeline end to end at several batch sizes.")
 public final class BenchCommand implements Runnable {
     @Override
@@ -275,6 +275,46 @@ public final class BenchCommand implements Runnable {
                 Arrays.sort(seen);
                 return new Result(seen.length, last, seen, 0);
             }
+        }
+    }
+
+    @Command(name = "parity", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "The ONNX engine against DL4J on every MNIST test image, for one snapshot file.")
+    static final class Parity implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "SNAPSHOT", description = "A .dgsn file written by the trainer.")
+        Path file;
+
+        @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            var snapshot = SnapshotCodec.decode(Files.readAllBytes(file)).orElseThrow();
+            MnistDataset test = io.digitstream.mnist.data.MnistStore.withDefaults(dataDir).test();
+            var network = io.digitstream.model.snapshot.Dl4jSnapshots.restore(snapshot.payload());
+            var reference = new Dl4jEngine(network);
+            double worst = 0;
+            int sameDigits = 0;
+            try (var fast = new OnnxEngine(OnnxExport.export(network), Runtime.getRuntime().availableProcessors())) {
+                for (int from = 0; from < test.size(); from += 500) {
+                    int n = Math.min(500, test.size() - from);
+                    byte[] pixels = Arrays.copyOfRange(test.rawPixels(), from * 784, (from + n) * 784);
+                    float[] expected = reference.predict(pixels, n);
+                    float[] actual = fast.predict(pixels, n);
+                    for (int i = 0; i < expected.length; i++) {
+                        worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+                    }
+                    for (int image = 0; image < n; image++) {
+                        if (io.digitstream.model.evaluation.Evaluation.argMax(expected, image)
+                                == io.digitstream.model.evaluation.Evaluation.argMax(actual, image)) {
+                            sameDigits++;
+                        }
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s on %,d test images: max |onnx - dl4j| = %.2e; same digit for %,d of %,d%n",
+                    snapshot.label(), test.size(), worst, sameDigits, test.size());
+            return worst <= 1e-4 && sameDigits == test.size() ? 0 : 1;
         }
     }
 
