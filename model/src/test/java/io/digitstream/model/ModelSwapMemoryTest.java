@@ -45,8 +45,10 @@ class ModelSwapMemoryTest {
         long atEnd = residentKb();
         LoggerFactory.getLogger(ModelSwapMemoryTest.class).info(
                 "resident memory after 20 swaps {} MB, after 100 swaps {} MB", afterWarmUp / 1024, atEnd / 1024);
-        // a leaked ONNX session or DL4J network per swap would add several MB each: 80 of them, hundreds of MB
-        assertThat(atEnd - afterWarmUp).isLessThan(64 * 1024);
+        // Measured here: models that are never closed grow the resident set by about 27 MB a swap (727 MB
+        // to 2,878 MB over these 80 swaps); closed ones by 9-65 MB in all, the Java heap growing in a
+        // JVM that ran other tests first. 256 MB is ten leaked swaps.
+        assertThat(atEnd - afterWarmUp).isLessThan(256 * 1024);
     }
 
     private static long residentKb() throws Exception {
