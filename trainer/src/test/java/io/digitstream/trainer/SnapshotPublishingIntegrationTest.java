@@ -8,7 +8,10 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.trainer.publish.SnapshotPublisher;
 import io.digitstream.trainer.training.Recipe;
@@ -91,6 +94,19 @@ class SnapshotPublishingIntegrationTest {
         }
         assertThat(models.toFile().list()).contains("mnist-cnn-v1.dgsn", "mnist-cnn-v3.dgsn", "mnist-cnn-v3.evaluation.json",
                 "mnist-cnn-v3-confusion.png", "mnist-cnn-training.png");
+    }
+
+    @Test
+    void aSnapshotTooLargeForTheTopicIsAnErrorNotASilentDrop() {
+        byte[] payload = new byte[TopicSpecs.MAX_SNAPSHOT_BYTES + 1];
+        var header = new SnapshotHeader("huge", 1L, 0L, SnapshotHeader.DL4J_MODEL_ZIP, SnapshotCodec.sha256Hex(payload),
+                List.of(1, 28, 28), 10, null);
+        try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), TOPICS, Duration.ofSeconds(20))) {
+            assertThatThrownBy(() -> publisher.publish(new ModelSnapshot(header, payload)))
+                    .isInstanceOf(SnapshotPublisher.SnapshotTooLargeException.class)
+                    .hasMessageContaining("huge v1").hasMessageContaining("accepts at most");
+            assertThat(publisher.latestVersion("huge")).isEmpty();
+        }
     }
 
     @Test
