@@ -55,6 +55,15 @@ class AccuracyTopologyTest {
     }
 
     @Test
+    void latencyBucketsAreFineWhereLatenciesAreSmall() {
+        assertThat(AccuracyState.lowerBound(AccuracyState.bucket(7))).isEqualTo(7.0);
+        assertThat(AccuracyState.lowerBound(AccuracyState.bucket(137))).isEqualTo(130.0);
+        assertThat(AccuracyState.lowerBound(AccuracyState.bucket(2_345))).isEqualTo(2_300.0);
+        assertThat(AccuracyState.lowerBound(AccuracyState.bucket(9_999))).isEqualTo(9_900.0);
+        assertThat(AccuracyState.bucket(60_000)).isEqualTo(AccuracyState.LATENCY_BUCKETS - 1);
+    }
+
+    @Test
     void theBoardKeepsTheNewestReportOfEachVersion() {
         var board = new AccuracyBoard();
         board.update(new AccuracyReport("m", 1L, 10L, 9L, 4, 4, 4, null, null, 1L));

@@ -1,5 +1,6 @@
 package io.digitstream.demo;
 
+import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
@@ -46,6 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -284,13 +286,14 @@ public final class BenchCommand implements Runnable {
         @picocli.CommandLine.Parameters(paramLabel = "SNAPSHOT", description = "A .dgsn file written by the trainer.")
         Path file;
 
-        @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}")
-        Path dataDir;
+        @Mixin
+
+        DataOptions data;
 
         @Override
         public Integer call() throws Exception {
             var snapshot = SnapshotCodec.decode(Files.readAllBytes(file)).orElseThrow();
-            MnistDataset test = io.digitstream.mnist.data.MnistStore.withDefaults(dataDir).test();
+            MnistDataset test = io.digitstream.mnist.data.MnistStore.withDefaults(data.dataDir).test();
             var network = io.digitstream.model.snapshot.Dl4jSnapshots.restore(snapshot.payload());
             var reference = new Dl4jEngine(network);
             double worst = 0;

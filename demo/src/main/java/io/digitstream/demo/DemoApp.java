@@ -1,16 +1,17 @@
 package io.digitstream.demo;
 
+import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.accuracy.AccuracyApp;
 import io.digitstream.classifier.ClassifierApp;
 import io.digitstream.producer.ProducerApp;
 import io.digitstream.trainer.TrainerApp;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,9 +47,9 @@ public final class DemoApp implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "64", description = "The classifier's micro-batch size.")
     int maxBatch;
 
-    @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}",
-            description = "Where MNIST is cached (env DIGITSTREAM_DATA_DIR).")
-    Path dataDir;
+    @Mixin
+
+    DataOptions data;
 
     @Option(names = "--keep-serving", description = "After the summary, keep serving until Ctrl-C.")
     boolean keepServing;
@@ -62,7 +63,7 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var settings = new DemoSettings(Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()), quick, dataDir,
+        var settings = new DemoSettings(Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()), quick, data.dataDir,
                 Files.createTempDirectory("digitstream-demo-"), images, rate != null ? rate : quick ? 100 : 150,
                 snapshotEvery != null ? snapshotEvery : quick ? 5 : 25, epochs, maxBatch, keepServing,
                 Duration.ofSeconds(timeoutS), "");

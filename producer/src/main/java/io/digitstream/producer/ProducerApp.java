@@ -1,5 +1,6 @@
 package io.digitstream.producer;
 
+import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
@@ -58,16 +59,16 @@ public final class ProducerApp implements Runnable {
         @Option(names = "--fixture", description = "Replay the committed 1,000-image fixture instead of the MNIST test set.")
         boolean fixture;
 
-        @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}",
-                description = "Where MNIST is cached (env DIGITSTREAM_DATA_DIR).")
-        Path dataDir;
+        @Mixin
+
+        DataOptions data;
 
         @Option(names = "--id-prefix", defaultValue = "test-", description = "Event ids are this prefix plus the image index.")
         String idPrefix;
 
         @Override
         public Integer call() {
-            MnistDataset test = fixture ? MnistFixture.test() : MnistStore.withDefaults(dataDir).test();
+            MnistDataset test = fixture ? MnistFixture.test() : MnistStore.withDefaults(data.dataDir).test();
             int n = count == null ? test.size() - from : count;
             var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, idPrefix);
             try (var replayer = new Replayer(kafka.bootstrapServers, kafka.topics().digitsIn())) {

@@ -1,5 +1,6 @@
 package io.digitstream.trainer;
 
+import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
@@ -42,9 +43,8 @@ public final class TrainerApp implements Callable<Integer> {
             description = "Snapshot key on model-snapshots (env DIGITSTREAM_MODEL_NAME).")
     String modelName;
 
-    @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR:-${sys:user.home}/.digitstream/mnist}",
-            description = "Where MNIST is cached; fetched on first use (env DIGITSTREAM_DATA_DIR).")
-    Path dataDir;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--fixture", description = "Train on the small committed fixture (4,000 + 1,000 images) instead of MNIST.")
     boolean fixture;
@@ -86,7 +86,7 @@ public final class TrainerApp implements Callable<Integer> {
             train = MnistFixture.train();
             test = MnistFixture.test();
         } else {
-            var store = MnistStore.withDefaults(dataDir);
+            var store = MnistStore.withDefaults(data.dataDir);
             train = store.train();
             test = store.test();
         }

@@ -173,8 +173,4 @@ public final class MnistStore {
             }
         }
     }
-
-    public Path directory() {
-        return directory;
-    }
 }

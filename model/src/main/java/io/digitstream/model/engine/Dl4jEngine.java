@@ -40,10 +40,6 @@ public final class Dl4jEngine implements InferenceEngine {
         }
     }
 
-    public MultiLayerNetwork network() {
-        return network;
-    }
-
     @Override
     public void close() {
         closed = true;

@@ -16,8 +16,4 @@ public enum EngineKind {
             throw new IllegalArgumentException("unknown engine '" + name + "' (dl4j, onnx)", e);
         }
     }
-
-    public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }
