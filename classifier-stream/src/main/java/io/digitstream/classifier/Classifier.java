@@ -3,7 +3,6 @@ package io.digitstream.classifier;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
-import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.topic.TopicAdmin;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -82,9 +81,8 @@ public final class Classifier implements AutoCloseable {
             createTopics(settings);
         }
         var models = new ModelRegistry();
-        var metrics = new ClassifierMetrics(meterRegistry, settings.engine());
-        // the fast engine gets every core: the stream thread waits on it while it runs
-        var verifier = new ModelVerifier(EngineKind.parse(settings.engine()), Runtime.getRuntime().availableProcessors());
+        var metrics = new ClassifierMetrics(meterRegistry, settings.engine().name());
+        var verifier = new ModelVerifier(settings.engine().kind(), settings.engine().onnx());
         Topology topology = ClassifierTopology.build(settings.topics(), settings.modelName(), settings.batch(), models,
                 verifier, metrics);
         log.debug("Topology:\n{}", topology.describe());

@@ -3,7 +3,9 @@ package io.digitstream.classifier;
 import io.digitstream.classifier.metrics.MetricsServer;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.cli.KafkaOptions;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -77,6 +79,15 @@ public final class ClassifierApp implements Callable<Integer> {
                     + " if it does not match DL4J on the canary batch) or dl4j (env DIGITSTREAM_ENGINE).")
     String engine;
 
+    @Option(names = "--inference-threads", defaultValue = "${env:DIGITSTREAM_INFERENCE_THREADS:-0}",
+            description = "Intra-op threads of the onnx engine; 0 = one per core (env DIGITSTREAM_INFERENCE_THREADS).")
+    int inferenceThreads;
+
+    @Option(names = "--inference-spinning", defaultValue = "${env:DIGITSTREAM_INFERENCE_SPINNING:-false}",
+            description = "Let idle onnx threads spin between operators: faster inference alone, a slower pipeline on a"
+                    + " small machine (docs/BENCHMARKS.md) (env DIGITSTREAM_INFERENCE_SPINNING).")
+    boolean inferenceSpinning;
+
     @Option(names = "--partitions", defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
             description = "Partitions for topics this instance creates (env DIGITSTREAM_PARTITIONS).")
     int partitions;
@@ -98,15 +109,21 @@ public final class ClassifierApp implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--processing-guarantee must be at_least_once or exactly_once_v2, not " + processingGuarantee);
         }
+        EngineKind kind;
         try {
-            EngineKind.parse(engine);
+            kind = EngineKind.parse(engine);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--engine: " + e.getMessage());
         }
+        if (inferenceThreads < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--inference-threads must be 0 or more");
+        }
+        var onnx = new OnnxSettings(inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
+                inferenceSpinning);
         var batch = new BatchSettings(maxBatch, Duration.ofMillis(maxDelayMs), noModelPolicy,
                 Duration.ofMillis(noModelTimeoutMs), Math.max(maxPending, maxBatch));
         return new ClassifierSettings(kafka.bootstrapServers, applicationId, kafka.topics(), modelName, batch,
-                processingGuarantee, streamThreads, stateDir, engine, partitions, true, Duration.ofSeconds(startupTimeoutS),
+                processingGuarantee, streamThreads, stateDir, new EngineChoice(kind, onnx), partitions, true, Duration.ofSeconds(startupTimeoutS),
                 Map.of());
     }
 

@@ -1,6 +1,7 @@
 package io.digitstream.classifier;
 
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.schemas.topic.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 public record ClassifierSettings(String bootstrapServers, String applicationId, TopicNames topics, String modelName,
                                  BatchSettings batch, String processingGuarantee, int streamThreads, Path stateDir,
-                                 String engine, int partitions, boolean createTopics, Duration startupTimeout,
+                                 EngineChoice engine, int partitions, boolean createTopics, Duration startupTimeout,
                                  Map<String, Object> streamsOverrides) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
     public static final String DEFAULT_MODEL_NAME = "mnist-cnn";

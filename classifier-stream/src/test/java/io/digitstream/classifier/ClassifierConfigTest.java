@@ -1,6 +1,7 @@
 package io.digitstream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.digitstream.model.engine.EngineChoice;
 
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
@@ -19,7 +20,7 @@ class ClassifierConfigTest {
     private static Properties props(Duration maxDelay, Map<String, Object> overrides) {
         var settings = new ClassifierSettings("broker:9092", "app", TopicNames.DEFAULTS, "m",
                 new BatchSettings(64, maxDelay, NoModelPolicy.WAIT, Duration.ofMinutes(1), 1000),
-                StreamsConfig.EXACTLY_ONCE_V2, 2, Path.of("/state"), "dl4j", 3, true, Duration.ofSeconds(5), overrides);
+                StreamsConfig.EXACTLY_ONCE_V2, 2, Path.of("/state"), EngineChoice.ofDl4j(), 3, true, Duration.ofSeconds(5), overrides);
         return Classifier.streamsProperties(settings);
     }
 

@@ -1,6 +1,7 @@
 package io.digitstream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
@@ -64,7 +65,7 @@ class ClassifierIntegrationTest {
     private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch)
             throws Exception {
         return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL, batch, guarantee, 1,
-                Files.createTempDirectory(stateRoot, "state"), "onnx", 3, false, Duration.ofSeconds(60),
+                Files.createTempDirectory(stateRoot, "state"), EngineChoice.ofOnnx(), 3, false, Duration.ofSeconds(60),
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
     }
 

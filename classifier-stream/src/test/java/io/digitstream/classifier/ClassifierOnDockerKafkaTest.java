@@ -1,6 +1,7 @@
 package io.digitstream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
@@ -46,7 +47,7 @@ class ClassifierOnDockerKafkaTest {
         TopicNames topics = TopicNames.DEFAULTS;
         var settings = new ClassifierSettings(bootstrap, "docker-e2e", topics, TestModels.MODEL,
                 new BatchSettings(32, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 10_000),
-                StreamsConfig.AT_LEAST_ONCE, 1, state, "dl4j", 3, true, Duration.ofSeconds(60), Map.of());
+                StreamsConfig.AT_LEAST_ONCE, 1, state, EngineChoice.ofDl4j(), 3, true, Duration.ofSeconds(60), Map.of());
         try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
              var snapshots = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                      ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES), new StringSerializer(),

@@ -1,6 +1,7 @@
 package io.digitstream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
@@ -65,7 +66,7 @@ class FaultToleranceIntegrationTest {
     private ClassifierSettings settings(EmbeddedKafka kafka, TopicNames topics, String appId) throws Exception {
         return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL,
                 new BatchSettings(32, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory(work, "state"), "onnx", 3, true,
+                StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory(work, "state"), EngineChoice.ofOnnx(), 3, true,
                 Duration.ofSeconds(120), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
     }
 

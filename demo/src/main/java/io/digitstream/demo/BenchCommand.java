@@ -9,10 +9,13 @@ import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
+import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
@@ -54,8 +57,8 @@ import picocli.CommandLine.Option;
  * {@code digitstream bench}: speed figures for docs/BENCHMARKS.md, measured side by side in one run
  * (these machines are noisy, so ratios are what to compare). Not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class, BenchCommand.Parity.class},
-        description = "Benchmarks: inference engines side by side; the pipeline end to end at several batch sizes.")
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Pipeline.class, BenchCommand.Parity.class},
+        description = "Benchmarks: the pipeline end to end at several batch sizes; ONNX against DL4J on the test set. Engine speed: the benchmarks module (JMH).")
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -72,89 +75,6 @@ public final class BenchCommand implements Runnable {
         }
         return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
-    }
-
-    @Command(name = "inference", mixinStandardHelpOptions = true, showDefaultValues = true,
-            description = "Images/s of each engine at several batch sizes, interleaved rounds, medians.")
-    static final class Inference implements Callable<Integer> {
-        @Option(names = "--batches", split = ",", defaultValue = "1,32,128,512")
-        int[] batches;
-
-        @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per engine, batch and round.")
-        double seconds;
-
-        @Option(names = "--rounds", defaultValue = "3")
-        int rounds;
-
-        @Override
-        public Integer call() {
-            var network = ReferenceCnn.create(777, new Adam(1e-3));
-            int cores = Runtime.getRuntime().availableProcessors();
-            List<InferenceEngine> engines = List.of(new Dl4jEngine(network), new OnnxEngine(OnnxExport.export(network), cores));
-            MnistDataset test = MnistFixture.test();
-            System.out.println("Machine: " + machine());
-            System.out.println();
-            System.out.println("| batch | dl4j img/s | onnx img/s | onnx / dl4j | onnx p50 per call |");
-            System.out.println("|---|---|---|---|---|");
-            for (int batch : batches) {
-                byte[] pixels = new byte[batch * 784];
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(test.rawPixels(), (i % test.size()) * 784, pixels, i * 784, 784);
-                }
-                double[][] rates = new double[engines.size()][rounds];
-                long[] onnxCalls = new long[0];
-                for (int round = 0; round < rounds; round++) {
-                    for (int e = 0; e < engines.size(); e++) {
-                        long[] calls = new long[200_000];
-                        rates[e][round] = measure(engines.get(e), pixels, batch, seconds, calls);
-                        if (e == 1) {
-                            onnxCalls = calls;
-                        }
-                    }
-                }
-                double dl4j = median(rates[0]);
-                double onnx = median(rates[1]);
-                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %s |%n", batch, dl4j, onnx, onnx / dl4j,
-                        p50Micros(onnxCalls));
-            }
-            engines.forEach(InferenceEngine::close);
-            return 0;
-        }
-
-        private static double measure(InferenceEngine engine, byte[] pixels, int batch, double seconds, long[] callNanos) {
-            long warmUntil = System.nanoTime() + 500_000_000L;
-            while (System.nanoTime() < warmUntil) {
-                engine.predict(pixels, batch);
-            }
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            int calls = 0;
-            while (System.nanoTime() < end) {
-                long t = System.nanoTime();
-                engine.predict(pixels, batch);
-                if (calls < callNanos.length) {
-                    callNanos[calls] = System.nanoTime() - t;
-                }
-                calls++;
-            }
-            if (calls < callNanos.length) {
-                callNanos[calls] = -1; // end marker
-            }
-            return calls * (double) batch / ((System.nanoTime() - start) / 1e9);
-        }
-
-        private static String p50Micros(long[] callNanos) {
-            int n = 0;
-            while (n < callNanos.length && callNanos[n] > 0) {
-                n++;
-            }
-            if (n == 0) {
-                return "-";
-            }
-            long[] sorted = Arrays.copyOf(callNanos, n);
-            Arrays.sort(sorted);
-            return String.format(Locale.ROOT, "%.0f µs", sorted[n / 2] / 1e3);
-        }
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -197,7 +117,8 @@ public final class BenchCommand implements Runnable {
                     }
                     var settings = new ClassifierSettings(bootstrap, "bench-" + maxBatch, topics, "mnist-cnn",
                             new BatchSettings(maxBatch, Duration.ofMillis(5), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                            StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"), engine, 3, false,
+                            StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"),
+                            new EngineChoice(EngineKind.parse(engine), OnnxSettings.forStreaming()), 3, false,
                             Duration.ofSeconds(60), Map.of());
                     double produced;
                     Result result;
@@ -298,7 +219,7 @@ public final class BenchCommand implements Runnable {
             var reference = new Dl4jEngine(network);
             double worst = 0;
             int sameDigits = 0;
-            try (var fast = new OnnxEngine(OnnxExport.export(network), Runtime.getRuntime().availableProcessors())) {
+            try (var fast = new OnnxEngine(OnnxExport.export(network), OnnxSettings.forStreaming())) {
                 for (int from = 0; from < test.size(); from += 500) {
                     int n = Math.min(500, test.size() - from);
                     byte[] pixels = Arrays.copyOfRange(test.rawPixels(), from * 784, (from + n) * 784);

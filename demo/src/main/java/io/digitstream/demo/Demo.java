@@ -1,6 +1,7 @@
 package io.digitstream.demo;
 
 import io.digitstream.accuracy.AccuracyBoard;
+import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.accuracy.AccuracyTopology;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
@@ -99,7 +100,7 @@ public final class Demo {
         var classifierSettings = new ClassifierSettings(bootstrap, "digitstream-demo-" + settings.topicPrefix() + "classifier",
                 topics, MODEL_NAME, new BatchSettings(settings.maxBatch(), Duration.ofMillis(10), NoModelPolicy.WAIT,
                 Duration.ofMinutes(5), 100_000), StreamsConfig.AT_LEAST_ONCE, 1,
-                settings.workDir().resolve("classifier-state"), "onnx", TopicSpecs.DEFAULT_PARTITIONS, false,
+                settings.workDir().resolve("classifier-state"), EngineChoice.ofOnnx(), TopicSpecs.DEFAULT_PARTITIONS, false,
                 Duration.ofSeconds(60), Map.of());
         var meters = new SimpleMeterRegistry();
         var board = new AccuracyBoard();

@@ -1,6 +1,7 @@
 package io.digitstream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.accuracy.AccuracyTopology;
@@ -62,7 +63,7 @@ class AccuracyEndToEndTest {
             }
             var settings = new ClassifierSettings(kafka.bootstrapServers(), "accuracy-e2e", topics, Demo.MODEL_NAME,
                     new BatchSettings(64, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                    StreamsConfig.AT_LEAST_ONCE, 1, work.resolve("classifier"), "onnx", 3, false, Duration.ofSeconds(60),
+                    StreamsConfig.AT_LEAST_ONCE, 1, work.resolve("classifier"), EngineChoice.ofOnnx(), 3, false, Duration.ofSeconds(60),
                     Map.of());
             var accuracyApp = new KafkaStreams(AccuracyTopology.build(topics, 500),
                     AccuracyTopology.streamsProperties(kafka.bootstrapServers(), "accuracy-e2e-tally", work.resolve("acc").toString()));

@@ -1,5 +1,6 @@
 package io.digitstream.model;
 
+import io.digitstream.model.onnx.OnnxSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
@@ -27,7 +28,7 @@ class ModelSwapMemoryTest {
     void residentMemoryStaysFlatOverAHundredSwaps() throws Exception {
         ModelSnapshot snapshot = Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1,
                 new TrainingFacts("test", 0, 0, null, null));
-        var verifier = new ModelVerifier(EngineKind.ONNX, 1);
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
         byte[] batch = Arrays.copyOf(MnistFixture.test().rawPixels(), 128 * 784);
 
         long afterWarmUp = 0;

@@ -1,5 +1,6 @@
 package io.digitstream.model;
 
+import io.digitstream.model.onnx.OnnxSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +51,7 @@ class OnnxEngineTest {
     void onTheWholeFixtureTheOnnxEngineMatchesDl4jWithin1e4AndPredictsTheSameDigits() {
         MnistDataset test = MnistFixture.test();
         var reference = new Dl4jEngine(trained);
-        try (var fast = new OnnxEngine(OnnxExport.export(trained), 1)) {
+        try (var fast = new OnnxEngine(OnnxExport.export(trained), OnnxSettings.singleThreaded())) {
             for (int batch : new int[] {1, 7, 128}) {
                 for (int from = 0; from + batch <= test.size(); from += batch == 1 ? 97 : batch) {
                     byte[] pixels = java.util.Arrays.copyOfRange(test.rawPixels(), from * 784, (from + batch) * 784);
@@ -70,7 +71,7 @@ class OnnxEngineTest {
 
     @Test
     void theVerifierServesTheOnnxEngineWhenItPassesParity() {
-        var verifier = new ModelVerifier(EngineKind.ONNX, 1);
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
         try (LoadedModel model = verifier.verify(Dl4jSnapshots.snapshot(trained, "mnist-cnn", 1,
                 new TrainingFacts("test", 0, 0, null, null))).orElseThrow()) {
             assertThat(model.engine().name()).isEqualTo("onnx");
@@ -88,7 +89,7 @@ class OnnxEngineTest {
         network.init();
         assertThatThrownBy(() -> OnnxExport.export(network)).isInstanceOf(UnsupportedOperationException.class);
 
-        var verifier = new ModelVerifier(EngineKind.ONNX, 1);
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
         try (LoadedModel model = verifier.verify(Dl4jSnapshots.snapshot(network, "mnist-cnn", 1,
                 new TrainingFacts("test", 0, 0, null, null))).orElseThrow()) {
             assertThat(model.engine().name()).isEqualTo("dl4j");
@@ -97,7 +98,7 @@ class OnnxEngineTest {
 
     @Test
     void aClosedOnnxEngineRefusesWork() {
-        var fast = new OnnxEngine(OnnxExport.export(trained), 1);
+        var fast = new OnnxEngine(OnnxExport.export(trained), OnnxSettings.singleThreaded());
         fast.close();
         assertThatThrownBy(() -> fast.predict(new byte[784], 1)).isInstanceOf(IllegalStateException.class);
     }

@@ -26,17 +26,14 @@ public final class OnnxEngine implements InferenceEngine {
     private int capacity;
     private volatile boolean closed;
 
-    public OnnxEngine(byte[] onnxModel, int intraOpThreads) {
-        try {
-            var options = new OrtSession.SessionOptions();
+    public OnnxEngine(byte[] onnxModel, OnnxSettings settings) {
+        OrtEnvironment env = environment(); // first: it loads the native library
+        try (var options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(intraOpThreads);
+            options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setInterOpNumThreads(1);
-            // idle intra-op threads must not spin: on a small machine they would take the CPU the
-            // Kafka threads of the same process need between batches
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = environment().createSession(onnxModel, options);
-            options.close();
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
+            session = env.createSession(onnxModel, options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime refused the derived graph: " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
+import io.digitstream.model.onnx.OnnxSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.digitstream.schemas.Decoded;
@@ -35,23 +36,23 @@ public final class ModelVerifier {
 
     private final byte[] canary;
     private final EngineKind engine;
-    private final int threads;
+    private final OnnxSettings onnx;
 
     /** Verifies with the reference engine only. */
     public ModelVerifier() {
-        this(EngineKind.DL4J, 1);
+        this(EngineKind.DL4J, OnnxSettings.singleThreaded());
     }
 
     /**
      * @param engine  the engine to serve verified models with; a fast engine that fails its parity
      *                check against the reference falls back to the reference
-     * @param threads intra-op threads of the fast engine
+     * @param onnx    how the fast engine runs
      */
-    public ModelVerifier(EngineKind engine, int threads) {
+    public ModelVerifier(EngineKind engine, OnnxSettings onnx) {
         MnistDataset test = MnistFixture.test();
         this.canary = java.util.Arrays.copyOf(test.rawPixels(), CANARY_SIZE * Mnist.PIXELS);
         this.engine = engine;
-        this.threads = threads;
+        this.onnx = onnx;
     }
 
     /** Decodes the envelope bytes and verifies what they hold. */
@@ -106,7 +107,7 @@ public final class ModelVerifier {
         OnnxEngine fast = null;
         try {
             byte[] graph = OnnxExport.export(network);
-            fast = new OnnxEngine(graph, threads);
+            fast = new OnnxEngine(graph, onnx);
             float[] actual = fast.predict(canary, CANARY_SIZE);
             double worst = 0;
             for (int i = 0; i < expected.length; i++) {

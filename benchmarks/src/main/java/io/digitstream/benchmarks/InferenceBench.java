@@ -1,0 +1,125 @@
+package io.digitstream.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs {@link InferenceBenchmark} under JMH and prints images/s per engine and batch size as a
+ * Markdown table, beside the PyTorch figures DESIGN.md records for this machine.
+ */
+@Command(name = "inference-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "JMH: images/s of each inference engine at several batch sizes.")
+public final class InferenceBench implements Callable<Integer> {
+    /** The seed's PyTorch (2 threads, oneDNN) on this kind of machine, images/s (DESIGN.md, issue 4). */
+    private static final Map<Integer, Integer> PYTORCH = Map.of(1, 622, 32, 8_583, 128, 8_673, 512, 7_742);
+
+    @Option(names = "--engines", split = ",", defaultValue = "dl4j,onnx,onnx-spinning")
+    String[] engines;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,32,128,512")
+    String[] batches;
+
+    @Option(names = "--forks", defaultValue = "2", description = "Fresh JVMs per engine and batch size.")
+    int forks;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up iterations of --seconds each.")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations of --seconds each.")
+    int iterations;
+
+    @Option(names = "--seconds", defaultValue = "2")
+    int seconds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new InferenceBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var options = new OptionsBuilder()
+                .include(InferenceBenchmark.class.getName())
+                .param("engine", engines)
+                .param("batch", batches)
+                .forks(forks)
+                .warmupIterations(warmup)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .jvmArgsAppend("-Xmx2g")
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+
+        // batch -> engine -> [images/s, error]
+        Map<Integer, Map<String, double[]>> table = new TreeMap<>();
+        for (RunResult run : results) {
+            int batch = Integer.parseInt(run.getParams().getParam("batch"));
+            String engine = run.getParams().getParam("engine");
+            var score = run.getPrimaryResult();
+            table.computeIfAbsent(batch, b -> new LinkedHashMap<>())
+                    .put(engine, new double[] {score.getScore() * batch, score.getScoreError() * batch});
+        }
+        System.out.println();
+        System.out.println("Machine: " + machine());
+        System.out.printf(Locale.ROOT, "JMH: %d fork(s), %d x %d s warm-up, %d x %d s measured; images/s ± 99.9%% error%n%n",
+                forks, warmup, seconds, iterations, seconds);
+        var header = new StringBuilder("| batch |");
+        var rule = new StringBuilder("|---|");
+        for (String engine : engines) {
+            header.append(' ').append(engine).append(" |");
+            rule.append("---|");
+        }
+        header.append(" PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch |");
+        rule.append("---|---|---|");
+        System.out.println(header);
+        System.out.println(rule);
+        for (var row : table.entrySet()) {
+            int batch = row.getKey();
+            var line = new StringBuilder("| ").append(batch).append(" |");
+            for (String engine : engines) {
+                double[] score = row.getValue().get(engine);
+                if (score == null) {
+                    line.append(" - |");
+                } else if (Double.isFinite(score[1])) {
+                    line.append(String.format(Locale.ROOT, " %,.0f ± %,.0f |", score[0], score[1]));
+                } else {
+                    line.append(String.format(Locale.ROOT, " %,.0f |", score[0]));
+                }
+            }
+            double fastest = row.getValue().entrySet().stream().filter(e -> e.getKey().startsWith("onnx"))
+                    .mapToDouble(e -> e.getValue()[0]).max().orElse(Double.NaN);
+            double[] dl4j = row.getValue().get("dl4j");
+            Integer pytorch = PYTORCH.get(batch);
+            line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %,d |", pytorch));
+            line.append(dl4j == null ? " - |" : String.format(Locale.ROOT, " %.1fx |", fastest / dl4j[0]));
+            line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %.1fx |", fastest / pytorch));
+            System.out.println(line);
+        }
+        return 0;
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (Exception e) {
+            // not Linux: the core count and JVM still say something
+        }
+        return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    }
+}

@@ -1,0 +1,62 @@
+package io.digitstream.benchmarks;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.onnx.OnnxEngine;
+import io.digitstream.model.onnx.OnnxExport;
+import io.digitstream.model.onnx.OnnxSettings;
+import io.digitstream.schemas.Mnist;
+import java.util.Arrays;
+import org.nd4j.linalg.learning.config.Adam;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One call of an engine on a batch of real digits (fixture test images). A score in calls/s times
+ * the batch size is images/s; {@link InferenceBench} runs this and prints that table.
+ */
+@State(Scope.Benchmark)
+public class InferenceBenchmark {
+    /** dl4j: the reference; onnx: as the classifier runs it; onnx-spinning: idle threads spin. */
+    @Param({"dl4j", "onnx", "onnx-spinning"})
+    public String engine;
+
+    @Param({"1", "32", "128", "512"})
+    public int batch;
+
+    private InferenceEngine inference;
+    private byte[] pixels;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        // speed does not depend on the weights' values, only on the network's shape
+        var network = ReferenceCnn.create(777, new Adam(1e-3));
+        int cores = Runtime.getRuntime().availableProcessors();
+        inference = switch (engine) {
+            case "dl4j" -> new Dl4jEngine(network);
+            case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
+            case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
+            default -> throw new IllegalArgumentException("unknown engine " + engine);
+        };
+        MnistDataset test = MnistFixture.test();
+        pixels = Arrays.copyOf(test.rawPixels(), batch * Mnist.PIXELS);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        inference.close();
+    }
+
+    @Benchmark
+    public float[] predict() {
+        return inference.predict(pixels, batch);
+    }
+}
