@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
@@ -25,6 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Benchmark)
 public class InferenceBenchmark {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     /** dl4j: the reference; onnx: as the classifier runs it; onnx-spinning: idle threads spin. */
     @Param({"dl4j", "onnx", "onnx-spinning"})
     public String engine;

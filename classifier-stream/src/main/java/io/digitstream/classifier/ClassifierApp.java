@@ -1,5 +1,6 @@
 package io.digitstream.classifier;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.classifier.metrics.MetricsServer;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
@@ -28,6 +29,10 @@ import picocli.CommandLine.Option;
 @Command(name = "classifier", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Classifies image events from digits-in into predictions-out with the latest model snapshot.")
 public final class ClassifierApp implements Callable<Integer> {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ClassifierApp.class);
 
     @Mixin

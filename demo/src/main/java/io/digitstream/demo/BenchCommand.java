@@ -93,78 +93,135 @@ public final class BenchCommand implements Runnable {
                 description = "Images/s the producer sends at; 0 = as fast as it can (then latency is queueing).")
         double rate;
 
+        @Option(names = "--swaps", defaultValue = "0",
+                description = "Also run each max-batch while this many newer snapshots are published, one every"
+                        + " --swap-interval-ms, and compare (throughput dip, lost, dead letters, publish-to-serve time).")
+        int swaps;
+
+        @Option(names = "--swap-interval-ms", defaultValue = "500")
+        long swapIntervalMs;
+
+        private static final String MODEL = "mnist-cnn";
+
         @Override
         public Integer call() throws Exception {
             System.out.println("Machine: " + machine());
             MnistDataset test = MnistFixture.test();
+            // versions 1 .. swaps + 1, each with its own weights, encoded before anything is timed
+            byte[][] snapshots = new byte[swaps + 1][];
+            for (int v = 1; v <= swaps + 1; v++) {
+                snapshots[v - 1] = SnapshotCodec.encode(Dl4jSnapshots.snapshot(ReferenceCnn.create(776 + v, new Adam(1e-3)),
+                        MODEL, v, new TrainingFacts("bench", 0, 0, null, null)));
+            }
             try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
                 String bootstrap = kafka.bootstrapServers();
-                byte[] snapshot = SnapshotCodec.encode(Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)),
-                        "mnist-cnn", 1, new TrainingFacts("bench", 0, 0, null, null)));
+                var rows = new java.util.ArrayList<String>();
+                var swapRows = new java.util.ArrayList<String>();
+                double perRecord = 0;
+                for (int maxBatch : maxBatches) {
+                    Run run = run(bootstrap, test, maxBatch, snapshots, 0, "");
+                    if (maxBatch == 1 || perRecord == 0) {
+                        perRecord = run.perSecond();
+                    }
+                    rows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f |", maxBatch,
+                            run.produced(), run.perSecond(), run.perSecond() / perRecord, run.p50(), run.p99()));
+                    if (swaps > 0) {
+                        Run swapping = run(bootstrap, test, maxBatch, snapshots, swaps, "swaps-");
+                        long[] toServe = swapping.publishToServeMs();
+                        swapRows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %+.1f %% | %d | %d | %d of %d | %s | %s |",
+                                maxBatch, run.perSecond(), swapping.perSecond(),
+                                100 * (swapping.perSecond() / run.perSecond() - 1), images - swapping.count(),
+                                swapping.deadLetters(), toServe.length, swaps,
+                                toServe.length == 0 ? "-" : toServe[toServe.length / 2],
+                                toServe.length == 0 ? "-" : toServe[toServe.length - 1]));
+                    }
+                }
                 System.out.println();
                 System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms |");
                 System.out.println("|---|---|---|---|---|---|");
-                double perRecord = 0;
-                for (int maxBatch : maxBatches) {
-                    TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench" + maxBatch + "-");
-                    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                        TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
-                    }
-                    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
-                            new StringSerializer(), new ByteArraySerializer())) {
-                        producer.send(new ProducerRecord<>(topics.modelSnapshots(), "mnist-cnn", snapshot)).get();
-                    }
-                    var settings = new ClassifierSettings(bootstrap, "bench-" + maxBatch, topics, "mnist-cnn",
-                            new BatchSettings(maxBatch, Duration.ofMillis(5), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                            StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"),
-                            new EngineChoice(EngineKind.parse(engine), OnnxSettings.forStreaming()), 3, false,
-                            Duration.ofSeconds(60), Map.of());
-                    double produced;
-                    Result result;
-                    try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-                         var replayer = new Replayer(bootstrap, topics.digitsIn())) {
-                        while (classifier.models().servingVersion().isEmpty()) {
-                            Thread.sleep(50);
-                        }
-                        long started = System.nanoTime();
-                        var sending = new java.util.concurrent.atomic.AtomicLong();
-                        var producerDone = new java.util.concurrent.atomic.AtomicLong();
-                        Thread producerThread = new Thread(() -> {
-                            for (int from = 0; sending.get() < images; from++) {
-                                int n = (int) Math.min(test.size(), images - sending.get());
-                                replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
-                                sending.addAndGet(n);
-                            }
-                            producerDone.set(System.nanoTime());
-                        }, "bench-producer");
-                        producerThread.start();
-                        result = drain(bootstrap, topics, images);
-                        producerThread.join();
-                        produced = images / ((producerDone.get() - started) / 1e9);
-                        result = result.since(started);
-                    }
-                    double rate = result.perSecond();
-                    if (maxBatch == 1 || perRecord == 0) {
-                        perRecord = rate;
-                    }
-                    System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f |%n", maxBatch, produced, rate,
-                            rate / perRecord, result.p50(), result.p99());
+                rows.forEach(System.out::println);
+                if (swaps > 0) {
+                    System.out.println();
+                    System.out.printf(Locale.ROOT, "%d hot swaps, one every %d ms:%n%n", swaps, swapIntervalMs);
+                    System.out.println("| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters"
+                            + " | versions served | publish to first prediction p50 ms | max ms |");
+                    System.out.println("|---|---|---|---|---|---|---|---|---|");
+                    swapRows.forEach(System.out::println);
                 }
             }
             return 0;
         }
 
-        /** What the drain saw: when the last prediction came, and each image's send-to-emit latency. */
-        record Result(int count, long lastNanos, long[] latenciesMs, long startNanos) {
-            Result since(long start) {
-                return new Result(count, lastNanos, latenciesMs, start);
+        /**
+         * One classifier on fresh topics: version 1 published and served, then {@link #images} sent
+         * while, with {@code swaps > 0}, versions 2 .. swaps + 1 are published one per interval.
+         */
+        private Run run(String bootstrap, MnistDataset test, int maxBatch, byte[][] snapshots, int swaps, String tag)
+                throws Exception {
+            TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + tag + maxBatch + "-");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
             }
-
-            double perSecond() {
-                return count / ((lastNanos - startNanos) / 1e9);
+            var settings = new ClassifierSettings(bootstrap, "bench-" + tag + maxBatch, topics, MODEL,
+                    new BatchSettings(maxBatch, Duration.ofMillis(5), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
+                    StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"),
+                    new EngineChoice(EngineKind.parse(engine), OnnxSettings.forStreaming()), 3, false,
+                    Duration.ofSeconds(60), Map.of());
+            try (var snapshotProducer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
+                    new StringSerializer(), new ByteArraySerializer());
+                 var classifier = Classifier.start(settings, new SimpleMeterRegistry());
+                 var replayer = new Replayer(bootstrap, topics.digitsIn())) {
+                snapshotProducer.send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0])).get();
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (classifier.models().servingVersion().isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the classifier did not serve version 1 within a minute");
+                    }
+                    Thread.sleep(50);
+                }
+                long started = System.nanoTime();
+                var producerDone = new java.util.concurrent.atomic.AtomicLong();
+                Thread producerThread = new Thread(() -> {
+                    long sent = 0;
+                    for (int from = 0; sent < images; from++) {
+                        int n = (int) Math.min(test.size(), images - sent);
+                        replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
+                        sent += n;
+                    }
+                    producerDone.set(System.nanoTime());
+                }, "bench-producer");
+                Map<Long, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
+                Thread swapThread = new Thread(() -> {
+                    try {
+                        for (int v = 2; v <= swaps + 1; v++) {
+                            Thread.sleep(swapIntervalMs);
+                            snapshotProducer.send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[v - 1])).get();
+                            published.put((long) v, System.currentTimeMillis());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not publish a snapshot", e);
+                    }
+                }, "bench-swaps");
+                producerThread.start();
+                swapThread.start();
+                Drained drained = drain(bootstrap, topics, images);
+                producerThread.join();
+                swapThread.join();
+                long[] toServe = published.entrySet().stream()
+                        .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
+                        .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue()).sorted().toArray();
+                return new Run(drained.count(), images / ((producerDone.get() - started) / 1e9),
+                        drained.count() / ((drained.lastNanos() - started) / 1e9), drained.latenciesMs(),
+                        deadLetters(bootstrap, topics), toServe);
             }
+        }
 
+        /** What one run measured. */
+        record Run(int count, double produced, double perSecond, long[] latenciesMs, long deadLetters,
+                   long[] publishToServeMs) {
             double p50() {
                 return latenciesMs[latenciesMs.length / 2];
             }
@@ -174,7 +231,12 @@ public final class BenchCommand implements Runnable {
             }
         }
 
-        private static Result drain(String bootstrap, TopicNames topics, int images) {
+        /** What the drain saw: distinct ids, when the last came, each one's latency, each version's first sighting. */
+        record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {
+        }
+
+        /** Reads predictions-out until every image is predicted or nothing new came for 30 s. */
+        private static Drained drain(String bootstrap, TopicNames topics, int images) {
             try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
                     MessageSerdes.prediction().deserializer())) {
@@ -183,11 +245,12 @@ public final class BenchCommand implements Runnable {
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 Set<String> ids = new HashSet<>();
+                Map<Long, Long> firstSeen = new java.util.HashMap<>();
                 long[] latencies = new long[images];
                 long last = System.nanoTime();
-                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                while (ids.size() < images && System.nanoTime() < deadline) {
+                while (ids.size() < images && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
                     for (var record : consumer.poll(Duration.ofMillis(20))) {
+                        firstSeen.putIfAbsent(record.value().modelVersion(), record.value().emittedAt());
                         if (ids.add(record.key()) && ids.size() <= images) {
                             latencies[ids.size() - 1] = record.value().latencyMillis();
                             last = System.nanoTime();
@@ -196,7 +259,16 @@ public final class BenchCommand implements Runnable {
                 }
                 long[] seen = Arrays.copyOf(latencies, Math.min(ids.size(), images));
                 Arrays.sort(seen);
-                return new Result(seen.length, last, seen, 0);
+                return new Drained(seen.length, last, seen, firstSeen);
+            }
+        }
+
+        private static long deadLetters(String bootstrap, TopicNames topics) {
+            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new StringDeserializer(), new StringDeserializer())) {
+                var partitions = consumer.partitionsFor(topics.deadLetters()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
             }
         }
     }
@@ -240,11 +312,5 @@ public final class BenchCommand implements Runnable {
                     snapshot.label(), test.size(), worst, sameDigits, test.size());
             return worst <= 1e-4 && sameDigits == test.size() ? 0 : 1;
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

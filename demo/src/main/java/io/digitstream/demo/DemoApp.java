@@ -1,5 +1,6 @@
 package io.digitstream.demo;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.accuracy.AccuracyApp;
 import io.digitstream.classifier.ClassifierApp;
@@ -24,6 +25,10 @@ import picocli.CommandLine.Option;
         description = {"Without a subcommand: runs the whole pipeline (broker, trainer, classifier with hot swaps,",
                 "MNIST replay, live accuracy). With one: runs that part against --bootstrap-servers."})
 public final class DemoApp implements Callable<Integer> {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS}",
             description = "Use this Kafka cluster instead of starting an embedded broker (env DIGITSTREAM_BOOTSTRAP_SERVERS).")

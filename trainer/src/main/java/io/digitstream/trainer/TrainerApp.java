@@ -1,5 +1,6 @@
 package io.digitstream.trainer;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -28,6 +29,10 @@ import picocli.CommandLine.Parameters;
         subcommands = TrainerApp.Publish.class,
         description = "Trains the reference CNN on MNIST, evaluates it, and publishes snapshots to model-snapshots.")
 public final class TrainerApp implements Callable<Integer> {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
 
     @Mixin
     KafkaOptions kafka;

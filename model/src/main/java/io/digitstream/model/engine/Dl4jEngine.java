@@ -1,5 +1,6 @@
 package io.digitstream.model.engine;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.schemas.Mnist;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,6 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The reference engine: Deeplearning4j's own {@code MultiLayerNetwork.output}. */
 public final class Dl4jEngine implements InferenceEngine {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     public static final String NAME = "dl4j";
 
     private final MultiLayerNetwork network;

@@ -8,6 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Pixels to the network's input: grey bytes 0..255 scaled to [0,1], one flat row per image. */
 public final class PixelScaling {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     private PixelScaling() {
     }
 

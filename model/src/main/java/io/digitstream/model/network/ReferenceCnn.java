@@ -20,6 +20,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * scaled to [0,1].
  */
 public final class ReferenceCnn {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     public static final long PARAMETERS = 50_186;
 
     private ReferenceCnn() {

@@ -1,5 +1,6 @@
 package io.digitstream.model.snapshot;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -15,6 +16,10 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /** A Deeplearning4j network to and from the payload of a snapshot envelope. */
 public final class Dl4jSnapshots {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     private Dl4jSnapshots() {
     }
 

@@ -1,5 +1,6 @@
 package io.digitstream.model.snapshot;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
@@ -27,6 +28,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * what it has.
  */
 public final class ModelVerifier {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     static final int CANARY_SIZE = 16;
     private static final double SUM_TOLERANCE = 1e-3;
     /** How far the fast engine's probabilities may stray from the reference's. */

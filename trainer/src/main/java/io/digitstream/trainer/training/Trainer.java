@@ -1,5 +1,6 @@
 package io.digitstream.trainer.training;
 
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.model.network.PixelScaling;
 import io.digitstream.model.network.ReferenceCnn;
@@ -13,6 +14,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /** Trains the reference CNN by a {@link Recipe}: seeded, shuffled every epoch, pixels scaled to [0,1]. */
 public final class Trainer {
+    static {
+        Nd4jTuning.apply(); // before ND4J loads its natives
+    }
+
     private final Recipe recipe;
     private final int checkpointEveryBatches;
 

@@ -1,0 +1,27 @@
+package io.digitstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.digitstream.model.network.Nd4jTuning;
+import io.digitstream.model.network.ReferenceCnn;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+
+class Nd4jTuningTest {
+    @Test
+    void theReferenceNetworkRunsOnOneDnnLayerHelpersWhereTheOneDnnBuildIsPresent() {
+        var network = ReferenceCnn.create(777, new Adam(1e-3));
+        assumeTrue(getClass().getClassLoader().getResource(
+                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libnd4jcpu.so") != null,
+                "the build took other natives than linux-x86_64-onednn");
+
+        assertThat(System.getProperty(Nd4jTuning.EXTENSION_PROPERTY)).isEqualTo("-onednn");
+        assertThat(System.getProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY)).isEqualTo("false");
+        // convolution and pooling layers: without the Nd4jCpu shim these stay null in M2.1
+        assertThat(network.getLayer(0).getHelper()).isNotNull()
+                .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNConvHelper");
+        assertThat(network.getLayer(1).getHelper()).isNotNull()
+                .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNSubsamplingHelper");
+    }
+}
