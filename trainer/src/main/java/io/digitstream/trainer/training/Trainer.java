@@ -72,28 +72,13 @@ public final class Trainer {
     }
 
     private INDArray features(MnistDataset data, int[] order, int from, int count, Random random) {
-        if (recipe.shiftPixels() == 0) {
+        Augmentation augmentation = recipe.augmentation();
+        if (augmentation.isNone()) {
             return PixelScaling.features(data, order, from, count);
         }
         float[] scaled = new float[count * Mnist.PIXELS];
-        byte[] pixels = data.rawPixels();
-        int max = recipe.shiftPixels();
         for (int row = 0; row < count; row++) {
-            int source = order[from + row] * Mnist.PIXELS;
-            int dx = random.nextInt(2 * max + 1) - max;
-            int dy = random.nextInt(2 * max + 1) - max;
-            for (int y = 0; y < Mnist.SIDE; y++) {
-                int sy = y - dy;
-                if (sy < 0 || sy >= Mnist.SIDE) {
-                    continue;
-                }
-                for (int x = 0; x < Mnist.SIDE; x++) {
-                    int sx = x - dx;
-                    if (sx >= 0 && sx < Mnist.SIDE) {
-                        scaled[row * Mnist.PIXELS + y * Mnist.SIDE + x] = (pixels[source + sy * Mnist.SIDE + sx] & 0xFF) / 255f;
-                    }
-                }
-            }
+            augmentation.apply(data.rawPixels(), order[from + row] * Mnist.PIXELS, scaled, row * Mnist.PIXELS, random);
         }
         return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
