@@ -98,6 +98,9 @@ public final class BenchCommand implements Runnable {
                         + " --swap-interval-ms, and compare (throughput dip, lost, dead letters, publish-to-serve time).")
         int swaps;
 
+        @Option(names = "--max-delay-ms", defaultValue = "5", description = "The classifier's max-delay.")
+        long maxDelayMs;
+
         @Option(names = "--swap-interval-ms", defaultValue = "500")
         long swapIntervalMs;
 
@@ -166,7 +169,7 @@ public final class BenchCommand implements Runnable {
                 TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
             }
             var settings = new ClassifierSettings(bootstrap, "bench-" + tag + maxBatch, topics, MODEL,
-                    new BatchSettings(maxBatch, Duration.ofMillis(5), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
+                    new BatchSettings(maxBatch, Duration.ofMillis(maxDelayMs), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
                     StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"),
                     new EngineChoice(EngineKind.parse(engine), OnnxSettings.forStreaming()), 3, false,
                     Duration.ofSeconds(60), Map.of());
