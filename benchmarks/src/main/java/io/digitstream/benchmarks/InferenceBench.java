@@ -1,7 +1,6 @@
 package io.digitstream.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.digitstream.model.engine.Machine;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -73,7 +72,7 @@ public final class InferenceBench implements Callable<Integer> {
                     .put(engine, new double[] {score.getScore() * batch, score.getScoreError() * batch});
         }
         System.out.println();
-        System.out.println("Machine: " + machine());
+        System.out.println("Machine: " + Machine.describe());
         System.out.printf(Locale.ROOT, "JMH: %d fork(s), %d x %d s warm-up, %d x %d s measured; images/s ± 99.9%% error%n%n",
                 forks, warmup, seconds, iterations, seconds);
         var header = new StringBuilder("| batch |");
@@ -111,15 +110,4 @@ public final class InferenceBench implements Callable<Integer> {
         return 0;
     }
 
-    private static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        } catch (Exception e) {
-            // not Linux: the core count and JVM still say something
-        }
-        return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
-    }
 }

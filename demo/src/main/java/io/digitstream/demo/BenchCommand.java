@@ -1,5 +1,6 @@
 package io.digitstream.demo;
 
+import io.digitstream.model.engine.Machine;
 import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
@@ -65,17 +66,6 @@ public final class BenchCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        } catch (Exception e) {
-            // not Linux: the core count and JVM still say something
-        }
-        return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
-    }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true, showDefaultValues = true,
             description = "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
@@ -112,7 +102,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println("Machine: " + machine());
+            System.out.println("Machine: " + Machine.describe());
             MnistDataset test = MnistFixture.test();
             // versions 1 .. swaps + 1, each with its own weights, encoded before anything is timed
             byte[][] snapshots = new byte[swaps + 1][];
