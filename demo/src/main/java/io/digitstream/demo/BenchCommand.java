@@ -88,6 +88,9 @@ public final class BenchCommand implements Runnable {
                         + " --swap-interval-ms, and compare (throughput dip, lost, dead letters, publish-to-serve time).")
         int swaps;
 
+        @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
+        boolean spinning;
+
         @Option(names = "--max-delay-ms", defaultValue = "5", description = "The classifier's max-delay.")
         long maxDelayMs;
 
@@ -179,7 +182,8 @@ public final class BenchCommand implements Runnable {
             var settings = new ClassifierSettings(bootstrap, "bench-" + tag + maxBatch, topics, MODEL,
                     new BatchSettings(maxBatch, Duration.ofMillis(maxDelayMs), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
                     StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory("bench-state"),
-                    new EngineChoice(EngineKind.parse(engine), OnnxSettings.forStreaming()), 3, false,
+                    new EngineChoice(EngineKind.parse(engine),
+                            new OnnxSettings(Runtime.getRuntime().availableProcessors(), spinning)), 3, false,
                     Duration.ofSeconds(60), Map.of());
             try (var snapshotProducer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),

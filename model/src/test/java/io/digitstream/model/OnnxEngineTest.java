@@ -22,6 +22,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -76,6 +78,17 @@ class OnnxEngineTest {
                 new TrainingFacts("test", 0, 0, null, null))).orElseThrow()) {
             assertThat(model.engine().name()).isEqualTo("onnx");
         }
+    }
+
+    @Test
+    void theExportRefusesTheReferenceLayersInNhwc() {
+        // same layers and weights shapes, but the dense layer would see another flattening order
+        var conf = ReferenceCnn.configuration(777, new Adam(1e-3));
+        for (int i : new int[] {0, 2}) {
+            ((ConvolutionLayer) conf.getConf(i).getLayer()).setCnn2dDataFormat(CNN2DFormat.NHWC);
+        }
+        assertThatThrownBy(() -> OnnxExport.export(new MultiLayerNetwork(conf)))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

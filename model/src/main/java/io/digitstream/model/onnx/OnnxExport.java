@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -20,7 +21,8 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
  *   pixels [N,784] ▸ Reshape [N,1,28,28] ▸ (Conv ▸ Relu ▸ MaxPool) x 2 ▸ Reshape [N,3136] ▸ Gemm ▸ Softmax
  * </pre>
  * Deeplearning4j and ONNX agree on NCHW, OIHW kernels, cross-correlation and the flattening order,
- * so the weights go across unchanged. A network of another shape is refused, and the engine that
+ * so the weights go across unchanged (an NHWC network would flatten in another order, so it is
+ * refused). A network of another shape is refused, and the engine that
  * runs the graph is checked against Deeplearning4j's outputs before it serves.
  */
 public final class OnnxExport {
@@ -93,6 +95,7 @@ public final class OnnxExport {
                 && Arrays.equals(conv.getPadding(), new int[] {1, 1})
                 && Arrays.equals(conv.getStride(), new int[] {1, 1})
                 && conv.getConvolutionMode() != ConvolutionMode.Same
+                && conv.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && conv.getActivationFn() instanceof ActivationReLU && conv.hasBias();
     }
 
@@ -100,7 +103,8 @@ public final class OnnxExport {
         return pool.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX
                 && Arrays.equals(pool.getKernelSize(), new int[] {2, 2})
                 && Arrays.equals(pool.getStride(), new int[] {2, 2})
-                && Arrays.equals(pool.getPadding(), new int[] {0, 0});
+                && Arrays.equals(pool.getPadding(), new int[] {0, 0})
+                && pool.getCnn2dDataFormat() == CNN2DFormat.NCHW;
     }
 
     private static void addConv(ProtoWriter graph, Layer conv, String name) {
