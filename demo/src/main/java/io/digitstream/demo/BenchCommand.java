@@ -101,7 +101,13 @@ public final class BenchCommand implements Runnable {
                 description = "With --swaps: plain and swapping runs per max-batch, alternating; medians are compared.")
         int repeats;
 
+        @Option(names = "--warm-up-rounds", defaultValue = "4",
+                description = "At most this many untimed warm-up rounds (each runs the smallest and largest max-batch),"
+                        + " stopping when the JIT has settled.")
+        int warmUpRounds;
+
         private static final String MODEL = "mnist-cnn";
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
         @Override
         public Integer call() throws Exception {
@@ -115,10 +121,9 @@ public final class BenchCommand implements Runnable {
             }
             try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
                 String bootstrap = kafka.bootstrapServers();
-                // untimed: JIT, ONNX Runtime's first sessions and the broker's first segments would
-                // otherwise all land on whichever run comes first
-                run(bootstrap, test, maxBatches[0], snapshots, 0, "warmup-", Math.min(images, 5_000));
+                warmUp(bootstrap, test, snapshots);
                 var rows = new java.util.ArrayList<String>();
+                var cpuRows = new java.util.ArrayList<String>();
                 var swapRows = new java.util.ArrayList<String>();
                 double perRecord = 0;
                 for (int maxBatch : maxBatches) {
@@ -128,6 +133,7 @@ public final class BenchCommand implements Runnable {
                     }
                     rows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f |", maxBatch,
                             run.produced(), run.perSecond(), run.perSecond() / perRecord, run.p50(), run.p99()));
+                    cpuRows.add(run.cpuRow(maxBatch));
                     if (swaps > 0) {
                         // plain and swapping runs alternate, so the machine's slow spells hit both alike
                         double[] plain = new double[repeats];
@@ -156,6 +162,13 @@ public final class BenchCommand implements Runnable {
                 System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms |");
                 System.out.println("|---|---|---|---|---|---|");
                 rows.forEach(System.out::println);
+                System.out.println();
+                System.out.println("CPU per image (microseconds), by part, in the same runs; cores busy = all CPU / wall time:");
+                System.out.println();
+                System.out.println("| max-batch | " + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title)
+                        .collect(java.util.stream.Collectors.joining(" | ")) + " | total | cores busy |");
+                System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
+                cpuRows.forEach(System.out::println);
                 if (swaps > 0) {
                     System.out.println();
                     System.out.printf(Locale.ROOT, "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
@@ -167,6 +180,37 @@ public final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        /**
+         * Untimed runs until the JIT settles. Broker, clients, streams and engine share one JVM, and
+         * on two cores C2 took most of a core for the first half minute or more (JFR: single Kafka
+         * methods compiling for over a second): timed runs would otherwise measure the compiler.
+         * Settled means compilation took under 10 % of the last warm-up round's wall time; on two
+         * cores it rarely does within a few rounds (Kafka's broker and clients are a lot of code),
+         * so the CPU table's JIT column says what compilation still cost in the timed runs.
+         */
+        private void warmUp(String bootstrap, MnistDataset test, byte[][] snapshots) throws Exception {
+            var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+            int smallest = Arrays.stream(maxBatches).min().orElse(1);
+            int largest = Arrays.stream(maxBatches).max().orElse(1);
+            for (int round = 1; round <= warmUpRounds; round++) {
+                long compiledBefore = compiler.getTotalCompilationTime();
+                long started = System.nanoTime();
+                // both ends of the batch range: per-record and full-batch paths differ
+                run(bootstrap, test, smallest, snapshots, 0, "warmup" + round + "-", Math.min(images, 5_000));
+                run(bootstrap, test, largest, snapshots, 0, "warmup" + round + "b-", Math.min(images, 5_000));
+                double wallMs = (System.nanoTime() - started) / 1e6;
+                double compiledMs = compiler.getTotalCompilationTime() - compiledBefore;
+                log.info("Warm-up round {}: JIT compiled for {} ms of {} ms", round, Math.round(compiledMs), Math.round(wallMs));
+                if (compiledMs < 0.10 * wallMs) {
+                    System.out.printf(Locale.ROOT, "Warm-up: %d round(s) until the JIT settled (%.0f ms compiling in %.1f s)%n",
+                            round, compiledMs, wallMs / 1000);
+                    return;
+                }
+            }
+            System.out.printf(Locale.ROOT, "Warm-up: the JIT had not settled after %d round(s); the timed runs include"
+                    + " compilation (see the JIT column)%n", warmUpRounds);
         }
 
         /**
@@ -198,6 +242,7 @@ public final class BenchCommand implements Runnable {
                     }
                     Thread.sleep(50);
                 }
+                CpuLedger cpu = CpuLedger.start();
                 long started = System.nanoTime();
                 var producerDone = new java.util.concurrent.atomic.AtomicLong();
                 Thread producerThread = new Thread(() -> {
@@ -208,6 +253,8 @@ public final class BenchCommand implements Runnable {
                         sent += n;
                     }
                     producerDone.set(System.nanoTime());
+                    cpu.ended(CpuLedger.Part.BENCH_PRODUCER,
+                            java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }, "bench-producer");
                 Map<Long, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
                 Thread swapThread = new Thread(() -> {
@@ -228,18 +275,31 @@ public final class BenchCommand implements Runnable {
                 Drained drained = drain(bootstrap, topics, images);
                 producerThread.join();
                 swapThread.join();
+                Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
                 long[] toServe = published.entrySet().stream()
                         .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
                         .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue()).sorted().toArray();
                 return new Run(drained.count(), images / ((producerDone.get() - started) / 1e9),
                         drained.count() / ((drained.lastNanos() - started) / 1e9), drained.latenciesMs(),
-                        deadLetters(bootstrap, topics), toServe);
+                        deadLetters(bootstrap, topics), toServe, cpuSpent, drained.lastNanos() - started);
             }
         }
 
         /** What one run measured. */
         record Run(int count, double produced, double perSecond, long[] latenciesMs, long deadLetters,
-                   long[] publishToServeMs) {
+                   long[] publishToServeMs, Map<CpuLedger.Part, Long> cpuNanos, long wallNanos) {
+            /** One row of the CPU table: microseconds of CPU per image by part, then cores busy. */
+            String cpuRow(int maxBatch) {
+                var row = new StringBuilder("| " + maxBatch + " |");
+                long total = 0;
+                for (CpuLedger.Part part : CpuLedger.Part.values()) {
+                    long nanos = cpuNanos.get(part);
+                    total += nanos;
+                    row.append(String.format(Locale.ROOT, " %.0f |", nanos / 1e3 / count));
+                }
+                return row.append(String.format(Locale.ROOT, " %.0f | %.2f |", total / 1e3 / count, (double) total / wallNanos))
+                        .toString();
+            }
             double p50() {
                 return latenciesMs[latenciesMs.length / 2];
             }
