@@ -5,6 +5,7 @@ import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.classifier.stream.NoModelPolicy;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistFixture;
@@ -64,9 +65,14 @@ class ClassifierIntegrationTest {
 
     private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch)
             throws Exception {
+        return settings(topics, appId, guarantee, batch, 200);
+    }
+
+    private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch,
+                                        int commitIntervalMs) throws Exception {
         return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL, batch, guarantee, 1,
                 Files.createTempDirectory(stateRoot, "state"), EngineChoice.ofOnnx(), 3, false, Duration.ofSeconds(60),
-                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs));
     }
 
     private static BatchSettings batches(int maxBatch, Duration maxDelay) {
@@ -122,6 +128,25 @@ class ClassifierIntegrationTest {
             var fixture = MnistFixture.test();
             assertThat(seen).allMatch(p -> p.label() == fixture.label(Integer.parseInt(p.id().substring(4))));
             assertThat(classifier.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    @Test
+    void theBufferChangelogGetsFarFewerRecordsThanImages() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        sendFixture(topics, 0, 1000);
+        var settings = settings(topics, "changelog", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10)), 1000);
+        try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
+             var reader = predictionReader(topics)) {
+            List<Prediction> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 1000);
+            // a commit after the last batch flushes the buffer's final state to its changelog
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets("changelog", topics) == 1000);
+
+            long changelogRecords = endOffsets("changelog-" + ClassifierTopology.BUFFER_STORE + "-changelog");
+            // a key per image would log every image's tombstone at least: 1,000 records
+            assertThat(changelogRecords).isLessThan(500);
         }
     }
 
@@ -190,6 +215,17 @@ class ClassifierIntegrationTest {
             // nothing more arrives after the last id
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
             assertThat(predictions(reader, seen)).hasSize(400);
+        }
+    }
+
+    private static long endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         }
     }
 

@@ -49,8 +49,9 @@ public final class ClassifierTopology {
                 () -> new MicroBatchProcessor(topics.digitsIn(), BUFFER_STORE, batch, registry, metrics,
                         MessageSerdes.prediction().serializer()),
                 DIGITS_SOURCE);
-        // Changelogged, so images whose offsets are committed survive a crash; cached, so an image
-        // that is buffered and classified between two commits never reaches the changelog at all.
+        // Changelogged, so images whose offsets are committed survive a crash; cached, so a commit
+        // writes each slot's latest state once. (A deleted key still reaches the changelog as a
+        // tombstone, which is why the batcher reuses a few slots instead of a key per image.)
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), PendingImage.serde())
                         .withLoggingEnabled(java.util.Map.of())

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The dynamic batcher. Each accepted image goes into a changelogged buffer store before its
  * input offset can be committed, so a crash loses nothing: a restarted task finds the images in
- * the restored store and classifies them. A batch runs when {@code maxBatch} images wait, or on
+ * the restored store and classifies them. The store's keys are slots, reused last-freed-first:
+ * the store's cache keeps only each slot's latest state, so a commit writes at most one record
+ * per slot in use (an image still waiting, or a tombstone) rather than an image and a tombstone
+ * for every image that passed through. A batch runs when {@code maxBatch} images wait, or on
  * a wall-clock punctuation once the oldest has waited {@code maxDelay} (stream-time would stall
  * on an idle partition). A batch leases one model, so all its predictions carry one version.
  * Bad input never throws: it becomes a dead letter with a reason code.
@@ -53,7 +56,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     private final Serializer<Prediction> predictionSerializer;
 
     private ProcessorContext<byte[], byte[]> context;
-    /** The durable buffer: changelogged, restored after a crash. */
+    /** The durable buffer, slot to image: changelogged, restored after a crash. */
     private KeyValueStore<Long, PendingImage> buffer;
     /**
      * The same entries in arrival order, derived from the store at init and kept in step with it,
@@ -61,7 +64,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
      * iterator copies its keys: too slow for every punctuation).
      */
     private final ArrayDeque<KeyValue<Long, PendingImage>> waiting = new ArrayDeque<>();
-    private long nextSequence;
+    /** Slots below {@link #nextSlot} that hold no image, the most recently freed on top. */
+    private final ArrayDeque<Long> freeSlots = new ArrayDeque<>();
+    private long nextSlot;
     private byte[] batchPixels;
 
     MicroBatchProcessor(String inputTopic, String bufferStoreName, BatchSettings settings, ModelRegistry registry, ClassifierMetrics metrics,
@@ -79,12 +84,23 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         this.context = context;
         this.buffer = context.getStateStore(bufferStoreName);
         this.batchPixels = new byte[settings.maxBatch() * Mnist.PIXELS];
-        // a restored buffer: what waits, in arrival order, and the sequence continues after it
+        // a restored buffer: what waits, in arrival order (a task reads one partition, so offset
+        // order), and which slots are free
+        List<KeyValue<Long, PendingImage>> restored = new ArrayList<>();
         try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, PendingImage> entry = it.next();
-                waiting.add(entry);
-                nextSequence = Math.max(nextSequence, entry.key + 1);
+            it.forEachRemaining(restored::add);
+        }
+        restored.sort(java.util.Comparator.comparingLong((KeyValue<Long, PendingImage> e) -> e.value.offset())
+                .thenComparingLong(e -> e.value.bufferedAt()));
+        waiting.addAll(restored);
+        java.util.Set<Long> used = new java.util.HashSet<>();
+        for (KeyValue<Long, PendingImage> entry : restored) {
+            used.add(entry.key);
+            nextSlot = Math.max(nextSlot, entry.key + 1);
+        }
+        for (long slot = nextSlot - 1; slot >= 0; slot--) {
+            if (!used.contains(slot)) {
+                freeSlots.push(slot);
             }
         }
         if (!waiting.isEmpty()) {
@@ -112,10 +128,10 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 return;
             }
         }
-        long sequence = nextSequence++;
+        long slot = freeSlots.isEmpty() ? nextSlot++ : freeSlots.pop();
         PendingImage image = accepted.orElseThrow();
-        buffer.put(sequence, image);
-        waiting.add(KeyValue.pair(sequence, image));
+        buffer.put(slot, image);
+        waiting.add(KeyValue.pair(slot, image));
         while (waiting.size() >= settings.maxBatch() && runBatch()) {
             // full batches run at once
         }
@@ -177,7 +193,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                         model.label(), e);
                 for (KeyValue<Long, PendingImage> entry : batch) {
                     deadLetter(entry.value, ErrorCode.INFERENCE_FAILED, model.label() + " failed: " + e.getMessage());
-                    buffer.delete(entry.key);
+                    release(entry.key);
                 }
                 return true;
             }
@@ -192,7 +208,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 byte[] key = entry.value.id().getBytes(StandardCharsets.UTF_8);
                 context.forward(new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
                         ClassifierTopology.PREDICTIONS_SINK);
-                buffer.delete(entry.key);
+                release(entry.key);
             }
             return true;
         }
@@ -216,11 +232,17 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         while (!waiting.isEmpty() && now - waiting.peekFirst().value.bufferedAt() >= settings.noModelTimeout().toMillis()) {
             KeyValue<Long, PendingImage> entry = waiting.pollFirst();
             deadLetter(entry.value, ErrorCode.NO_MODEL, "no model was loaded within " + settings.noModelTimeout());
-            buffer.delete(entry.key);
+            release(entry.key);
         }
     }
 
-    /** Takes up to {@code max} of the oldest waiting images off the in-memory queue (the caller deletes them from the store). */
+    /** An image is done with: its slot is emptied and will be the next one filled. */
+    private void release(long slot) {
+        buffer.delete(slot);
+        freeSlots.push(slot);
+    }
+
+    /** Takes up to {@code max} of the oldest waiting images off the in-memory queue (the caller releases their slots). */
     private List<KeyValue<Long, PendingImage>> take(int max) {
         List<KeyValue<Long, PendingImage>> batch = new ArrayList<>(Math.min(max, waiting.size()));
         while (!waiting.isEmpty() && batch.size() < max) {
