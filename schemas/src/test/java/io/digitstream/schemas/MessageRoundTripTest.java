@@ -82,6 +82,31 @@ class MessageRoundTripTest {
     }
 
     @Test
+    void aNetworksFloatProbabilitiesAreWrittenShortAndReadBackToTheSameFloats() throws Exception {
+        float[] network = {1.2345678e-7f, 0.0001f, 0.003f, 0.8999999f, 0.01f, 0.02f, 0.03f, 0.04f, 0.00049f, 0.0050001f};
+        double[] probabilities = new double[10];
+        for (int i = 0; i < 10; i++) {
+            probabilities[i] = network[i];
+        }
+        var prediction = new Prediction("img-2", 3, (double) network[3], probabilities, "mnist-cnn", 4L, null, null,
+                1_700_000_000_012L, 1);
+        var serde = MessageSerdes.prediction();
+
+        byte[] bytes = serde.serializer().serialize("predictions-out", prediction);
+        Prediction read = serde.deserializer().deserialize("predictions-out", bytes);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat((float) read.probabilities()[i]).isEqualTo(network[i]);
+        }
+        assertThat((float) read.confidence().doubleValue()).isEqualTo(network[3]);
+        assertThat(read.label()).isNull();
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"confidence\":0.8999999,");
+        // Jackson's bean serializer writes each widened float with up to 17 digits
+        assertThat(bytes.length).isLessThan(Json.MAPPER.writeValueAsBytes(prediction).length * 3 / 4);
+        assertThat(JsonSchemas.validate("prediction.schema.json", bytes)).isEmpty();
+    }
+
+    @Test
     void accuracyReportRoundTripsAndMatchesItsSchema() throws Exception {
         var report = new AccuracyReport("mnist-cnn", 2L, 1000L, 981L, 500, 500, 492, 3.5, 11.0, 1_700_000_000_000L);
         var serde = MessageSerdes.accuracyReport();

@@ -1,6 +1,7 @@
 package io.digitstream.schemas.message;
 
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /** The serde of each message type. */
 public final class MessageSerdes {
@@ -12,7 +13,9 @@ public final class MessageSerdes {
     }
 
     public static Serde<Prediction> prediction() {
-        return new JsonSerde<>(Prediction.class);
+        Serde<Prediction> json = new JsonSerde<>(Prediction.class);
+        return Serdes.serdeFrom((topic, prediction) -> prediction == null ? null : PredictionCodec.encode(prediction),
+                json.deserializer());
     }
 
     public static Serde<AccuracyReport> accuracyReport() {
