@@ -5,6 +5,7 @@ import io.digitstream.schemas.cli.DataOptions;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.classifier.stream.NoModelPolicy;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
@@ -131,9 +132,10 @@ public final class BenchCommand implements Runnable {
                     if (maxBatch == 1 || perRecord == 0) {
                         perRecord = run.perSecond();
                     }
-                    rows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f |", maxBatch,
-                            run.produced(), run.perSecond(), run.perSecond() / perRecord, run.p50(), run.p99()));
-                    cpuRows.add(run.cpuRow(maxBatch));
+                    rows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f | %.3f |", maxBatch,
+                            run.produced(), run.perSecond(), run.perSecond() / perRecord, run.p50(), run.p99(),
+                            (double) run.changelogRecords() / run.count()));
+                    cpuRows.add(run.cpuRow(Integer.toString(maxBatch)));
                     if (swaps > 0) {
                         // plain and swapping runs alternate, so the machine's slow spells hit both alike
                         double[] plain = new double[repeats];
@@ -145,6 +147,7 @@ public final class BenchCommand implements Runnable {
                             plain[r] = r == 0 ? run.perSecond()
                                     : run(bootstrap, test, maxBatch, snapshots, 0, "r" + r + "-", images).perSecond();
                             Run swapped = run(bootstrap, test, maxBatch, snapshots, swaps, "swaps-r" + r + "-", images);
+                            cpuRows.add(swapped.cpuRow(maxBatch + ", " + swaps + " swaps"));
                             swapping[r] = swapped.perSecond();
                             lost += images - swapped.count();
                             deadLetters += swapped.deadLetters();
@@ -159,13 +162,14 @@ public final class BenchCommand implements Runnable {
                     }
                 }
                 System.out.println();
-                System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms |");
-                System.out.println("|---|---|---|---|---|---|");
+                System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms"
+                        + " | buffer changelog records per image |");
+                System.out.println("|---|---|---|---|---|---|---|");
                 rows.forEach(System.out::println);
                 System.out.println();
                 System.out.println("CPU per image (microseconds), by part, in the same runs; cores busy = all CPU / wall time:");
                 System.out.println();
-                System.out.println("| max-batch | " + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title)
+                System.out.println("| run (max-batch) | " + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title)
                         .collect(java.util.stream.Collectors.joining(" | ")) + " | total | cores busy |");
                 System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
                 cpuRows.forEach(System.out::println);
@@ -229,6 +233,7 @@ public final class BenchCommand implements Runnable {
                     new EngineChoice(EngineKind.parse(engine),
                             new OnnxSettings(Runtime.getRuntime().availableProcessors(), spinning)), 3, false,
                     Duration.ofSeconds(60), Map.of());
+            Run measured;
             try (var snapshotProducer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
                     new StringSerializer(), new ByteArraySerializer());
@@ -279,18 +284,22 @@ public final class BenchCommand implements Runnable {
                 long[] toServe = published.entrySet().stream()
                         .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
                         .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue()).sorted().toArray();
-                return new Run(drained.count(), images / ((producerDone.get() - started) / 1e9),
+                measured = new Run(drained.count(), images / ((producerDone.get() - started) / 1e9),
                         drained.count() / ((drained.lastNanos() - started) / 1e9), drained.latenciesMs(),
-                        deadLetters(bootstrap, topics), toServe, cpuSpent, drained.lastNanos() - started);
+                        deadLetters(bootstrap, topics), toServe, cpuSpent, drained.lastNanos() - started, 0);
             }
+            // counted once the classifier has closed, so its last commit has flushed the buffer
+            long changelog = endOffsets(bootstrap, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog");
+            return new Run(measured.count(), measured.produced(), measured.perSecond(), measured.latenciesMs(),
+                    measured.deadLetters(), measured.publishToServeMs(), measured.cpuNanos(), measured.wallNanos(), changelog);
         }
 
         /** What one run measured. */
         record Run(int count, double produced, double perSecond, long[] latenciesMs, long deadLetters,
-                   long[] publishToServeMs, Map<CpuLedger.Part, Long> cpuNanos, long wallNanos) {
+                   long[] publishToServeMs, Map<CpuLedger.Part, Long> cpuNanos, long wallNanos, long changelogRecords) {
             /** One row of the CPU table: microseconds of CPU per image by part, then cores busy. */
-            String cpuRow(int maxBatch) {
-                var row = new StringBuilder("| " + maxBatch + " |");
+            String cpuRow(String run) {
+                var row = new StringBuilder("| " + run + " |");
                 long total = 0;
                 for (CpuLedger.Part part : CpuLedger.Part.values()) {
                     long nanos = cpuNanos.get(part);
@@ -367,9 +376,14 @@ public final class BenchCommand implements Runnable {
         }
 
         private static long deadLetters(String bootstrap, TopicNames topics) {
+            return endOffsets(bootstrap, topics.deadLetters());
+        }
+
+        /** Records written to a topic (all partitions), or 0 if it does not exist. */
+        private static long endOffsets(String bootstrap, String topic) {
             try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                     new StringDeserializer(), new StringDeserializer())) {
-                var partitions = consumer.partitionsFor(topics.deadLetters()).stream()
+                var partitions = consumer.partitionsFor(topic).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
             }

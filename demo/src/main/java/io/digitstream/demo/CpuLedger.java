@@ -26,6 +26,7 @@ final class CpuLedger {
         JIT("JIT compilers"),
         GC("GC threads"),
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
+        MODEL_LOADING("model loading (global thread)"),
         BROKER("broker and other threads"),
         BENCH_PRODUCER("bench producer"),
         BENCH_CONSUMER("bench consumer");
@@ -135,6 +136,9 @@ final class CpuLedger {
     static Part partOf(String threadName) {
         if (threadName.startsWith("kafka-producer-network-thread")) {
             return threadName.contains("StreamThread") ? Part.CLASSIFIER_PRODUCER : Part.BENCH_PRODUCER;
+        }
+        if (threadName.endsWith("-GlobalStreamThread")) {
+            return Part.MODEL_LOADING;
         }
         if (threadName.contains("-StreamThread-")) {
             return Part.STREAM_THREAD;

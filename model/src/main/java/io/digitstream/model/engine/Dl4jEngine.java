@@ -48,6 +48,33 @@ public final class Dl4jEngine implements InferenceEngine {
     @Override
     public void close() {
         closed = true;
-        network.close();
+        release(network);
+    }
+
+    /**
+     * Frees a network's native memory now, as {@code MultiLayerNetwork.close()} does: parameters,
+     * gradients, updater state and the calling thread's workspaces (without them the resident set
+     * grows about 4 MB per verified snapshot). That method then also calls {@code System.gc()}: a
+     * full stop-the-world collection of 70-130 ms here, twice per verified snapshot, which was most
+     * of the classifier's throughput dip during hot swaps.
+     */
+    public static void release(MultiLayerNetwork network) {
+        closeIfPossible(network.params());
+        closeIfPossible(network.getFlattenedGradients());
+        var updater = network.getUpdater(false);
+        if (updater != null) {
+            closeIfPossible(updater.getStateViewArray());
+        }
+        // one by one: destroyAllWorkspacesForCurrentThread() ends in System.gc() too
+        var workspaces = Nd4j.getWorkspaceManager();
+        for (var workspace : workspaces.getAllWorkspacesForCurrentThread()) {
+            workspaces.destroyWorkspace(workspace);
+        }
+    }
+
+    private static void closeIfPossible(INDArray array) {
+        if (array != null && array.closeable()) {
+            array.close();
+        }
     }
 }

@@ -85,7 +85,7 @@ public final class ModelVerifier {
         float[] weights = network.params().data().asFloat();
         for (int i = 0; i < weights.length; i++) {
             if (!Float.isFinite(weights[i])) {
-                network.close();
+                Dl4jEngine.release(network);
                 return Decoded.invalid(ErrorCode.MODEL_WEIGHTS_INVALID, "parameter " + i + " of " + weights.length
                         + " is " + weights[i]);
             }
