@@ -46,6 +46,9 @@ final class CpuLedger {
     private final Map<Part, Long> jvmThreadsAtStart = jvmThreads();
     private final Map<Part, Long> endedThreads = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The thread that started the ledger: the benchmark drains predictions on it. */
+    private final long drainThreadId = Thread.currentThread().getId();
+
     private CpuLedger() {
         for (long id : threads.getAllThreadIds()) {
             threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
@@ -83,7 +86,8 @@ final class CpuLedger {
                 continue;
             }
             long delta = cpu - threadCpuAtStart.getOrDefault(info.getThreadId(), 0L);
-            spent.merge(partOf(info.getThreadName()), delta, Long::sum);
+            Part part = info.getThreadId() == drainThreadId ? Part.BENCH_CONSUMER : partOf(info.getThreadName());
+            spent.merge(part, delta, Long::sum);
             javaThreads += delta;
         }
         Map<Part, Long> jvm = jvmThreads();
@@ -145,9 +149,6 @@ final class CpuLedger {
         }
         if (threadName.equals("bench-producer")) {
             return Part.BENCH_PRODUCER;
-        }
-        if (threadName.equals("main")) {
-            return Part.BENCH_CONSUMER; // the drain runs on main
         }
         return Part.BROKER;
     }

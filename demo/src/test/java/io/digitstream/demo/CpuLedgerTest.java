@@ -15,7 +15,6 @@ class CpuLedgerTest {
                 CpuLedger.partOf("kafka-producer-network-thread | bench-256-1b2c-StreamThread-1-producer"));
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("kafka-producer-network-thread | producer-3"));
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("bench-producer"));
-        assertEquals(CpuLedger.Part.BENCH_CONSUMER, CpuLedger.partOf("main"));
         assertEquals(CpuLedger.Part.MODEL_LOADING, CpuLedger.partOf("bench-256-1b2c-GlobalStreamThread"));
         assertEquals(CpuLedger.Part.BROKER, CpuLedger.partOf("data-plane-kafka-request-handler-3"));
     }
