@@ -74,6 +74,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--images", defaultValue = "10000")
         int images;
 
+        @Option(names = "--bootstrap-servers",
+                description = "An existing cluster to run against (for example `digitstream broker` in another process);"
+                        + " default: an embedded broker in this process.")
+        String bootstrapServers;
+
         @Option(names = "--max-batches", split = ",", defaultValue = "1,16,64,256")
         int[] maxBatches;
 
@@ -120,8 +125,10 @@ public final class BenchCommand implements Runnable {
                 snapshots[v - 1] = SnapshotCodec.encode(Dl4jSnapshots.snapshot(ReferenceCnn.create(776 + v, new Adam(1e-3)),
                         MODEL, v, new TrainingFacts("bench", 0, 0, null, null)));
             }
-            try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
-                String bootstrap = kafka.bootstrapServers();
+            try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
+                String bootstrap = kafka == null ? bootstrapServers : kafka.bootstrapServers();
+                System.out.println("Broker: " + (kafka == null ? bootstrap + " (external: its CPU is not in the table)"
+                        : "embedded in this process"));
                 warmUp(bootstrap, test, snapshots);
                 var rows = new java.util.ArrayList<String>();
                 var cpuRows = new java.util.ArrayList<String>();

@@ -27,7 +27,7 @@ final class CpuLedger {
         GC("GC threads"),
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
         MODEL_LOADING("model loading (global thread)"),
-        BROKER("broker and other threads"),
+        BROKER("broker (if embedded) and other threads"),
         BENCH_PRODUCER("bench producer"),
         BENCH_CONSUMER("bench consumer");
 

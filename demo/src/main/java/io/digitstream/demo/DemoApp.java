@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * on its own (the launcher the README, the Docker images and docker compose use).
  */
 @Command(name = "digitstream", mixinStandardHelpOptions = true, showDefaultValues = true,
-        subcommands = {TopicsCommand.class, TrainerApp.class, ClassifierApp.class, ProducerApp.class, AccuracyApp.class,
+        subcommands = {BrokerCommand.class, TopicsCommand.class, TrainerApp.class, ClassifierApp.class, ProducerApp.class, AccuracyApp.class,
             BenchCommand.class},
         description = {"Without a subcommand: runs the whole pipeline (broker, trainer, classifier with hot swaps,",
                 "MNIST replay, live accuracy). With one: runs that part against --bootstrap-servers."})
