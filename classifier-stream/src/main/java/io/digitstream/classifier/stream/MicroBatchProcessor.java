@@ -64,7 +64,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
      * iterator copies its keys: too slow for every punctuation).
      */
     private final ArrayDeque<KeyValue<Long, PendingImage>> waiting = new ArrayDeque<>();
-    /** Slots below {@link #nextSlot} that hold no image, the most recently freed on top. */
+    /** Released slots below {@link #nextSlot}, the most recently freed on top. */
     private final ArrayDeque<Long> freeSlots = new ArrayDeque<>();
     private long nextSlot;
     private byte[] batchPixels;
@@ -85,7 +85,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         this.buffer = context.getStateStore(bufferStoreName);
         this.batchPixels = new byte[settings.maxBatch() * Mnist.PIXELS];
         // a restored buffer: what waits, in arrival order (a task reads one partition, so offset
-        // order), and which slots are free
+        // order). New slots start above the highest restored one; gaps below it stay unused (a
+        // buffer written with a key per image can have keys in the millions), and restored slots
+        // are reused once their images are done.
         List<KeyValue<Long, PendingImage>> restored = new ArrayList<>();
         try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
             it.forEachRemaining(restored::add);
@@ -93,15 +95,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         restored.sort(java.util.Comparator.comparingLong((KeyValue<Long, PendingImage> e) -> e.value.offset())
                 .thenComparingLong(e -> e.value.bufferedAt()));
         waiting.addAll(restored);
-        java.util.Set<Long> used = new java.util.HashSet<>();
         for (KeyValue<Long, PendingImage> entry : restored) {
-            used.add(entry.key);
             nextSlot = Math.max(nextSlot, entry.key + 1);
-        }
-        for (long slot = nextSlot - 1; slot >= 0; slot--) {
-            if (!used.contains(slot)) {
-                freeSlots.push(slot);
-            }
         }
         if (!waiting.isEmpty()) {
             log.info("Task {} restored {} buffered images; they are classified first", context.taskId(), waiting.size());
