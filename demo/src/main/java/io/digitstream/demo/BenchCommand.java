@@ -296,14 +296,18 @@ public final class BenchCommand implements Runnable {
                         deadLetters(bootstrap, topics), toServe, cpuSpent, drained.lastNanos() - started, 0);
             }
             // counted once the classifier has closed, so its last commit has flushed the buffer
-            long changelog = endOffsets(bootstrap, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog");
-            return new Run(measured.count(), measured.produced(), measured.perSecond(), measured.latenciesMs(),
-                    measured.deadLetters(), measured.publishToServeMs(), measured.cpuNanos(), measured.wallNanos(), changelog);
+            return measured.withChangelogRecords(
+                    endOffsets(bootstrap, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog"));
         }
 
         /** What one run measured. */
         record Run(int count, double produced, double perSecond, long[] latenciesMs, long deadLetters,
                    long[] publishToServeMs, Map<CpuLedger.Part, Long> cpuNanos, long wallNanos, long changelogRecords) {
+            Run withChangelogRecords(long records) {
+                return new Run(count, produced, perSecond, latenciesMs, deadLetters, publishToServeMs, cpuNanos, wallNanos,
+                        records);
+            }
+
             /** One row of the CPU table: microseconds of CPU per image by part, then cores busy. */
             String cpuRow(String run) {
                 var row = new StringBuilder("| " + run + " |");
@@ -386,7 +390,7 @@ public final class BenchCommand implements Runnable {
             return endOffsets(bootstrap, topics.deadLetters());
         }
 
-        /** Records written to a topic (all partitions), or 0 if it does not exist. */
+        /** Records written to a topic, summed over its partitions. */
         private static long endOffsets(String bootstrap, String topic) {
             try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                     new StringDeserializer(), new StringDeserializer())) {

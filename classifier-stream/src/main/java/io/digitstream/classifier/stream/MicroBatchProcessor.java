@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
@@ -92,7 +93,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
             it.forEachRemaining(restored::add);
         }
-        restored.sort(java.util.Comparator.comparingLong((KeyValue<Long, PendingImage> e) -> e.value.offset())
+        restored.sort(Comparator.comparingLong((KeyValue<Long, PendingImage> e) -> e.value.offset())
                 .thenComparingLong(e -> e.value.bufferedAt()));
         waiting.addAll(restored);
         for (KeyValue<Long, PendingImage> entry : restored) {
