@@ -2,6 +2,7 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.network.JavaMaxPooling;
 import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.PixelScaling;
 import io.digitstream.model.network.ReferenceCnn;
@@ -34,6 +35,10 @@ public class TrainingBenchmark {
     @Param({"ENABLED", "NONE"})
     public String workspaces;
 
+    /** java: {@link JavaMaxPooling}, as the trainer runs; dl4j: Deeplearning4j's own pooling layers. */
+    @Param({"java", "dl4j"})
+    public String pooling;
+
     private MultiLayerNetwork network;
     private INDArray[] features;
     private INDArray[] labels;
@@ -43,7 +48,11 @@ public class TrainingBenchmark {
     public void setUp() {
         // each trial runs in a fresh JVM (a JMH fork), so this comes before ND4J loads
         System.setProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY, helpers.equals("on") ? "false" : "true");
-        network = ReferenceCnn.create(777, new Adam(1e-3));
+        network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
+        network.init();
+        if (pooling.equals("java")) {
+            JavaMaxPooling.install(network);
+        }
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
         MnistDataset train = MnistFixture.train();
         int[] order = new int[train.size()];

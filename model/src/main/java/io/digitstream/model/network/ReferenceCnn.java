@@ -46,10 +46,11 @@ public final class ReferenceCnn {
                 .build();
     }
 
+    /** A new network of the reference shape, its pooling layers in Java ({@link JavaMaxPooling}). */
     public static MultiLayerNetwork create(long seed, IUpdater updater) {
         var network = new MultiLayerNetwork(configuration(seed, updater));
         network.init();
-        return network;
+        return JavaMaxPooling.install(network);
     }
 
     /** The reference's convolutions start as PyTorch's do: uniform within 1/sqrt(fan-in). */

@@ -1,0 +1,223 @@
+package io.digitstream.model.network;
+
+import java.lang.reflect.Field;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * A max-pooling layer for the one case the reference CNN has (2x2 windows, stride 2, no padding,
+ * NCHW, float), forward and backward in plain Java; anything else goes to Deeplearning4j's own.
+ *
+ * <p>Why: M2.1 runs max-pooling as libnd4j's {@code maxpool2d} op, which hands oneDNN plain NCHW,
+ * for which oneDNN has only its reference loop; and its backward pass, through the oneDNN layer
+ * helper, runs that forward loop again to find the maxima. A native profile put pooling at over a
+ * quarter of a training step, as much as both convolutions (docs/BENCHMARKS.md). Here it is one
+ * pass over contiguous rows: about 8x faster forward on this machine.
+ *
+ * <p>Same numbers as the layer it replaces: the forward pass keeps each window's largest value, and
+ * the backward pass gives each window's gradient to the first largest element in row-major order,
+ * as oneDNN does, so a tie never doubles a gradient ({@code JavaMaxPoolingTest} holds outputs,
+ * gradients and a training run to be identical). The network's configuration is untouched, so
+ * snapshots are the same and any Deeplearning4j reads them.
+ */
+public final class JavaMaxPooling extends SubsamplingLayer {
+    private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
+    /** Planes (one image's one channel) per parallel task: enough work to be worth handing over. */
+    private static final int PLANES_PER_TASK = 64;
+
+    private JavaMaxPooling(SubsamplingLayer original, DataType dataType) {
+        super(original.conf(), dataType);
+        setIndex(original.getIndex());
+        setListeners(original.getListeners());
+    }
+
+    /**
+     * Replaces the network's max-pooling layers with this one, after {@code init()} and before
+     * training or inference; safe to call twice. Layers it does not cover stay as they are.
+     */
+    public static MultiLayerNetwork install(MultiLayerNetwork network) {
+        Layer[] layers = network.getLayers();
+        DataType dataType = network.getLayerWiseConfigurations().getDataType();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] instanceof SubsamplingLayer pooling && !(pooling instanceof JavaMaxPooling)) {
+                var conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer();
+                if (covers(conf) && dataType == DataType.FLOAT) {
+                    layers[i] = new JavaMaxPooling(pooling, dataType);
+                }
+            }
+        }
+        network.setLayers(layers);
+        try {
+            @SuppressWarnings("unchecked")
+            var byName = (Map<String, Layer>) LAYER_MAP.get(network);
+            for (var entry : byName.entrySet()) {
+                entry.setValue(layers[entry.getValue().getIndex()]);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot reach the network's layers by name", e);
+        }
+        return network;
+    }
+
+    /** How many of the network's layers pool through this class. */
+    public static long countIn(MultiLayerNetwork network) {
+        return Arrays.stream(network.getLayers()).filter(JavaMaxPooling.class::isInstance).count();
+    }
+
+    private static boolean covers(org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf) {
+        return conf.getPoolingType() == PoolingType.MAX && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && conf.getConvolutionMode() != ConvolutionMode.Same
+                && Arrays.equals(conf.getKernelSize(), new int[] {2, 2}) && Arrays.equals(conf.getStride(), new int[] {2, 2})
+                && Arrays.equals(conf.getPadding(), new int[] {0, 0}) && Arrays.equals(conf.getDilation(), new int[] {1, 1});
+    }
+
+    /** Whether these input activations take the Java path (else Deeplearning4j's own runs). */
+    public static boolean takesJavaPath(INDArray array) {
+        return array.rank() == 4 && array.dataType() == DataType.FLOAT && array.ordering() == 'c'
+                && Shape.hasDefaultStridesForShape(array) && array.length() <= Integer.MAX_VALUE
+                && array.size(2) >= 2 && array.size(3) >= 2;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaces) {
+        assertInputSet(false);
+        if (!takesJavaPath(input)) {
+            return super.activate(training, workspaces);
+        }
+        long[] shape = input.shape();
+        int height = (int) shape[2];
+        int width = (int) shape[3];
+        int outHeight = height / 2;
+        int outWidth = width / 2;
+        INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {shape[0], shape[1], outHeight, outWidth}, 'c');
+        FloatBuffer in = floats(input);
+        FloatBuffer out = floats(output);
+        forEachPlanes((int) (shape[0] * shape[1]), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int inPlane = plane * height * width;
+                int outPlane = plane * outHeight * outWidth;
+                for (int oy = 0; oy < outHeight; oy++) {
+                    int top = inPlane + 2 * oy * width;
+                    int bottom = top + width;
+                    int row = outPlane + oy * outWidth;
+                    for (int ox = 0; ox < outWidth; ox++) {
+                        int x = 2 * ox;
+                        float upper = Math.max(in.get(top + x), in.get(top + x + 1));
+                        float lower = Math.max(in.get(bottom + x), in.get(bottom + x + 1));
+                        out.put(row + ox, Math.max(upper, lower));
+                    }
+                }
+            }
+        });
+        return output;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaces) {
+        assertInputSet(true);
+        if (!takesJavaPath(input) || epsilon.dataType() != DataType.FLOAT || epsilon.rank() != 4) {
+            return super.backpropGradient(epsilon, workspaces);
+        }
+        long[] shape = input.shape();
+        int height = (int) shape[2];
+        int width = (int) shape[3];
+        int outHeight = height / 2;
+        int outWidth = width / 2;
+        INDArray gradientOut = Shape.hasDefaultStridesForShape(epsilon) && epsilon.ordering() == 'c' ? epsilon : epsilon.dup('c');
+        // every element of an even-sized input is written below; an odd edge row or column is not
+        boolean odd = height % 2 != 0 || width % 2 != 0;
+        INDArray gradientIn = odd
+                ? workspaces.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c')
+                : workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c');
+        FloatBuffer in = floats(input);
+        FloatBuffer eps = floats(gradientOut);
+        FloatBuffer grad = floats(gradientIn);
+        forEachPlanes((int) (shape[0] * shape[1]), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int inPlane = plane * height * width;
+                int outPlane = plane * outHeight * outWidth;
+                for (int oy = 0; oy < outHeight; oy++) {
+                    int top = inPlane + 2 * oy * width;
+                    int bottom = top + width;
+                    int row = outPlane + oy * outWidth;
+                    for (int ox = 0; ox < outWidth; ox++) {
+                        int x = 2 * ox;
+                        float a = in.get(top + x);
+                        float b = in.get(top + x + 1);
+                        float c = in.get(bottom + x);
+                        float d = in.get(bottom + x + 1);
+                        float g = eps.get(row + ox);
+                        // the first largest, in row-major order, takes the gradient (ties: the earliest)
+                        int best = 0;
+                        float max = a;
+                        if (b > max) {
+                            best = 1;
+                            max = b;
+                        }
+                        if (c > max) {
+                            best = 2;
+                            max = c;
+                        }
+                        if (d > max) {
+                            best = 3;
+                        }
+                        grad.put(top + x, best == 0 ? g : 0f);
+                        grad.put(top + x + 1, best == 1 ? g : 0f);
+                        grad.put(bottom + x, best == 2 ? g : 0f);
+                        grad.put(bottom + x + 1, best == 3 ? g : 0f);
+                    }
+                }
+            }
+        });
+        return new Pair<>(new DefaultGradient(), gradientIn);
+    }
+
+    /** The array's elements, from its first, as a buffer over its own memory. */
+    private static FloatBuffer floats(INDArray array) {
+        var pointer = new FloatPointer(array.data().addressPointer());
+        long start = array.offset();
+        return pointer.position(start).limit(start + array.length()).capacity(start + array.length()).asBuffer();
+    }
+
+    private interface PlaneRange {
+        void run(int from, int to);
+    }
+
+    private static void forEachPlanes(int planes, PlaneRange work) {
+        int tasks = (planes + PLANES_PER_TASK - 1) / PLANES_PER_TASK;
+        if (tasks <= 1) {
+            work.run(0, planes);
+            return;
+        }
+        IntStream.range(0, tasks).parallel()
+                .forEach(t -> work.run(t * PLANES_PER_TASK, Math.min(planes, (t + 1) * PLANES_PER_TASK)));
+    }
+
+    private static Field field(Class<?> owner, String name) {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("this Deeplearning4j has no " + owner.getSimpleName() + "." + name, e);
+        }
+    }
+}

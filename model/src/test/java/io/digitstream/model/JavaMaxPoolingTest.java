@@ -1,0 +1,145 @@
+package io.digitstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.network.JavaMaxPooling;
+import io.digitstream.model.network.PixelScaling;
+import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.snapshot.Dl4jSnapshots;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** The Java pooling gives the same numbers as the pooling it replaces, forward, backward and in training. */
+class JavaMaxPoolingTest {
+    private static final int BATCH = 100;
+
+    private final MnistDataset train = MnistFixture.train();
+    private final int[] order = IntStream.range(0, train.size()).toArray();
+
+    @Test
+    void theReferenceCnnAndRestoredSnapshotsPoolInJava() throws Exception {
+        var plain = deeplearning4jPooling();
+        var java = ReferenceCnn.create(777, new Adam(1e-3));
+
+        assertThat(JavaMaxPooling.countIn(plain)).isZero();
+        assertThat(JavaMaxPooling.countIn(java)).isEqualTo(2);
+        assertThat(JavaMaxPooling.countIn(JavaMaxPooling.install(java))).isEqualTo(2);
+        String name = java.getLayer(1).conf().getLayer().getLayerName(); // the name Deeplearning4j gave it
+        assertThat(java.getLayer(name)).isSameAs(java.getLayer(1)).isInstanceOf(JavaMaxPooling.class);
+        assertThat(JavaMaxPooling.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(java)))).isEqualTo(2);
+    }
+
+    @Test
+    void bothPoolingLayersOfTheReferenceCnnTakeTheJavaPath() {
+        var java = ReferenceCnn.create(777, new Adam(1e-3));
+        List<INDArray> activations = java.feedForward(PixelScaling.features(train, order, 0, 8), false);
+
+        // activations.get(i) is the input of layer i: the two pooling layers are 1 and 3
+        assertThat(JavaMaxPooling.takesJavaPath(activations.get(1))).isTrue();
+        assertThat(JavaMaxPooling.takesJavaPath(activations.get(3))).isTrue();
+        assertThat(JavaMaxPooling.takesJavaPath(activations.get(1).permute(0, 2, 3, 1))).isFalse();
+    }
+
+    @Test
+    void oddSizedInputsPoolAsDeeplearning4jDoes() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(1e-3)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.TANH).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(9, 7, 1))
+                .build();
+        var plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        var java = new MultiLayerNetwork(conf.clone());
+        java.init();
+        JavaMaxPooling.install(java);
+        INDArray features = Nd4j.rand(DataType.FLOAT, 4, 63);
+        INDArray labels = Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}, {0, 1}, {1, 0}});
+
+        assertThat(maxDifference(java.output(features, false), plain.output(features, false))).isEqualTo(0.0);
+        plain.setInput(features);
+        plain.setLabels(labels);
+        plain.computeGradientAndScore();
+        INDArray expected = plain.gradient().gradient().dup();
+        java.setInput(features);
+        java.setLabels(labels);
+        java.computeGradientAndScore();
+        assertThat(JavaMaxPooling.countIn(java)).isEqualTo(1);
+        assertThat(maxDifference(java.gradient().gradient(), expected)).isEqualTo(0.0);
+    }
+
+    @Test
+    void inferenceGivesTheSameProbabilities() {
+        var plain = deeplearning4jPooling();
+        var java = ReferenceCnn.create(777, new Adam(1e-3));
+        INDArray features = PixelScaling.features(train, order, 0, 37); // 37: planes not a multiple of a task
+
+        INDArray expected = plain.output(features, false);
+        INDArray actual = java.output(features, false);
+
+        assertThat(actual.shape()).isEqualTo(expected.shape());
+        assertThat(maxDifference(actual, expected)).isEqualTo(0.0);
+    }
+
+    @Test
+    void gradientsAreTheSame() {
+        var plain = deeplearning4jPooling();
+        var java = ReferenceCnn.create(777, new Adam(1e-3));
+        var batch = new DataSet(PixelScaling.features(train, order, 0, BATCH), PixelScaling.oneHotLabels(train, order, 0, BATCH));
+
+        plain.setInput(batch.getFeatures());
+        plain.setLabels(batch.getLabels());
+        plain.computeGradientAndScore();
+        INDArray expected = plain.gradient().gradient().dup(); // before the next network reuses the workspace
+        java.setInput(batch.getFeatures());
+        java.setLabels(batch.getLabels());
+        java.computeGradientAndScore();
+
+        INDArray actual = java.gradient().gradient();
+        assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(0.0);
+        assertThat(maxDifference(actual, expected)).isEqualTo(0.0);
+    }
+
+    @Test
+    void trainingFollowsTheSamePath() {
+        MultiLayerNetwork plain = deeplearning4jPooling();
+        MultiLayerNetwork java = ReferenceCnn.create(777, new Adam(1e-3));
+        for (int b = 0; b < 5; b++) {
+            var batch = new DataSet(PixelScaling.features(train, order, b * BATCH, BATCH),
+                    PixelScaling.oneHotLabels(train, order, b * BATCH, BATCH));
+            plain.fit(batch);
+            java.fit(batch);
+        }
+
+        assertThat(java.score()).isEqualTo(plain.score());
+        assertThat(maxDifference(java.params(), plain.params())).isEqualTo(0.0);
+    }
+
+    /** The reference CNN as Deeplearning4j builds it, pooling with its own layers. */
+    private static MultiLayerNetwork deeplearning4jPooling() {
+        var network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
+        network.init();
+        return network;
+    }
+
+    private static double maxDifference(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+}
