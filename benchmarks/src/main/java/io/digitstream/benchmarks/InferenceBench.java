@@ -1,6 +1,7 @@
 package io.digitstream.benchmarks;
 
 import io.digitstream.model.engine.Machine;
+import io.digitstream.model.network.ReferenceCnn;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,14 +44,27 @@ public final class InferenceBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2")
     int seconds;
 
+    @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure a 1024x1024 float32 matrix product (PeakFlopsBenchmark) and give each engine's share of it.")
+    boolean peak;
+
+    /** "1.5x", or "-" where either side was not measured. */
+    private static String ratio(double numerator, double denominator) {
+        return Double.isNaN(numerator) || Double.isNaN(denominator) ? " - |"
+                : String.format(Locale.ROOT, " %.1fx |", numerator / denominator);
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new InferenceBench()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        var options = new OptionsBuilder()
-                .include(InferenceBenchmark.class.getName())
+        var builder = new OptionsBuilder().include(InferenceBenchmark.class.getName());
+        if (peak) {
+            builder.include(PeakFlopsBenchmark.class.getName());
+        }
+        var options = builder
                 .param("engine", engines)
                 .param("batch", batches)
                 .forks(forks)
@@ -64,7 +78,13 @@ public final class InferenceBench implements Callable<Integer> {
 
         // batch -> engine -> [images/s, error]
         Map<Integer, Map<String, double[]>> table = new TreeMap<>();
+        double peakFlops = Double.NaN;
         for (RunResult run : results) {
+            if (run.getParams().getBenchmark().startsWith(PeakFlopsBenchmark.class.getName())) {
+                int size = Integer.parseInt(run.getParams().getParam("size"));
+                peakFlops = run.getPrimaryResult().getScore() * PeakFlopsBenchmark.flopsPerCall(size);
+                continue;
+            }
             int batch = Integer.parseInt(run.getParams().getParam("batch"));
             String engine = run.getParams().getParam("engine");
             var score = run.getPrimaryResult();
@@ -81,8 +101,8 @@ public final class InferenceBench implements Callable<Integer> {
             header.append(' ').append(engine).append(" |");
             rule.append("---|");
         }
-        header.append(" PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch |");
-        rule.append("---|---|---|");
+        header.append(" PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch | fastest onnx, GFLOP/s | share of sgemm |");
+        rule.append("---|---|---|---|---|");
         System.out.println(header);
         System.out.println(rule);
         for (var row : table.entrySet()) {
@@ -103,9 +123,18 @@ public final class InferenceBench implements Callable<Integer> {
             double[] dl4j = row.getValue().get("dl4j");
             Integer pytorch = PYTORCH.get(batch);
             line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %,d |", pytorch));
-            line.append(dl4j == null ? " - |" : String.format(Locale.ROOT, " %.1fx |", fastest / dl4j[0]));
-            line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %.1fx |", fastest / pytorch));
+            line.append(ratio(fastest, dl4j == null ? Double.NaN : dl4j[0]));
+            line.append(ratio(fastest, pytorch == null ? Double.NaN : pytorch));
+            double flops = fastest * 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
+            line.append(Double.isNaN(flops) ? " - |" : String.format(Locale.ROOT, " %.0f |", flops / 1e9));
+            line.append(ratio(100 * flops, peakFlops).replace("x |", " % |"));
             System.out.println(line);
+        }
+        if (!Double.isNaN(peakFlops)) {
+            double perImage = 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
+            System.out.printf(Locale.ROOT, "%nsgemm 1024x1024 through ND4J's OpenBLAS, same run: %.0f GFLOP/s. The reference CNN is"
+                    + " %.2f MFLOP per image, so at that rate it would run %,.0f images/s.%n",
+                    peakFlops / 1e9, perImage / 1e6, peakFlops / perImage);
         }
         return 0;
     }

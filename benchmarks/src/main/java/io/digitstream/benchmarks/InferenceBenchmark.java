@@ -5,12 +5,14 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.network.JavaMaxPooling;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.Mnist;
 import java.util.Arrays;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -30,7 +32,11 @@ public class InferenceBenchmark {
         Nd4jTuning.apply(); // before ND4J loads its natives
     }
 
-    /** dl4j: the reference; onnx: as the classifier runs it; onnx-spinning: idle threads spin. */
+    /**
+     * dl4j: the reference, as the classifier runs it; dl4j-own-pooling: the same with Deeplearning4j's
+     * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it;
+     * onnx-spinning: idle threads spin.
+     */
     @Param({"dl4j", "onnx", "onnx-spinning"})
     public String engine;
 
@@ -47,12 +53,19 @@ public class InferenceBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         inference = switch (engine) {
             case "dl4j" -> new Dl4jEngine(network);
+            case "dl4j-own-pooling" -> new Dl4jEngine(deeplearning4jPooling());
             case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
             case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
         MnistDataset test = MnistFixture.test();
         pixels = Arrays.copyOf(test.rawPixels(), batch * Mnist.PIXELS);
+    }
+
+    private static MultiLayerNetwork deeplearning4jPooling() {
+        var network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
+        network.init();
+        return network;
     }
 
     @TearDown(Level.Trial)

@@ -16,15 +16,17 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The Java pooling gives the same numbers as the pooling it replaces, forward, backward and in training. */
 class JavaMaxPoolingTest {
@@ -55,6 +57,24 @@ class JavaMaxPoolingTest {
         assertThat(JavaMaxPooling.takesJavaPath(activations.get(1))).isTrue();
         assertThat(JavaMaxPooling.takesJavaPath(activations.get(3))).isTrue();
         assertThat(JavaMaxPooling.takesJavaPath(activations.get(1).permute(0, 2, 3, 1))).isFalse();
+    }
+
+    @Test
+    void aViewIntoALargerArrayPoolsItsOwnElements() {
+        var plain = deeplearning4jPooling();
+        var java = ReferenceCnn.create(777, new Adam(1e-3));
+        INDArray batch = Nd4j.rand(DataType.FLOAT, 6, 32, 28, 28);
+        INDArray view = batch.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        assertThat(view.offset()).isPositive();
+        assertThat(JavaMaxPooling.takesJavaPath(view)).isTrue();
+        var workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+        plain.getLayer(1).setInput(view.dup(), workspaces);
+        INDArray expected = plain.getLayer(1).activate(false, workspaces);
+        java.getLayer(1).setInput(view, workspaces);
+        INDArray actual = java.getLayer(1).activate(false, workspaces);
+
+        assertThat(maxDifference(actual, expected)).isEqualTo(0.0);
     }
 
     @Test

@@ -190,11 +190,13 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         return new Pair<>(new DefaultGradient(), gradientIn);
     }
 
-    /** The array's elements, from its first, as a buffer over its own memory. */
+    /**
+     * The array's elements, from its first, as a buffer over its own memory. ND4J's address pointer
+     * already points at a view's first element (a view's offset added again reads past it).
+     */
     private static FloatBuffer floats(INDArray array) {
         var pointer = new FloatPointer(array.data().addressPointer());
-        long start = array.offset();
-        return pointer.position(start).limit(start + array.length()).capacity(start + array.length()).asBuffer();
+        return pointer.position(0).limit(array.length()).capacity(array.length()).asBuffer();
     }
 
     private interface PlaneRange {

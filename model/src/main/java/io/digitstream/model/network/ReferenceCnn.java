@@ -26,6 +26,13 @@ public final class ReferenceCnn {
 
     public static final long PARAMETERS = 50_186;
 
+    /**
+     * Multiply-adds of one image's forward pass (convolutions and the dense layer; biases, ReLU,
+     * pooling and softmax add under 1 %): conv1 28x28 outputs x 32 channels x 9, conv2 14x14 x 64 x
+     * (32 x 9), dense 3,136 x 10. Conv2 is 93 % of it. Twice this is the floating-point operations.
+     */
+    public static final long MULTIPLY_ADDS_PER_IMAGE = 28 * 28 * 32 * 9 + 14 * 14 * 64 * (32 * 9) + 3_136 * 10;
+
     private ReferenceCnn() {
     }
 
