@@ -188,6 +188,11 @@ public final class BenchCommand implements Runnable {
                             + " | versions served | publish to first prediction p50 ms | max ms |");
                     System.out.println("|---|---|---|---|---|---|---|---|---|");
                     swapRows.forEach(System.out::println);
+                    if (swapRows.stream().anyMatch(row -> !row.contains(" " + swaps * repeats + " of " + swaps * repeats + " "))) {
+                        System.out.printf(Locale.ROOT, "%nWhere fewer versions were served than published, the runs ended before every"
+                                + " swap (or a newer snapshot came before a batch ran): those runs had fewer than %d swaps;"
+                                + " raise --images or lower --swap-interval-ms.%n", swaps);
+                    }
                 }
             }
             return 0;
