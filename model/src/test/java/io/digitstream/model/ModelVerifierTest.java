@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.LoadedModel;
@@ -56,6 +57,19 @@ class ModelVerifierTest {
             assertThat(model.engine().predict(pixels, 64)).containsExactly(expected);
         }
         assertThat(snapshot.payload().length).as("no updater state").isLessThan(300_000);
+    }
+
+    @Test
+    void verifyingLeavesTheCallersOpenMpThreadsAsTheyWere() {
+        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, FACTS);
+        int original = Nd4jTuning.openMpThreadsOfThisThread(3);
+        try {
+            verifier.verify(snapshot).orElseThrow().close();
+
+            assertThat(Nd4jTuning.openMpThreadsOfThisThread(3)).isEqualTo(3);
+        } finally {
+            Nd4jTuning.openMpThreadsOfThisThread(original);
+        }
     }
 
     @Test

@@ -24,4 +24,23 @@ class Nd4jTuningTest {
         assertThat(network.getLayer(1).getHelper()).isNotNull()
                 .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNSubsamplingHelper");
     }
+
+    @Test
+    void openMpThreadsAreSetForTheCallingThreadOnly() throws Exception {
+        ReferenceCnn.create(777, new Adam(1e-3)); // loads ND4J
+        var otherThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            int othersDefault = otherThread.submit(() -> Nd4jTuning.openMpThreadsOfThisThread(1)).get();
+            int original = Nd4jTuning.openMpThreadsOfThisThread(othersDefault + 1);
+            try {
+                assertThat(Nd4jTuning.openMpThreadsOfThisThread(othersDefault + 1)).isEqualTo(othersDefault + 1);
+                // the other thread's own setting (1) is untouched by this thread's
+                assertThat(otherThread.submit(() -> Nd4jTuning.openMpThreadsOfThisThread(1)).get()).isEqualTo(1);
+            } finally {
+                Nd4jTuning.openMpThreadsOfThisThread(original);
+            }
+        } finally {
+            otherThread.shutdownNow();
+        }
+    }
 }

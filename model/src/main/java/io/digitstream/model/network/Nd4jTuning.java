@@ -34,6 +34,18 @@ public final class Nd4jTuning {
         }
     }
 
+    /**
+     * Sets how many OpenMP threads ND4J's (and oneDNN's) parallel regions started from the calling
+     * thread may use, and returns the previous count. OpenMP keeps this setting per thread, so other
+     * threads (a trainer's, say) keep theirs. ND4J must have loaded.
+     */
+    public static int openMpThreadsOfThisThread(int threads) {
+        var nativeOps = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = nativeOps.ompGetMaxThreads();
+        nativeOps.setOmpNumThreads(threads);
+        return before;
+    }
+
     /** Whether the oneDNN build of ND4J's natives for this OS and CPU is on the classpath. */
     static boolean oneDnnBuildPresent() {
         String platform = platform();
