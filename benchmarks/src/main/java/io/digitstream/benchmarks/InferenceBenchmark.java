@@ -34,8 +34,8 @@ public class InferenceBenchmark {
 
     /**
      * dl4j: the reference, as the classifier runs it; dl4j-own-pooling: the same with Deeplearning4j's
-     * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it;
-     * onnx-spinning: idle threads spin.
+     * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it (one
+     * intra-op thread per core); onnx-spinning: idle threads spin; onnx-one-thread: one intra-op thread.
      */
     @Param({"dl4j", "onnx", "onnx-spinning"})
     public String engine;
@@ -56,6 +56,7 @@ public class InferenceBenchmark {
             case "dl4j-own-pooling" -> new Dl4jEngine(deeplearning4jPooling());
             case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
             case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
+            case "onnx-one-thread" -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.singleThreaded());
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
         MnistDataset test = MnistFixture.test();
