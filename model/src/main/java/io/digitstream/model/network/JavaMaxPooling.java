@@ -102,30 +102,14 @@ public final class JavaMaxPooling extends SubsamplingLayer {
             return super.activate(training, workspaces);
         }
         long[] shape = input.shape();
-        int height = (int) shape[2];
-        int width = (int) shape[3];
-        int outHeight = height / 2;
-        int outWidth = width / 2;
         INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {shape[0], shape[1], outHeight, outWidth}, 'c');
+                new long[] {shape[0], shape[1], shape[2] / 2, shape[3] / 2}, 'c');
         FloatBuffer in = floats(input);
         FloatBuffer out = floats(output);
-        forEachPlanes((int) (shape[0] * shape[1]), (from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                int inPlane = plane * height * width;
-                int outPlane = plane * outHeight * outWidth;
-                for (int oy = 0; oy < outHeight; oy++) {
-                    int top = inPlane + 2 * oy * width;
-                    int bottom = top + width;
-                    int row = outPlane + oy * outWidth;
-                    for (int ox = 0; ox < outWidth; ox++) {
-                        int x = 2 * ox;
-                        float upper = Math.max(in.get(top + x), in.get(top + x + 1));
-                        float lower = Math.max(in.get(bottom + x), in.get(bottom + x + 1));
-                        out.put(row + ox, Math.max(upper, lower));
-                    }
-                }
-            }
+        forEachWindow(shape, (topLeft, rowLength, pooled) -> {
+            float upper = Math.max(in.get(topLeft), in.get(topLeft + 1));
+            float lower = Math.max(in.get(topLeft + rowLength), in.get(topLeft + rowLength + 1));
+            out.put(pooled, Math.max(upper, lower));
         });
         return output;
     }
@@ -137,57 +121,73 @@ public final class JavaMaxPooling extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaces);
         }
         long[] shape = input.shape();
-        int height = (int) shape[2];
-        int width = (int) shape[3];
-        int outHeight = height / 2;
-        int outWidth = width / 2;
         INDArray gradientOut = Shape.hasDefaultStridesForShape(epsilon) && epsilon.ordering() == 'c' ? epsilon : epsilon.dup('c');
         // every element of an even-sized input is written below; an odd edge row or column is not
-        boolean odd = height % 2 != 0 || width % 2 != 0;
+        boolean odd = shape[2] % 2 != 0 || shape[3] % 2 != 0;
         INDArray gradientIn = odd
                 ? workspaces.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c')
                 : workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c');
         FloatBuffer in = floats(input);
         FloatBuffer eps = floats(gradientOut);
         FloatBuffer grad = floats(gradientIn);
+        forEachWindow(shape, (topLeft, rowLength, pooled) -> {
+            int bottomLeft = topLeft + rowLength;
+            float a = in.get(topLeft);
+            float b = in.get(topLeft + 1);
+            float c = in.get(bottomLeft);
+            float d = in.get(bottomLeft + 1);
+            float g = eps.get(pooled);
+            // the first largest, in row-major order, takes the gradient (ties: the earliest)
+            int best = 0;
+            float max = a;
+            if (b > max) {
+                best = 1;
+                max = b;
+            }
+            if (c > max) {
+                best = 2;
+                max = c;
+            }
+            if (d > max) {
+                best = 3;
+            }
+            grad.put(topLeft, best == 0 ? g : 0f);
+            grad.put(topLeft + 1, best == 1 ? g : 0f);
+            grad.put(bottomLeft, best == 2 ? g : 0f);
+            grad.put(bottomLeft + 1, best == 3 ? g : 0f);
+        });
+        return new Pair<>(new DefaultGradient(), gradientIn);
+    }
+
+    /** What is done with one 2x2 window. */
+    private interface Window {
+        /**
+         * @param topLeft   index of the window's top-left element in the input
+         * @param rowLength elements per input row (the bottom row starts this far on)
+         * @param pooled    index of the window's element in the pooled output
+         */
+        void visit(int topLeft, int rowLength, int pooled);
+    }
+
+    /** Every 2x2 window of an NCHW input, planes shared among the common pool's threads. */
+    private static void forEachWindow(long[] shape, Window window) {
+        int height = (int) shape[2];
+        int width = (int) shape[3];
+        int outHeight = height / 2;
+        int outWidth = width / 2;
         forEachPlanes((int) (shape[0] * shape[1]), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int inPlane = plane * height * width;
                 int outPlane = plane * outHeight * outWidth;
                 for (int oy = 0; oy < outHeight; oy++) {
                     int top = inPlane + 2 * oy * width;
-                    int bottom = top + width;
                     int row = outPlane + oy * outWidth;
                     for (int ox = 0; ox < outWidth; ox++) {
-                        int x = 2 * ox;
-                        float a = in.get(top + x);
-                        float b = in.get(top + x + 1);
-                        float c = in.get(bottom + x);
-                        float d = in.get(bottom + x + 1);
-                        float g = eps.get(row + ox);
-                        // the first largest, in row-major order, takes the gradient (ties: the earliest)
-                        int best = 0;
-                        float max = a;
-                        if (b > max) {
-                            best = 1;
-                            max = b;
-                        }
-                        if (c > max) {
-                            best = 2;
-                            max = c;
-                        }
-                        if (d > max) {
-                            best = 3;
-                        }
-                        grad.put(top + x, best == 0 ? g : 0f);
-                        grad.put(top + x + 1, best == 1 ? g : 0f);
-                        grad.put(bottom + x, best == 2 ? g : 0f);
-                        grad.put(bottom + x + 1, best == 3 ? g : 0f);
+                        window.visit(top + 2 * ox, width, row + ox);
                     }
                 }
             }
         });
-        return new Pair<>(new DefaultGradient(), gradientIn);
     }
 
     /**
