@@ -48,12 +48,6 @@ public final class InferenceBench implements Callable<Integer> {
             description = "Also measure a 1024x1024 float32 matrix product (PeakFlopsBenchmark) and give each engine's share of it.")
     boolean peak;
 
-    /** "1.5x", or "-" where either side was not measured. */
-    private static String ratio(double numerator, double denominator) {
-        return Double.isNaN(numerator) || Double.isNaN(denominator) ? " - |"
-                : String.format(Locale.ROOT, " %.1fx |", numerator / denominator);
-    }
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new InferenceBench()).execute(args));
     }
@@ -139,4 +133,9 @@ public final class InferenceBench implements Callable<Integer> {
         return 0;
     }
 
+    /** "1.5x", or "-" where either side was not measured. */
+    private static String ratio(double numerator, double denominator) {
+        return Double.isNaN(numerator) || Double.isNaN(denominator) ? " - |"
+                : String.format(Locale.ROOT, " %.1fx |", numerator / denominator);
+    }
 }

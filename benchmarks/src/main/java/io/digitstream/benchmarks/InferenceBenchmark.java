@@ -12,7 +12,6 @@ import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.Mnist;
 import java.util.Arrays;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -53,7 +52,7 @@ public class InferenceBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         inference = switch (engine) {
             case "dl4j" -> new Dl4jEngine(network);
-            case "dl4j-own-pooling" -> new Dl4jEngine(deeplearning4jPooling());
+            case "dl4j-own-pooling" -> new Dl4jEngine(ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3)));
             case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
             case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
             case "onnx-one-thread" -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.singleThreaded());
@@ -61,12 +60,6 @@ public class InferenceBenchmark {
         };
         MnistDataset test = MnistFixture.test();
         pixels = Arrays.copyOf(test.rawPixels(), batch * Mnist.PIXELS);
-    }
-
-    private static MultiLayerNetwork deeplearning4jPooling() {
-        var network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
-        network.init();
-        return network;
     }
 
     @TearDown(Level.Trial)

@@ -2,7 +2,6 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.network.JavaMaxPooling;
 import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.PixelScaling;
 import io.digitstream.model.network.ReferenceCnn;
@@ -35,7 +34,7 @@ public class TrainingBenchmark {
     @Param({"ENABLED", "NONE"})
     public String workspaces;
 
-    /** java: {@link JavaMaxPooling}, as the trainer runs; dl4j: Deeplearning4j's own pooling layers. */
+    /** java: {@link io.digitstream.model.network.JavaMaxPooling}, as the trainer runs; dl4j: Deeplearning4j's own pooling layers. */
     @Param({"java", "dl4j"})
     public String pooling;
 
@@ -48,11 +47,8 @@ public class TrainingBenchmark {
     public void setUp() {
         // each trial runs in a fresh JVM (a JMH fork), so this comes before ND4J loads
         System.setProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY, helpers.equals("on") ? "false" : "true");
-        network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
-        network.init();
-        if (pooling.equals("java")) {
-            JavaMaxPooling.install(network);
-        }
+        network = pooling.equals("java") ? ReferenceCnn.create(777, new Adam(1e-3))
+                : ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
         MnistDataset train = MnistFixture.train();
         int[] order = new int[train.size()];

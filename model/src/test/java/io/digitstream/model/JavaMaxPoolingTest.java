@@ -37,7 +37,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void theReferenceCnnAndRestoredSnapshotsPoolInJava() throws Exception {
-        var plain = deeplearning4jPooling();
+        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
 
         assertThat(JavaMaxPooling.countIn(plain)).isZero();
@@ -61,7 +61,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void aViewIntoALargerArrayPoolsItsOwnElements() {
-        var plain = deeplearning4jPooling();
+        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         INDArray batch = Nd4j.rand(DataType.FLOAT, 6, 32, 28, 28);
         INDArray view = batch.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
@@ -107,7 +107,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void inferenceGivesTheSameProbabilities() {
-        var plain = deeplearning4jPooling();
+        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         INDArray features = PixelScaling.features(train, order, 0, 37); // 37: planes not a multiple of a task
 
@@ -120,7 +120,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void gradientsAreTheSame() {
-        var plain = deeplearning4jPooling();
+        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         var batch = new DataSet(PixelScaling.features(train, order, 0, BATCH), PixelScaling.oneHotLabels(train, order, 0, BATCH));
 
@@ -139,7 +139,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void trainingFollowsTheSamePath() {
-        MultiLayerNetwork plain = deeplearning4jPooling();
+        MultiLayerNetwork plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
         MultiLayerNetwork java = ReferenceCnn.create(777, new Adam(1e-3));
         for (int b = 0; b < 5; b++) {
             var batch = new DataSet(PixelScaling.features(train, order, b * BATCH, BATCH),
@@ -150,13 +150,6 @@ class JavaMaxPoolingTest {
 
         assertThat(java.score()).isEqualTo(plain.score());
         assertThat(maxDifference(java.params(), plain.params())).isEqualTo(0.0);
-    }
-
-    /** The reference CNN as Deeplearning4j builds it, pooling with its own layers. */
-    private static MultiLayerNetwork deeplearning4jPooling() {
-        var network = new MultiLayerNetwork(ReferenceCnn.configuration(777, new Adam(1e-3)));
-        network.init();
-        return network;
     }
 
     private static double maxDifference(INDArray a, INDArray b) {

@@ -55,9 +55,14 @@ public final class ReferenceCnn {
 
     /** A new network of the reference shape, its pooling layers in Java ({@link JavaMaxPooling}). */
     public static MultiLayerNetwork create(long seed, IUpdater updater) {
+        return JavaMaxPooling.install(withDeeplearning4jPooling(seed, updater));
+    }
+
+    /** The same network as Deeplearning4j builds it, with its own pooling layers: for comparisons. */
+    public static MultiLayerNetwork withDeeplearning4jPooling(long seed, IUpdater updater) {
         var network = new MultiLayerNetwork(configuration(seed, updater));
         network.init();
-        return JavaMaxPooling.install(network);
+        return network;
     }
 
     /** The reference's convolutions start as PyTorch's do: uniform within 1/sqrt(fan-in). */
