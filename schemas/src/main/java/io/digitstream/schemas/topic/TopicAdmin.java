@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,47 @@ public final class TopicAdmin {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topics", e);
+            }
+        }
+        awaitLeaders(admin, results.keySet(), timeout);
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. A producer that writes to a topic
+     * created a moment before gets NOT_LEADER_OR_FOLLOWER; an idempotent producer with several
+     * batches in flight can then lose its first batch's place in the sequence and retry it for ever
+     * (OutOfOrderSequenceException from the broker, seen here in a crash test's replay).
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                var descriptions = admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean led = descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Could not describe topics " + names + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("No answer from the Kafka cluster within " + timeout
+                        + " while describing topics " + names, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + names + " still have partitions without a leader after " + timeout);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
             }
         }
     }
