@@ -54,14 +54,15 @@ public final class JavaMaxPooling extends SubsamplingLayer {
      * training or inference; safe to call twice. Layers it does not cover stay as they are.
      */
     public static MultiLayerNetwork install(MultiLayerNetwork network) {
-        Layer[] layers = network.getLayers();
         DataType dataType = network.getLayerWiseConfigurations().getDataType();
+        if (dataType != DataType.FLOAT) {
+            return network;
+        }
+        Layer[] layers = network.getLayers();
         for (int i = 0; i < layers.length; i++) {
-            if (layers[i] instanceof SubsamplingLayer pooling && !(pooling instanceof JavaMaxPooling)) {
-                var conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer();
-                if (covers(conf) && dataType == DataType.FLOAT) {
-                    layers[i] = new JavaMaxPooling(pooling, dataType);
-                }
+            if (layers[i] instanceof SubsamplingLayer pooling && !(pooling instanceof JavaMaxPooling)
+                    && covers((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer())) {
+                layers[i] = new JavaMaxPooling(pooling, dataType);
             }
         }
         network.setLayers(layers);
@@ -91,9 +92,13 @@ public final class JavaMaxPooling extends SubsamplingLayer {
 
     /** Whether these input activations take the Java path (else Deeplearning4j's own runs). */
     public static boolean takesJavaPath(INDArray array) {
-        return array.rank() == 4 && array.dataType() == DataType.FLOAT && array.ordering() == 'c'
-                && Shape.hasDefaultStridesForShape(array) && array.length() <= Integer.MAX_VALUE
-                && array.size(2) >= 2 && array.size(3) >= 2;
+        return array.rank() == 4 && array.dataType() == DataType.FLOAT && isPlainRowMajor(array)
+                && array.length() <= Integer.MAX_VALUE && array.size(2) >= 2 && array.size(3) >= 2;
+    }
+
+    /** Elements in row-major order, one after the other, as {@link #floats} reads them. */
+    private static boolean isPlainRowMajor(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
     }
 
     @Override
@@ -122,7 +127,7 @@ public final class JavaMaxPooling extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaces);
         }
         long[] shape = input.shape();
-        INDArray gradientOut = Shape.hasDefaultStridesForShape(epsilon) && epsilon.ordering() == 'c' ? epsilon : epsilon.dup('c');
+        INDArray gradientOut = isPlainRowMajor(epsilon) ? epsilon : epsilon.dup('c');
         // every element of an even-sized input is written below; an odd edge row or column is not
         boolean odd = shape[2] % 2 != 0 || shape[3] % 2 != 0;
         INDArray gradientIn = odd
