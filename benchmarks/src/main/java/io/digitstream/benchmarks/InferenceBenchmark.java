@@ -52,7 +52,7 @@ public class InferenceBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         inference = switch (engine) {
             case "dl4j" -> new Dl4jEngine(network);
-            case "dl4j-own-pooling" -> new Dl4jEngine(ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3)));
+            case "dl4j-own-pooling" -> new Dl4jEngine(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
             case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
             case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
             case "onnx-one-thread" -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.singleThreaded());

@@ -41,7 +41,7 @@ public class PoolingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         var network = pooling.equals("java") ? ReferenceCnn.create(777, new Adam(1e-3))
-                : ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+                : ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         layer = network.getLayer(1);
         // ReLU outputs: about half zeros, the rest positive
         input = Transforms.relu(Nd4j.rand(DataType.FLOAT, 100, 32, 28, 28).subi(0.5), false);

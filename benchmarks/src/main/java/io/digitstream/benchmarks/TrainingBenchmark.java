@@ -2,12 +2,12 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.network.JavaMaxPooling;
 import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.PixelScaling;
 import io.digitstream.model.network.ReferenceCnn;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class TrainingBenchmark {
-    private static final int BATCH = 100;
+    static final int BATCH = 100;
 
     /** on: ND4J's oneDNN layer helpers, as the trainer runs; off: DL4J's built-in layers. */
     @Param({"on", "off"})
@@ -34,41 +34,55 @@ public class TrainingBenchmark {
     @Param({"ENABLED", "NONE"})
     public String workspaces;
 
-    /** java: {@link io.digitstream.model.network.JavaMaxPooling}, as the trainer runs; dl4j: Deeplearning4j's own pooling layers. */
-    @Param({"java", "dl4j"})
-    public String pooling;
+    /**
+     * ours: {@link ReferenceCnn#withFasterLayers}, as the trainer runs; java-pooling: only the pooling
+     * layers replaced ({@link JavaMaxPooling}), the convolutions Deeplearning4j's; dl4j: every layer Deeplearning4j's own.
+     */
+    @Param({"ours", "java-pooling", "dl4j"})
+    public String layers;
 
     private MultiLayerNetwork network;
-    private INDArray[] features;
-    private INDArray[] labels;
+    private DataSet[] batches;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
         // each trial runs in a fresh JVM (a JMH fork), so this comes before ND4J loads
         System.setProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY, helpers.equals("on") ? "false" : "true");
-        network = pooling.equals("java") ? ReferenceCnn.create(777, new Adam(1e-3))
-                : ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        network = switch (layers) {
+            case "ours" -> ReferenceCnn.create(777, new Adam(1e-3));
+            case "java-pooling" -> JavaMaxPooling.install(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
+            case "dl4j" -> ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
+            default -> throw new IllegalArgumentException("layers: ours, java-pooling or dl4j, not " + layers);
+        };
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
-        MnistDataset train = MnistFixture.train();
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        int batches = train.size() / BATCH;
-        features = new INDArray[batches];
-        labels = new INDArray[batches];
-        for (int b = 0; b < batches; b++) {
-            features[b] = PixelScaling.features(train, order, b * BATCH, BATCH);
-            labels[b] = PixelScaling.oneHotLabels(train, order, b * BATCH, BATCH);
-        }
+        batches = fixtureBatches();
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public double fit() {
-        int b = next++ % features.length;
-        network.fit(new DataSet(features[b], labels[b]));
+        return fitNext(network, batches, next++);
+    }
+
+    /** The committed fixture's training images in batches of 100, in order, pixels scaled as the trainer does. */
+    static DataSet[] fixtureBatches() {
+        MnistDataset train = MnistFixture.train();
+        int[] order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        var batches = new DataSet[train.size() / BATCH];
+        for (int b = 0; b < batches.length; b++) {
+            batches[b] = new DataSet(PixelScaling.features(train, order, b * BATCH, BATCH),
+                    PixelScaling.oneHotLabels(train, order, b * BATCH, BATCH));
+        }
+        return batches;
+    }
+
+    /** One training step on the step-th batch (round robin); its score, for JMH to consume. */
+    static double fitNext(MultiLayerNetwork network, DataSet[] batches, int step) {
+        network.fit(batches[step % batches.length]);
         return network.score();
     }
 }

@@ -37,7 +37,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void theReferenceCnnAndRestoredSnapshotsPoolInJava() throws Exception {
-        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
 
         assertThat(JavaMaxPooling.countIn(plain)).isZero();
@@ -61,7 +61,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void aViewIntoALargerArrayPoolsItsOwnElements() {
-        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         INDArray batch = Nd4j.rand(DataType.FLOAT, 6, 32, 28, 28);
         INDArray view = batch.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
@@ -107,7 +107,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void inferenceGivesTheSameProbabilities() {
-        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         INDArray features = PixelScaling.features(train, order, 0, 37); // 37: planes not a multiple of a task
 
@@ -120,7 +120,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void gradientsAreTheSame() {
-        var plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = ReferenceCnn.create(777, new Adam(1e-3));
         var batch = new DataSet(PixelScaling.features(train, order, 0, BATCH), PixelScaling.oneHotLabels(train, order, 0, BATCH));
 
@@ -139,7 +139,7 @@ class JavaMaxPoolingTest {
 
     @Test
     void trainingFollowsTheSamePath() {
-        MultiLayerNetwork plain = ReferenceCnn.withDeeplearning4jPooling(777, new Adam(1e-3));
+        MultiLayerNetwork plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         MultiLayerNetwork java = ReferenceCnn.create(777, new Adam(1e-3));
         for (int b = 0; b < 5; b++) {
             var batch = new DataSet(PixelScaling.features(train, order, b * BATCH, BATCH),

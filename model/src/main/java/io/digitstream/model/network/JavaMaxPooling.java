@@ -1,12 +1,7 @@
 package io.digitstream.model.network;
 
-import java.lang.reflect.Field;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.stream.IntStream;
-import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -19,7 +14,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * A max-pooling layer for the one case the reference CNN has (2x2 windows, stride 2, no padding,
@@ -39,7 +33,6 @@ import org.nd4j.linalg.api.shape.Shape;
  * snapshots are the same and any Deeplearning4j reads them.
  */
 public final class JavaMaxPooling extends SubsamplingLayer {
-    private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
     /** Planes (one image's one channel) per parallel task: enough work to be worth handing over. */
     private static final int PLANES_PER_TASK = 64;
 
@@ -58,24 +51,10 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         if (dataType != DataType.FLOAT) {
             return network;
         }
-        Layer[] layers = network.getLayers();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i] instanceof SubsamplingLayer pooling && !(pooling instanceof JavaMaxPooling)
-                    && covers((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer())) {
-                layers[i] = new JavaMaxPooling(pooling, dataType);
-            }
-        }
-        network.setLayers(layers);
-        try {
-            @SuppressWarnings("unchecked")
-            var byName = (Map<String, Layer>) LAYER_MAP.get(network);
-            for (var entry : byName.entrySet()) {
-                entry.setValue(layers[entry.getValue().getIndex()]);
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot reach the network's layers by name", e);
-        }
-        return network;
+        return LayerReplacement.replace(network, layer -> layer instanceof SubsamplingLayer pooling
+                && !(pooling instanceof JavaMaxPooling)
+                && covers((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer())
+                ? new JavaMaxPooling(pooling, dataType) : layer);
     }
 
     /** How many of the network's layers pool through this class. */
@@ -92,13 +71,7 @@ public final class JavaMaxPooling extends SubsamplingLayer {
 
     /** Whether these input activations take the Java path (else Deeplearning4j's own runs). */
     public static boolean takesJavaPath(INDArray array) {
-        return array.rank() == 4 && array.dataType() == DataType.FLOAT && isPlainRowMajor(array)
-                && array.length() <= Integer.MAX_VALUE && array.size(2) >= 2 && array.size(3) >= 2;
-    }
-
-    /** Elements in row-major order, one after the other, as {@link #floats} reads them. */
-    private static boolean isPlainRowMajor(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
+        return array.rank() == 4 && FloatArrays.isPlainRowMajorFloat(array) && array.size(2) >= 2 && array.size(3) >= 2;
     }
 
     @Override
@@ -110,8 +83,8 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         long[] shape = input.shape();
         INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {shape[0], shape[1], shape[2] / 2, shape[3] / 2}, 'c');
-        FloatBuffer in = floats(input);
-        FloatBuffer out = floats(output);
+        FloatBuffer in = FloatArrays.floats(input);
+        FloatBuffer out = FloatArrays.floats(output);
         forEachWindow(shape, (topLeft, rowLength, pooled) -> {
             float upper = Math.max(in.get(topLeft), in.get(topLeft + 1));
             float lower = Math.max(in.get(topLeft + rowLength), in.get(topLeft + rowLength + 1));
@@ -127,15 +100,15 @@ public final class JavaMaxPooling extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaces);
         }
         long[] shape = input.shape();
-        INDArray gradientOut = isPlainRowMajor(epsilon) ? epsilon : epsilon.dup('c');
+        INDArray gradientOut = FloatArrays.isPlainRowMajorFloat(epsilon) ? epsilon : epsilon.dup('c');
         // every element of an even-sized input is written below; an odd edge row or column is not
         boolean odd = shape[2] % 2 != 0 || shape[3] % 2 != 0;
         INDArray gradientIn = odd
                 ? workspaces.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c')
                 : workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c');
-        FloatBuffer in = floats(input);
-        FloatBuffer eps = floats(gradientOut);
-        FloatBuffer grad = floats(gradientIn);
+        FloatBuffer in = FloatArrays.floats(input);
+        FloatBuffer eps = FloatArrays.floats(gradientOut);
+        FloatBuffer grad = FloatArrays.floats(gradientIn);
         forEachWindow(shape, (topLeft, rowLength, pooled) -> {
             int bottomLeft = topLeft + rowLength;
             float a = in.get(topLeft);
@@ -181,7 +154,7 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         int width = (int) shape[3];
         int outHeight = height / 2;
         int outWidth = width / 2;
-        forEachPlanes((int) (shape[0] * shape[1]), (from, to) -> {
+        FloatArrays.inParallel((int) (shape[0] * shape[1]), PLANES_PER_TASK, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int inPlane = plane * height * width;
                 int outPlane = plane * outHeight * outWidth;
@@ -194,38 +167,5 @@ public final class JavaMaxPooling extends SubsamplingLayer {
                 }
             }
         });
-    }
-
-    /**
-     * The array's elements, from its first, as a buffer over its own memory. ND4J's address pointer
-     * already points at a view's first element (a view's offset added again reads past it).
-     */
-    private static FloatBuffer floats(INDArray array) {
-        var pointer = new FloatPointer(array.data().addressPointer());
-        return pointer.position(0).limit(array.length()).capacity(array.length()).asBuffer();
-    }
-
-    private interface PlaneRange {
-        void run(int from, int to);
-    }
-
-    private static void forEachPlanes(int planes, PlaneRange work) {
-        int tasks = (planes + PLANES_PER_TASK - 1) / PLANES_PER_TASK;
-        if (tasks <= 1) {
-            work.run(0, planes);
-            return;
-        }
-        IntStream.range(0, tasks).parallel()
-                .forEach(t -> work.run(t * PLANES_PER_TASK, Math.min(planes, (t + 1) * PLANES_PER_TASK)));
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("this Deeplearning4j has no " + owner.getSimpleName() + "." + name, e);
-        }
     }
 }

@@ -53,13 +53,23 @@ public final class ReferenceCnn {
                 .build();
     }
 
-    /** A new network of the reference shape, its pooling layers in Java ({@link JavaMaxPooling}). */
+    /** A new network of the reference shape, with this project's faster layers ({@link #withFasterLayers}). */
     public static MultiLayerNetwork create(long seed, IUpdater updater) {
-        return JavaMaxPooling.install(withDeeplearning4jPooling(seed, updater));
+        return withFasterLayers(withDeeplearning4jLayers(seed, updater));
     }
 
-    /** The same network as Deeplearning4j builds it, with its own pooling layers: for comparisons. */
-    public static MultiLayerNetwork withDeeplearning4jPooling(long seed, IUpdater updater) {
+    /**
+     * Puts this project's implementations in place of Deeplearning4j's where they cover a layer:
+     * max-pooling in Java ({@link JavaMaxPooling}) and ReLU convolutions that skip the forward pass
+     * their backward pass would repeat ({@link OutputReusingConvolution}). Same configuration, same
+     * numbers to the bit; safe to call twice.
+     */
+    public static MultiLayerNetwork withFasterLayers(MultiLayerNetwork network) {
+        return OutputReusingConvolution.install(JavaMaxPooling.install(network));
+    }
+
+    /** The same network as Deeplearning4j builds it, with its own layer implementations: for comparisons. */
+    public static MultiLayerNetwork withDeeplearning4jLayers(long seed, IUpdater updater) {
         var network = new MultiLayerNetwork(configuration(seed, updater));
         network.init();
         return network;

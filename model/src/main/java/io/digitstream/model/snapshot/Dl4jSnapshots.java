@@ -1,7 +1,7 @@
 package io.digitstream.model.snapshot;
 
-import io.digitstream.model.network.JavaMaxPooling;
 import io.digitstream.model.network.Nd4jTuning;
+import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -44,6 +44,6 @@ public final class Dl4jSnapshots {
 
     /** @throws IOException when the payload is not a Deeplearning4j model zip */
     public static MultiLayerNetwork restore(byte[] payload) throws IOException {
-        return JavaMaxPooling.install(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
+        return ReferenceCnn.withFasterLayers(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
     }
 }
