@@ -56,6 +56,7 @@ public class TrainingBenchmark {
             default -> throw new IllegalArgumentException("layers: ours, java-pooling or dl4j, not " + layers);
         };
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
+        Nd4jTuning.tuneForTraining(network); // as the trainer does
         batches = fixtureBatches();
     }
 

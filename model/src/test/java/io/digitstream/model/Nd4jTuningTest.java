@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.ReferenceCnn;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 class Nd4jTuningTest {
@@ -23,6 +24,21 @@ class Nd4jTuningTest {
                 .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNConvHelper");
         assertThat(network.getLayer(1).getHelper()).isNotNull()
                 .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNSubsamplingHelper");
+    }
+
+    @Test
+    void trainingOnOneDnnConvolutionsGivesOpenBlasOneThread() {
+        var network = ReferenceCnn.create(777, new Adam(1e-3));
+        var blas = Nd4j.factory().blas();
+        int before = blas.getMaxThreads();
+        try {
+            boolean tuned = Nd4jTuning.tuneForTraining(network);
+
+            assertThat(tuned).isEqualTo(network.getLayer(0).getHelper() != null);
+            assertThat(blas.getMaxThreads()).isEqualTo(tuned ? 1 : before);
+        } finally {
+            blas.setMaxThreads(before);
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class Trainer {
     public MultiLayerNetwork train(MnistDataset data, TrainingListener listener) {
         Nd4j.getRandom().setSeed(recipe.seed());
         MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
+        Nd4jTuning.tuneForTraining(network);
         var random = new Random(recipe.seed());
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
