@@ -16,6 +16,11 @@ public final class PixelScaling {
     }
 
     public static INDArray features(MnistDataset data, int[] indices, int from, int count) {
+        return Nd4j.create(scaledPixels(data, indices, from, count), new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
+    }
+
+    /** The same values as {@link #features}, as a plain array (for engines other than ND4J). */
+    public static float[] scaledPixels(MnistDataset data, int[] indices, int from, int count) {
         float[] scaled = new float[count * Mnist.PIXELS];
         byte[] pixels = data.rawPixels();
         for (int row = 0; row < count; row++) {
@@ -24,7 +29,7 @@ public final class PixelScaling {
                 scaled[row * Mnist.PIXELS + p] = (pixels[offset + p] & 0xFF) / 255f;
             }
         }
-        return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
+        return scaled;
     }
 
     public static INDArray oneHotLabels(MnistDataset data, int[] indices, int from, int count) {
