@@ -42,6 +42,14 @@ public class TrainingBenchmark {
     public String layers;
 
     private MultiLayerNetwork network;
+    /**
+     * tuned: {@link Nd4jTuning#tuneForTraining}, as the trainer runs (one OpenBLAS thread where
+     * oneDNN's helpers run the convolutions); default: OpenBLAS with all its threads. Only "tuned"
+     * runs unless asked ({@code -p blas=tuned,default}).
+     */
+    @Param({"tuned"})
+    public String blas;
+
     private DataSet[] batches;
     private int next;
 
@@ -56,7 +64,9 @@ public class TrainingBenchmark {
             default -> throw new IllegalArgumentException("layers: ours, java-pooling or dl4j, not " + layers);
         };
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
-        Nd4jTuning.tuneForTraining(network); // as the trainer does
+        if (blas.equals("tuned")) {
+            Nd4jTuning.tuneForTraining(network); // as the trainer does
+        }
         batches = fixtureBatches();
     }
 

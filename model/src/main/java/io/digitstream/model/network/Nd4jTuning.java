@@ -54,7 +54,8 @@ public final class Nd4jTuning {
      * Before training: where oneDNN's layer helpers run the network's convolutions, OpenBLAS only
      * multiplies the dense layer, a few milliseconds a step, and its worker threads spin
      * ({@code sched_yield}) between those calls, taking a core from oneDNN's threads; so it gets one
-     * thread, process-wide. Measured: a step 8 % faster and 15 % less CPU (docs/BENCHMARKS.md).
+     * thread, process-wide. Measured: a training step 1.26-1.31x faster ({@code TrainingBenchmark},
+     * {@code -p blas=tuned,default}; docs/BENCHMARKS.md).
      * Networks without helpers (their convolutions are OpenBLAS products) keep every thread.
      *
      * @return whether OpenBLAS was set to one thread
