@@ -1,5 +1,6 @@
 package io.digitstream.model;
 
+import static io.digitstream.model.Gradients.maxDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistDataset;
@@ -77,16 +78,11 @@ class OutputReusingConvolutionTest {
         var reusing = ReferenceCnn.create(777, new Adam(1e-3));
         var batch = batch(0);
 
-        plain.setInput(batch.getFeatures());
-        plain.setLabels(batch.getLabels());
-        plain.computeGradientAndScore();
-        INDArray expected = plain.gradient().gradient().dup(); // before the next network reuses the workspace
-        reusing.setInput(batch.getFeatures());
-        reusing.setLabels(batch.getLabels());
-        reusing.computeGradientAndScore();
+        INDArray expected = Gradients.of(plain, batch);
+        INDArray actual = Gradients.of(reusing, batch);
 
         assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(0.0);
-        assertThat(maxDifference(reusing.gradient().gradient(), expected)).isEqualTo(0.0);
+        assertThat(maxDifference(actual, expected)).isEqualTo(0.0);
     }
 
     @Test
@@ -133,9 +129,5 @@ class OutputReusingConvolutionTest {
     private DataSet batch(int index) {
         return new DataSet(PixelScaling.features(train, order, index * BATCH, BATCH),
                 PixelScaling.oneHotLabels(train, order, index * BATCH, BATCH));
-    }
-
-    private static double maxDifference(INDArray a, INDArray b) {
-        return a.sub(b).amaxNumber().doubleValue();
     }
 }
