@@ -15,7 +15,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -115,7 +114,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     private static void createTopics(ClassifierSettings settings) {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        // the admin client Kafka Streams itself would use: the same bootstrap, security and admin.* settings
+        Map<String, Object> props = new StreamsConfig(streamsProperties(settings)).getAdminConfigs(settings.applicationId() + "-topics");
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {

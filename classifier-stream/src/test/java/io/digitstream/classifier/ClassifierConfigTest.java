@@ -6,6 +6,7 @@ import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
 import io.digitstream.schemas.topic.TopicNames;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ClassifierConfigTest {
@@ -47,6 +49,31 @@ class ClassifierConfigTest {
     void overridesComeLast() {
         assertThat(props(Duration.ofMillis(10), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50))
                 .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50);
+    }
+
+    @Test
+    void furtherStreamsAndClientSettingsComeFromAFileAndTheCommandLineInThatOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nproducer.linger.ms=20\ncommit.interval.ms=250\n");
+        var app = new ClassifierApp();
+        new CommandLine(app).parseArgs("--streams-config", file.toString(), "--streams-property", "commit.interval.ms=100");
+
+        Properties props = Classifier.streamsProperties(app.settings());
+
+        assertThat(props.get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(props.get(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo("20");
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("100");
+        // and the admin client that creates the topics gets the security setting too
+        assertThat(new StreamsConfig(props).getAdminConfigs("x")).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void anUnreadableStreamsConfigFileIsAClearError(@TempDir Path dir) {
+        var app = new ClassifierApp();
+        new CommandLine(app).parseArgs("--streams-config", dir.resolve("missing.properties").toString());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(app::settings)
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("missing.properties");
     }
 
     @Test
