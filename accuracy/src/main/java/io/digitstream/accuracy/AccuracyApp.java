@@ -1,5 +1,6 @@
 package io.digitstream.accuracy;
 
+import io.digitstream.schemas.cli.KafkaConnection;
 import io.digitstream.schemas.cli.KafkaOptions;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicAdmin;
@@ -53,12 +54,14 @@ public final class AccuracyApp implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers))) {
+            KafkaConnection cluster = kafka.connection();
+            try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
                 TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
                         Duration.ofSeconds(30));
             }
-            var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window),
-                    AccuracyTopology.streamsProperties(kafka.bootstrapServers, applicationId, stateDir));
+            var props = AccuracyTopology.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir);
+            props.putAll(cluster.clientSettings());
+            var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window), props);
             var done = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 streams.close(Duration.ofSeconds(30));
@@ -82,9 +85,8 @@ public final class AccuracyApp implements Runnable {
         @Override
         public Integer call() {
             var board = new AccuracyBoard();
-            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+            try (var consumer = new KafkaConsumer<>(kafka.connection().clientConfig(Map.of(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new StringDeserializer(),
                     MessageSerdes.accuracyReport().deserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor(kafka.topics().accuracyOut(), Duration.ofSeconds(30))
                         .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();

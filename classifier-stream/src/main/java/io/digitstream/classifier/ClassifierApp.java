@@ -11,13 +11,9 @@ import io.digitstream.schemas.cli.KafkaOptions;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
@@ -105,15 +101,6 @@ public final class ClassifierApp implements Callable<Integer> {
             description = "Port of the Prometheus /metrics and /health endpoint; 0 = any free port, -1 = none (env DIGITSTREAM_METRICS_PORT).")
     int metricsPort;
 
-    @Option(names = "--streams-config", paramLabel = "FILE", defaultValue = "${env:DIGITSTREAM_STREAMS_CONFIG}",
-            description = "A properties file of further Kafka Streams and client settings (security.protocol, sasl.*, ssl.*,"
-                    + " consumer./producer./admin.-prefixed ones...), applied after the classifier's own (env DIGITSTREAM_STREAMS_CONFIG).")
-    Path streamsConfig;
-
-    @Option(names = "--streams-property", paramLabel = "KEY=VALUE",
-            description = "One such setting, applied after --streams-config; repeatable.")
-    Map<String, String> streamsProperties = new LinkedHashMap<>();
-
     @Option(names = "--startup-timeout-s", defaultValue = "${env:DIGITSTREAM_STARTUP_TIMEOUT_S:-300}",
             description = "How long to wait for the Kafka cluster at start-up (env DIGITSTREAM_STARTUP_TIMEOUT_S).")
     long startupTimeoutS;
@@ -142,24 +129,7 @@ public final class ClassifierApp implements Callable<Integer> {
                 Duration.ofMillis(noModelTimeoutMs), Math.max(maxPending, maxBatch));
         return new ClassifierSettings(kafka.bootstrapServers, applicationId, kafka.topics(), modelName, batch,
                 processingGuarantee, streamThreads, stateDir, new EngineChoice(kind, onnx), partitions, true, Duration.ofSeconds(startupTimeoutS),
-                streamsOverrides());
-    }
-
-    /** --streams-config's file, then --streams-property's pairs on top. */
-    private Map<String, Object> streamsOverrides() {
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        if (streamsConfig != null) {
-            var file = new Properties();
-            try (var in = Files.newBufferedReader(streamsConfig)) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--streams-config: cannot read " + streamsConfig + " (" + e + ")");
-            }
-            file.stringPropertyNames().forEach(name -> overrides.put(name, file.getProperty(name)));
-        }
-        overrides.putAll(streamsProperties);
-        return overrides;
+                Map.<String, Object>copyOf(kafka.connection().clientSettings()));
     }
 
     @Override

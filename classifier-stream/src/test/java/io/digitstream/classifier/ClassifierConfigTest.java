@@ -52,11 +52,11 @@ class ClassifierConfigTest {
     }
 
     @Test
-    void furtherStreamsAndClientSettingsComeFromAFileAndTheCommandLineInThatOrder(@TempDir Path dir) throws Exception {
+    void furtherClientSettingsReachKafkaStreamsAndTheTopicAdmin(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("streams.properties");
         Files.writeString(file, "security.protocol=SASL_SSL\nproducer.linger.ms=20\ncommit.interval.ms=250\n");
         var app = new ClassifierApp();
-        new CommandLine(app).parseArgs("--streams-config", file.toString(), "--streams-property", "commit.interval.ms=100");
+        new CommandLine(app).parseArgs("--kafka-config", file.toString(), "--kafka-property", "commit.interval.ms=100");
 
         Properties props = Classifier.streamsProperties(app.settings());
 
@@ -65,15 +65,6 @@ class ClassifierConfigTest {
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("100");
         // and the admin client that creates the topics gets the security setting too
         assertThat(new StreamsConfig(props).getAdminConfigs("x")).containsEntry("security.protocol", "SASL_SSL");
-    }
-
-    @Test
-    void anUnreadableStreamsConfigFileIsAClearError(@TempDir Path dir) {
-        var app = new ClassifierApp();
-        new CommandLine(app).parseArgs("--streams-config", dir.resolve("missing.properties").toString());
-
-        org.assertj.core.api.Assertions.assertThatThrownBy(app::settings)
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("missing.properties");
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.connection().clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), partitions, Optional.ofNullable(replication)),
                     Duration.ofSeconds(timeoutS));
         }

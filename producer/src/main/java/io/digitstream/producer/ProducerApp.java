@@ -71,7 +71,7 @@ public final class ProducerApp implements Runnable {
             MnistDataset test = fixture ? MnistFixture.test() : MnistStore.withDefaults(data.dataDir).test();
             int n = count == null ? test.size() - from : count;
             var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, idPrefix);
-            try (var replayer = new Replayer(kafka.bootstrapServers, kafka.topics().digitsIn())) {
+            try (var replayer = new Replayer(kafka.connection(), kafka.topics().digitsIn())) {
                 Replayer.Result result = replayer.replay(test, plan, (sent, total, perSecond) -> System.err.printf(Locale.ROOT,
                         "\rsent %,d/%,d  %,.0f images/s%s", sent, total, perSecond, sent == total ? "\n" : ""));
                 System.out.printf(Locale.ROOT, "Sent %,d images to %s in %.1f s (%,.0f images/s)%n", result.sent(),
@@ -95,7 +95,7 @@ public final class ProducerApp implements Runnable {
 
         @Override
         public Integer call() {
-            List<ImageSender.Outcome> outcomes = new ImageSender(kafka.bootstrapServers, kafka.topics())
+            List<ImageSender.Outcome> outcomes = new ImageSender(kafka.connection(), kafka.topics())
                     .send(Arrays.asList(files), Duration.ofSeconds(timeoutS));
             int failures = 0;
             for (ImageSender.Outcome outcome : outcomes) {

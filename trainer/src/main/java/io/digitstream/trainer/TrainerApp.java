@@ -99,7 +99,7 @@ public final class TrainerApp implements Callable<Integer> {
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
         Optional<SnapshotPublisher> publisher = noPublish ? Optional.empty()
-                : Optional.of(new SnapshotPublisher(kafka.bootstrapServers, kafka.topics(), Duration.ofSeconds(timeoutS)));
+                : Optional.of(new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS)));
         try {
             var run = new TrainingRun(chosen, modelName, snapshotEvery, evalLimit, outputDir, publisher);
             run.run(train, test, new ProgressBar(System.err, chosen.epochs(), chosen.batchSize()), published -> {
@@ -138,7 +138,7 @@ public final class TrainerApp implements Callable<Integer> {
                 return 1;
             }
             ModelSnapshot original = read.orElseThrow();
-            try (var publisher = new SnapshotPublisher(kafka.bootstrapServers, kafka.topics(), Duration.ofSeconds(timeoutS))) {
+            try (var publisher = new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
                 long version = publisher.nextVersion(original.header().modelName());
                 SnapshotHeader h = original.header();
                 var republished = new ModelSnapshot(new SnapshotHeader(h.modelName(), version, System.currentTimeMillis(),

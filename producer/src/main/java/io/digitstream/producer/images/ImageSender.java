@@ -2,6 +2,7 @@ package io.digitstream.producer.images;
 
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.cli.KafkaConnection;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
@@ -48,11 +49,15 @@ public final class ImageSender {
     public record Failed(Path file, String reason) implements Outcome {
     }
 
-    private final String bootstrapServers;
+    private final KafkaConnection cluster;
     private final TopicNames topics;
 
     public ImageSender(String bootstrapServers, TopicNames topics) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaConnection.to(bootstrapServers), topics);
+    }
+
+    public ImageSender(KafkaConnection cluster, TopicNames topics) {
+        this.cluster = cluster;
         this.topics = topics;
     }
 
@@ -60,12 +65,11 @@ public final class ImageSender {
     public List<Outcome> send(List<Path> files, Duration timeout) {
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, Path> waiting = new LinkedHashMap<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (var consumer = new KafkaConsumer<>(cluster.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 60_000)),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 60_000))),
                 new StringDeserializer(), MessageSerdes.prediction().deserializer());
-             var producer = new KafkaProducer<>(Replayer.producerConfig(bootstrapServers), new StringSerializer(),
+             var producer = new KafkaProducer<>(Replayer.producerConfig(cluster), new StringSerializer(),
                      MessageSerdes.imageEvent().serializer())) {
             // start reading predictions before sending, so none can be missed
             List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut(), timeout).stream()
@@ -119,7 +123,7 @@ public final class ImageSender {
             for (Path file : files) {
                 outcomes.putIfAbsent(file, null);
                 if (outcomes.get(file) == null || waiting.containsValue(file)) {
-                    outcomes.put(file, new Failed(file, "the Kafka cluster at " + bootstrapServers + " did not answer: "
+                    outcomes.put(file, new Failed(file, "the Kafka cluster at " + cluster.bootstrapServers() + " did not answer: "
                             + e.getMessage()));
                 }
             }

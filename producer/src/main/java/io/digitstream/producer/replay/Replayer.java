@@ -2,6 +2,7 @@ package io.digitstream.producer.replay;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.schemas.cli.KafkaConnection;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
@@ -36,7 +37,11 @@ public final class Replayer implements AutoCloseable {
     private final String topic;
 
     public Replayer(String bootstrapServers, String topic) {
-        this(new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(),
+        this(KafkaConnection.to(bootstrapServers), topic);
+    }
+
+    public Replayer(KafkaConnection cluster, String topic) {
+        this(new KafkaProducer<>(producerConfig(cluster), new StringSerializer(),
                 MessageSerdes.imageEvent().serializer()), topic);
     }
 
@@ -45,16 +50,15 @@ public final class Replayer implements AutoCloseable {
         this.topic = topic;
     }
 
-    public static Map<String, Object> producerConfig(String bootstrapServers) {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static Map<String, Object> producerConfig(KafkaConnection cluster) {
+        return cluster.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_IMAGE_RECORD_BYTES,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
     }
 
     /**

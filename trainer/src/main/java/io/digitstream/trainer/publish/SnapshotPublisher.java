@@ -4,6 +4,7 @@ import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.schemas.cli.KafkaConnection;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -38,32 +39,35 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection cluster;
     private final String topic;
     private final Duration timeout;
     private final KafkaProducer<String, byte[]> producer;
 
     public SnapshotPublisher(String bootstrapServers, TopicNames topics, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaConnection.to(bootstrapServers), topics, timeout);
+    }
+
+    public SnapshotPublisher(KafkaConnection cluster, TopicNames topics, Duration timeout) {
+        this.cluster = cluster;
         this.topic = topics.modelSnapshots();
         this.timeout = timeout;
-        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> admin = cluster.clientConfig(Map.of(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)));
         try (Admin client = Admin.create(admin)) {
             TopicAdmin.ensureTopics(client, List.of(TopicSpecs.modelSnapshots(topics, Optional.empty())), timeout);
         } catch (IllegalStateException e) {
             throw unreachable(e);
         }
         int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(cluster.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 5_000L)),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 5_000L))),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -74,11 +78,10 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** The newest well-formed version of {@code modelName} on the topic, read from the beginning. */
     public Optional<Long> latestVersion(String modelName) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = cluster.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024);
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024));
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -134,7 +137,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     private IllegalStateException unreachable(Exception e) {
-        return new IllegalStateException("No answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
+        return new IllegalStateException("No answer from the Kafka cluster at " + cluster.bootstrapServers() + " within " + timeout
                 + "; is the broker running and are the bootstrap servers right?", e);
     }
 
