@@ -121,7 +121,8 @@ public final class InferenceBench implements Callable<Integer> {
             line.append(ratio(fastest, pytorch == null ? Double.NaN : pytorch));
             double flops = fastest * 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
             line.append(Double.isNaN(flops) ? " - |" : String.format(Locale.ROOT, " %.0f |", flops / 1e9));
-            line.append(ratio(100 * flops, peakFlops).replace("x |", " % |"));
+            line.append(Double.isNaN(flops) || Double.isNaN(peakFlops) ? " - |"
+                    : String.format(Locale.ROOT, " %.1f %% |", 100 * flops / peakFlops));
             System.out.println(line);
         }
         if (!Double.isNaN(peakFlops)) {
