@@ -1,8 +1,10 @@
 package io.digitstream.accuracy;
 
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.schemas.message.JsonSerde;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,15 +53,17 @@ public final class AccuracyTopology {
         return builder.build();
     }
 
-    public static Properties streamsProperties(String bootstrapServers, String applicationId, String stateDir) {
+    /** The application's Kafka Streams configuration: its own settings, then the cluster's client settings. */
+    public static Properties streamsProperties(KafkaConnection cluster, String applicationId, Path stateDir) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // a prediction that is not valid JSON is logged and skipped: it cannot be scored
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // reports every second rather than every 30 s
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.putAll(cluster.clientSettings());
         return props;
     }
 }

@@ -1,11 +1,13 @@
 package io.digitstream.accuracy;
 
+import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,7 +25,7 @@ class AccuracyTopologyTest {
 
     @Test
     void accuracyIsTalliedPerModelVersionOverLabelledPredictionsOnly() {
-        var props = AccuracyTopology.streamsProperties("unused:9092", "accuracy-test", "/tmp/unused");
+        var props = AccuracyTopology.streamsProperties(KafkaConnection.to("unused:9092"), "accuracy-test", Path.of("/tmp/unused"));
         try (var driver = new TopologyTestDriver(AccuracyTopology.build(TOPICS, 4), props)) {
             var in = driver.createInputTopic(TOPICS.predictionsOut(), new StringSerializer(),
                     MessageSerdes.prediction().serializer());

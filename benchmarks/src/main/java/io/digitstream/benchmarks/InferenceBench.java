@@ -1,6 +1,6 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.model.engine.Machine;
+import io.digitstream.benchmarks.Machine;
 import io.digitstream.model.network.ReferenceCnn;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,11 +1,10 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.InferenceEngine;
-import io.digitstream.model.network.JavaMaxPooling;
+import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
@@ -27,10 +26,6 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Benchmark)
 public class InferenceBenchmark {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     /**
      * dl4j: the reference, as the classifier runs it; dl4j-own-pooling: the same with Deeplearning4j's
      * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it (one

@@ -1,6 +1,5 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.model.network.Nd4jTuning;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,10 +17,6 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class PeakFlopsBenchmark {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     @Param({"1024"})
     public int size;
 

@@ -1,6 +1,5 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.model.network.ReferenceCnn;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -20,15 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The reference CNN's first max-pooling layer alone, forward and backward, on a training batch of
- * 100 (input 100 x 32 x 28 x 28): {@link io.digitstream.model.network.JavaMaxPooling} against
+ * 100 (input 100 x 32 x 28 x 28): {@link io.digitstream.model.dl4j.JavaMaxPooling} against
  * Deeplearning4j's own layer. Scores are calls/s.
  */
 @State(Scope.Benchmark)
 public class PoolingBenchmark {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     /** java: the layer the trainer and classifier use; dl4j: Deeplearning4j's own. */
     @Param({"java", "dl4j"})
     public String pooling;

@@ -2,10 +2,11 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.network.Nd4jTuning;
-import io.digitstream.model.network.PixelScaling;
+import io.digitstream.model.dl4j.Dl4jRuntime;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
-import java.util.stream.IntStream;
+import io.digitstream.schemas.Mnist;
+import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code digitstream}: as the trainer runs (oneDNN natives and layer helpers, {@link
- *       ReferenceCnn#create}'s layers, {@link Nd4jTuning#tuneForTraining}).</li>
+ *       ReferenceCnn#create}'s layers, {@link Dl4jRuntime#tuneForTraining}).</li>
  *   <li>{@code pytorch}: the same network on libtorch through DJL ({@link PyTorchReferenceCnn}).</li>
  *   <li>{@code stock-dl4j}: Deeplearning4j M2.1 as shipped: ND4J's generic natives (nd4j-native
  *       brings them beside the oneDNN build), its own layers, layer helpers disabled.</li>
@@ -52,7 +53,7 @@ public class ReferenceTrainingBenchmark {
         switch (setup) {
             case "digitstream" -> {
                 network = ReferenceCnn.create(777, new Adam(1e-3));
-                Nd4jTuning.tuneForTraining(network);
+                Dl4jRuntime.tuneForTraining(network);
                 batches = TrainingBenchmark.fixtureBatches();
             }
             case "pytorch" -> {
@@ -62,8 +63,8 @@ public class ReferenceTrainingBenchmark {
             }
             case "stock-dl4j" -> {
                 // before ND4J loads (this JVM is a fresh fork)
-                System.setProperty(Nd4jTuning.EXTENSION_PROPERTY, "");
-                System.setProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY, "true");
+                System.setProperty(Dl4jRuntime.EXTENSION_PROPERTY, "");
+                System.setProperty(Dl4jRuntime.HELPERS_DISABLED_PROPERTY, "true");
                 network = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
                 if (NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN")) {
                     throw new IllegalStateException("stock-dl4j needs ND4J's generic natives for this platform on the classpath");
@@ -77,12 +78,13 @@ public class ReferenceTrainingBenchmark {
     /** The fixture's batches as plain arrays, in the order {@link TrainingBenchmark#fixtureBatches} has them. */
     private void fixtureArrays() {
         MnistDataset train = MnistFixture.train();
-        int[] order = IntStream.range(0, train.size()).toArray();
         int count = train.size() / TrainingBenchmark.BATCH;
         pixels = new float[count][];
         labels = new float[count][TrainingBenchmark.BATCH];
         for (int b = 0; b < count; b++) {
-            pixels[b] = PixelScaling.scaledPixels(train, order, b * TrainingBenchmark.BATCH, TrainingBenchmark.BATCH);
+            int from = b * TrainingBenchmark.BATCH * Mnist.PIXELS;
+            pixels[b] = MnistTranslator.input(Arrays.copyOfRange(train.rawPixels(), from,
+                    from + TrainingBenchmark.BATCH * Mnist.PIXELS), TrainingBenchmark.BATCH);
             for (int i = 0; i < TrainingBenchmark.BATCH; i++) {
                 labels[b][i] = train.label(b * TrainingBenchmark.BATCH + i);
             }

@@ -2,9 +2,9 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.network.JavaMaxPooling;
-import io.digitstream.model.network.Nd4jTuning;
-import io.digitstream.model.network.PixelScaling;
+import io.digitstream.model.dl4j.JavaMaxPooling;
+import io.digitstream.model.dl4j.Dl4jRuntime;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One training step of the reference CNN (the trainer's own calls: {@link ReferenceCnn}, {@link
- * PixelScaling}, Adam 0.001, batch 100) on fixture images; scores are images/s. OpenMP threads and
+ * MnistTranslator}, Adam 0.001, batch 100) on fixture images; scores are images/s. OpenMP threads and
  * glibc's allocator are set from the environment of the command (see docs/BENCHMARKS.md).
  */
 @State(Scope.Benchmark)
@@ -35,7 +35,7 @@ public class TrainingBenchmark {
     public String workspaces;
 
     /**
-     * ours: {@link ReferenceCnn#withFasterLayers}, as the trainer runs; java-pooling: only the pooling
+     * ours: {@link Dl4jRuntime.withFasterLayers}, as the trainer runs; java-pooling: only the pooling
      * layers replaced ({@link JavaMaxPooling}), the convolutions Deeplearning4j's; dl4j: every layer Deeplearning4j's own.
      */
     @Param({"ours", "java-pooling", "dl4j"})
@@ -43,7 +43,7 @@ public class TrainingBenchmark {
 
     private MultiLayerNetwork network;
     /**
-     * tuned: {@link Nd4jTuning#tuneForTraining}, as the trainer runs (one OpenBLAS thread where
+     * tuned: {@link Dl4jRuntime#tuneForTraining}, as the trainer runs (one OpenBLAS thread where
      * oneDNN's helpers run the convolutions); default: OpenBLAS with all its threads. Only "tuned"
      * runs unless asked ({@code -p blas=tuned,default}).
      */
@@ -56,7 +56,7 @@ public class TrainingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         // each trial runs in a fresh JVM (a JMH fork), so this comes before ND4J loads
-        System.setProperty(Nd4jTuning.HELPERS_DISABLED_PROPERTY, helpers.equals("on") ? "false" : "true");
+        System.setProperty(Dl4jRuntime.HELPERS_DISABLED_PROPERTY, helpers.equals("on") ? "false" : "true");
         network = switch (layers) {
             case "ours" -> ReferenceCnn.create(777, new Adam(1e-3));
             case "java-pooling" -> JavaMaxPooling.install(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
@@ -65,7 +65,7 @@ public class TrainingBenchmark {
         };
         network.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.valueOf(workspaces));
         if (blas.equals("tuned")) {
-            Nd4jTuning.tuneForTraining(network); // as the trainer does
+            Dl4jRuntime.tuneForTraining(network); // as the trainer does
         }
         batches = fixtureBatches();
     }
@@ -85,8 +85,8 @@ public class TrainingBenchmark {
         }
         var batches = new DataSet[train.size() / BATCH];
         for (int b = 0; b < batches.length; b++) {
-            batches[b] = new DataSet(PixelScaling.features(train, order, b * BATCH, BATCH),
-                    PixelScaling.oneHotLabels(train, order, b * BATCH, BATCH));
+            batches[b] = new DataSet(MnistTranslator.features(train, order, b * BATCH, BATCH),
+                    MnistTranslator.oneHotLabels(train, order, b * BATCH, BATCH));
         }
         return batches;
     }

@@ -4,7 +4,7 @@ import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.model.snapshot.ModelVerifier;
-import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -43,11 +43,11 @@ public final class Classifier implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** The Kafka Streams configuration: documented defaults, then the caller's overrides. */
+    /** The Kafka Streams configuration: documented defaults, then the cluster's client settings (the user's, last). */
     public static Properties streamsProperties(ClassifierSettings settings) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.cluster().bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
@@ -66,7 +66,7 @@ public final class Classifier implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024);
-        props.putAll(settings.streamsOverrides());
+        props.putAll(settings.cluster().clientSettings());
         return props;
     }
 
@@ -125,10 +125,10 @@ public final class Classifier implements AutoCloseable {
                     return;
                 } catch (IllegalStateException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("The Kafka cluster at " + settings.bootstrapServers()
+                        throw new IllegalStateException("The Kafka cluster at " + settings.cluster().bootstrapServers()
                                 + " did not answer within " + settings.startupTimeout() + ": " + e.getMessage(), e);
                     }
-                    log.warn("Waiting for the Kafka cluster at {}: {}", settings.bootstrapServers(), e.getMessage());
+                    log.warn("Waiting for the Kafka cluster at {}: {}", settings.cluster().bootstrapServers(), e.getMessage());
                 }
             }
         }

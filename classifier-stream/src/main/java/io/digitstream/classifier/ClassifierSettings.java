@@ -1,25 +1,157 @@
 package io.digitstream.classifier;
 
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Everything one classifier instance needs to know.
+ * Everything one classifier instance needs to know. Build it with {@link #builder}: the cluster is
+ * required, everything else has the default defined here (the command line documents the same
+ * constants), and a caller names only what it changes.
  *
+ * @param cluster             where the cluster is; its client settings go to Kafka Streams last
  * @param processingGuarantee {@code at_least_once} or {@code exactly_once_v2}
  * @param partitions          partitions of digits-in, predictions-out and digits-dlq if this instance creates them
  * @param createTopics        create missing topics at start-up
  * @param startupTimeout      how long to wait for the cluster at start-up before giving up
- * @param streamsOverrides    any further Kafka Streams properties, applied last
  */
-public record ClassifierSettings(String bootstrapServers, String applicationId, TopicNames topics, String modelName,
+public record ClassifierSettings(KafkaConnection cluster, String applicationId, TopicNames topics, String modelName,
                                  BatchSettings batch, String processingGuarantee, int streamThreads, Path stateDir,
-                                 EngineChoice engine, int partitions, boolean createTopics, Duration startupTimeout,
-                                 Map<String, Object> streamsOverrides) {
+                                 EngineChoice engine, int partitions, boolean createTopics, Duration startupTimeout) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
-    public static final String DEFAULT_MODEL_NAME = "mnist-cnn";
+    public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.AT_LEAST_ONCE;
+    public static final int DEFAULT_STREAM_THREADS = 1;
+    public static final long DEFAULT_STARTUP_TIMEOUT_SECONDS = 300;
+
+    public ClassifierSettings {
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            throw new IllegalArgumentException("the processing guarantee must be " + StreamsConfig.AT_LEAST_ONCE + " or "
+                    + StreamsConfig.EXACTLY_ONCE_V2 + ", not " + processingGuarantee);
+        }
+        if (streamThreads < 1 || partitions < 1) {
+            throw new IllegalArgumentException("stream threads and partitions must be at least 1");
+        }
+    }
+
+    /** Where the stream state lives unless told otherwise. */
+    public static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "digitstream-streams");
+    }
+
+    /** Settings for a classifier of the given cluster, every other setting at its default. */
+    public static Builder builder(KafkaConnection cluster) {
+        return new Builder(cluster);
+    }
+
+    /** A builder with these settings, to change some of them. */
+    public Builder toBuilder() {
+        var builder = new Builder(cluster);
+        builder.applicationId = applicationId;
+        builder.topics = topics;
+        builder.modelName = modelName;
+        builder.batch = batch;
+        builder.processingGuarantee = processingGuarantee;
+        builder.streamThreads = streamThreads;
+        builder.stateDir = stateDir;
+        builder.engine = engine;
+        builder.partitions = partitions;
+        builder.createTopics = createTopics;
+        builder.startupTimeout = startupTimeout;
+        return builder;
+    }
+
+    /** Optional settings are {@code opt*}; each starts at the default. */
+    public static final class Builder {
+        private final KafkaConnection cluster;
+        private String applicationId = DEFAULT_APPLICATION_ID;
+        private TopicNames topics = TopicNames.DEFAULTS;
+        private String modelName = SnapshotHeader.DEFAULT_MODEL_NAME;
+        private BatchSettings batch = BatchSettings.DEFAULTS;
+        private String processingGuarantee = DEFAULT_PROCESSING_GUARANTEE;
+        private int streamThreads = DEFAULT_STREAM_THREADS;
+        private Path stateDir = defaultStateDir();
+        private EngineChoice engine = EngineChoice.ofOnnx();
+        private int partitions = TopicSpecs.DEFAULT_PARTITIONS;
+        private boolean createTopics = true;
+        private Duration startupTimeout = Duration.ofSeconds(DEFAULT_STARTUP_TIMEOUT_SECONDS);
+
+        private Builder(KafkaConnection cluster) {
+            this.cluster = cluster;
+        }
+
+        public Builder optApplicationId(String applicationId) {
+            this.applicationId = applicationId;
+            return this;
+        }
+
+        public Builder optTopics(TopicNames topics) {
+            this.topics = topics;
+            return this;
+        }
+
+        public Builder optModelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        public Builder optBatch(BatchSettings batch) {
+            this.batch = batch;
+            return this;
+        }
+
+        public Builder optProcessingGuarantee(String processingGuarantee) {
+            this.processingGuarantee = processingGuarantee;
+            return this;
+        }
+
+        public Builder optStreamThreads(int streamThreads) {
+            this.streamThreads = streamThreads;
+            return this;
+        }
+
+        public Builder optStateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        public Builder optEngine(EngineChoice engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        public Builder optPartitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        public Builder optCreateTopics(boolean createTopics) {
+            this.createTopics = createTopics;
+            return this;
+        }
+
+        public Builder optStartupTimeout(Duration startupTimeout) {
+            this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        public ClassifierSettings build() {
+            return new ClassifierSettings(cluster, applicationId, topics, modelName, batch, processingGuarantee,
+                    streamThreads, stateDir, engine, partitions, createTopics, startupTimeout);
+        }
+    }
 }

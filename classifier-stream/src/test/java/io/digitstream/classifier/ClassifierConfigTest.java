@@ -1,12 +1,13 @@
 package io.digitstream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.digitstream.model.engine.EngineChoice;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,16 +15,41 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ClassifierConfigTest {
 
-    private static Properties props(Duration maxDelay, Map<String, Object> overrides) {
-        var settings = new ClassifierSettings("broker:9092", "app", TopicNames.DEFAULTS, "m",
-                new BatchSettings(64, maxDelay, NoModelPolicy.WAIT, Duration.ofMinutes(1), 1000),
-                StreamsConfig.EXACTLY_ONCE_V2, 2, Path.of("/state"), EngineChoice.ofDl4j(), 3, true, Duration.ofSeconds(5), overrides);
+    private static Properties props(Duration maxDelay, Map<String, String> clientSettings) {
+        var settings = ClassifierSettings.builder(new KafkaConnection("broker:9092", clientSettings))
+                .optApplicationId("app")
+                .optBatch(BatchSettings.DEFAULTS.withMaxDelay(maxDelay))
+                .optProcessingGuarantee(StreamsConfig.EXACTLY_ONCE_V2)
+                .optStreamThreads(2)
+                .optStateDir(Path.of("/state"))
+                .optEngine(EngineChoice.ofDl4j())
+                .build();
         return Classifier.streamsProperties(settings);
+    }
+
+    @Test
+    void theBuilderStartsFromTheDocumentedDefaults() {
+        ClassifierSettings settings = ClassifierSettings.builder(KafkaConnection.to("k:1")).build();
+
+        assertThat(settings.applicationId()).isEqualTo(ClassifierSettings.DEFAULT_APPLICATION_ID);
+        assertThat(settings.modelName()).isEqualTo(SnapshotHeader.DEFAULT_MODEL_NAME);
+        assertThat(settings.batch()).isEqualTo(BatchSettings.DEFAULTS);
+        assertThat(settings.batch().maxBatch()).isEqualTo(BatchSettings.DEFAULT_MAX_BATCH);
+        assertThat(settings.processingGuarantee()).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
+        assertThat(settings.topics()).isEqualTo(TopicNames.DEFAULTS);
+        assertThat(settings.toBuilder().optStreamThreads(3).build())
+                .isEqualTo(new ClassifierSettings(settings.cluster(), settings.applicationId(), settings.topics(),
+                        settings.modelName(), settings.batch(), settings.processingGuarantee(), 3, settings.stateDir(),
+                        settings.engine(), settings.partitions(), settings.createTopics(), settings.startupTimeout()));
+    }
+
+    @Test
+    void anUnknownProcessingGuaranteeIsRefusedWithTheTwoThatExist() {
+        assertThatThrownBy(() -> ClassifierSettings.builder(KafkaConnection.to("k:1")).optProcessingGuarantee("exactly_once").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly_once_v2");
     }
 
     @Test
@@ -46,41 +72,13 @@ class ClassifierConfigTest {
     }
 
     @Test
-    void overridesComeLast() {
-        assertThat(props(Duration.ofMillis(10), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50))
-                .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50);
-    }
+    void theUsersClientSettingsComeLastAndReachTheTopicAdmin() {
+        Properties props = props(Duration.ofMillis(10), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50",
+                "security.protocol", "SASL_SSL", StreamsConfig.producerPrefix("linger.ms"), "20"));
 
-    @Test
-    void furtherClientSettingsReachKafkaStreamsAndTheTopicAdmin(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("streams.properties");
-        Files.writeString(file, "security.protocol=SASL_SSL\nproducer.linger.ms=20\ncommit.interval.ms=250\n");
-        var app = new ClassifierApp();
-        new CommandLine(app).parseArgs("--kafka-config", file.toString(), "--kafka-property", "commit.interval.ms=100");
-
-        Properties props = Classifier.streamsProperties(app.settings());
-
-        assertThat(props.get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("50");
         assertThat(props.get(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo("20");
-        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("100");
-        // and the admin client that creates the topics gets the security setting too
+        // the admin client that creates the topics gets the security setting too
         assertThat(new StreamsConfig(props).getAdminConfigs("x")).containsEntry("security.protocol", "SASL_SSL");
-    }
-
-    @Test
-    void theCommandLineHasDocumentedDefaultsAndRefusesAnUnknownGuarantee() {
-        var app = new ClassifierApp();
-        new CommandLine(app).parseArgs("--bootstrap-servers", "k:1", "--max-batch", "32");
-        ClassifierSettings settings = app.settings();
-        assertThat(settings.bootstrapServers()).isEqualTo("k:1");
-        assertThat(settings.batch().maxBatch()).isEqualTo(32);
-        assertThat(settings.batch().maxDelay()).isEqualTo(Duration.ofMillis(10));
-        assertThat(settings.processingGuarantee()).isEqualTo("at_least_once");
-        assertThat(settings.topics()).isEqualTo(TopicNames.DEFAULTS);
-
-        var bad = new ClassifierApp();
-        new CommandLine(bad).parseArgs("--processing-guarantee", "exactly_once");
-        org.assertj.core.api.Assertions.assertThatThrownBy(bad::settings)
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("exactly_once_v2");
     }
 }

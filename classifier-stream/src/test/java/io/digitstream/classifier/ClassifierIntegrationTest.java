@@ -1,5 +1,6 @@
 package io.digitstream.classifier;
 
+import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
@@ -70,13 +71,15 @@ class ClassifierIntegrationTest {
 
     private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch,
                                         int commitIntervalMs) throws Exception {
-        return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL, batch, guarantee, 1,
-                Files.createTempDirectory(stateRoot, "state"), EngineChoice.ofOnnx(), 3, false, Duration.ofSeconds(60),
-                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs));
+        var cluster = new KafkaConnection(kafka.bootstrapServers(),
+                Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs)));
+        return ClassifierSettings.builder(cluster).optApplicationId(appId).optTopics(topics).optBatch(batch)
+                .optProcessingGuarantee(guarantee).optStateDir(Files.createTempDirectory(stateRoot, "state"))
+                .optCreateTopics(false).optStartupTimeout(Duration.ofSeconds(60)).build();
     }
 
     private static BatchSettings batches(int maxBatch, Duration maxDelay) {
-        return new BatchSettings(maxBatch, maxDelay, NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000);
+        return BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(maxDelay);
     }
 
     private static void publishSnapshot(TopicNames topics, long version) throws Exception {

@@ -1,5 +1,6 @@
 package io.digitstream.classifier;
 
+import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
@@ -45,9 +46,9 @@ class ClassifierOnDockerKafkaTest {
     void predictionsFlowThroughTheOfficialImage() throws Exception {
         String bootstrap = KAFKA.getBootstrapServers();
         TopicNames topics = TopicNames.DEFAULTS;
-        var settings = new ClassifierSettings(bootstrap, "docker-e2e", topics, TestModels.MODEL,
-                new BatchSettings(32, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 10_000),
-                StreamsConfig.AT_LEAST_ONCE, 1, state, EngineChoice.ofDl4j(), 3, true, Duration.ofSeconds(60), Map.of());
+        var settings = ClassifierSettings.builder(KafkaConnection.to(bootstrap)).optApplicationId("docker-e2e")
+                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32)).optStateDir(state).optEngine(EngineChoice.ofDl4j())
+                .optStartupTimeout(Duration.ofSeconds(60)).build();
         try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
              var snapshots = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                      ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES), new StringSerializer(),

@@ -1,5 +1,6 @@
 package io.digitstream.classifier;
 
+import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
@@ -64,10 +65,10 @@ class FaultToleranceIntegrationTest {
     Path work;
 
     private ClassifierSettings settings(EmbeddedKafka kafka, TopicNames topics, String appId) throws Exception {
-        return new ClassifierSettings(kafka.bootstrapServers(), appId, topics, TestModels.MODEL,
-                new BatchSettings(32, Duration.ofMillis(10), NoModelPolicy.WAIT, Duration.ofMinutes(5), 100_000),
-                StreamsConfig.AT_LEAST_ONCE, 1, Files.createTempDirectory(work, "state"), EngineChoice.ofOnnx(), 3, true,
-                Duration.ofSeconds(120), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
+        var cluster = new KafkaConnection(kafka.bootstrapServers(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
+        return ClassifierSettings.builder(cluster).optApplicationId(appId).optTopics(topics)
+                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32)).optStateDir(Files.createTempDirectory(work, "state"))
+                .optStartupTimeout(Duration.ofSeconds(120)).build();
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer(EmbeddedKafka kafka) {

@@ -3,7 +3,7 @@ package io.digitstream.classifier;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
-import io.digitstream.schemas.topic.TopicAdmin;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -22,18 +22,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the broker tests of the classifier share: topics, a published model, a reader of predictions. */
-final class KafkaTestSupport {
+public final class KafkaTestSupport {
     private KafkaTestSupport() {
     }
 
-    static void createTopics(EmbeddedKafka kafka, TopicNames topics) {
+    public static void createTopics(EmbeddedKafka kafka, TopicNames topics) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
         }
     }
 
     /** Publishes {@link TestModels#snapshot} of this version and waits for the broker's acknowledgement. */
-    static void publishSnapshot(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
+    public static void publishSnapshot(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -42,7 +42,7 @@ final class KafkaTestSupport {
     }
 
     /** Reads every committed prediction from the start of the topic. */
-    static KafkaConsumer<String, Prediction> predictionReader(EmbeddedKafka kafka, TopicNames topics) {
+    public static KafkaConsumer<String, Prediction> predictionReader(EmbeddedKafka kafka, TopicNames topics) {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

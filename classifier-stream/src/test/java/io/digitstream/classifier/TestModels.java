@@ -6,12 +6,13 @@ import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** Snapshots and events for tests: untrained reference networks are valid models for pipeline tests. */
 public final class TestModels {
-    public static final String MODEL = "mnist-cnn";
+    public static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
 
     private TestModels() {
     }

@@ -7,7 +7,7 @@ package org.nd4j.nativeblas;
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment}, so the lookup fails and the
  * helpers never load, even with natives built with oneDNN. This class answers the old name with the
  * real environment's answer; it changes nothing where the natives have no oneDNN. See
- * {@code io.digitstream.model.network.Nd4jTuning}.
+ * {@code io.digitstream.model.dl4j.Dl4jRuntime}, the compatibility unit it belongs to.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

@@ -3,7 +3,8 @@ package io.digitstream.classifier.stream;
 import java.time.Duration;
 
 /**
- * How the micro-batcher trades latency for throughput.
+ * How the micro-batcher trades latency for throughput. {@link #DEFAULTS} are the documented
+ * defaults (chosen by measurement, docs/BENCHMARKS.md); change one with a wither.
  *
  * @param maxBatch       run inference as soon as this many images wait
  * @param maxDelay       or as soon as the oldest has waited this long (wall-clock)
@@ -13,6 +14,15 @@ import java.time.Duration;
  */
 public record BatchSettings(int maxBatch, Duration maxDelay, NoModelPolicy noModelPolicy, Duration noModelTimeout,
                             int maxPending) {
+    public static final int DEFAULT_MAX_BATCH = 64;
+    public static final long DEFAULT_MAX_DELAY_MS = 10;
+    public static final NoModelPolicy DEFAULT_NO_MODEL_POLICY = NoModelPolicy.WAIT;
+    public static final long DEFAULT_NO_MODEL_TIMEOUT_MS = 300_000;
+    public static final int DEFAULT_MAX_PENDING = 100_000;
+
+    public static final BatchSettings DEFAULTS = new BatchSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(DEFAULT_MAX_DELAY_MS),
+            DEFAULT_NO_MODEL_POLICY, Duration.ofMillis(DEFAULT_NO_MODEL_TIMEOUT_MS), DEFAULT_MAX_PENDING);
+
     public BatchSettings {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("max-batch must be at least 1");
@@ -23,5 +33,18 @@ public record BatchSettings(int maxBatch, Duration maxDelay, NoModelPolicy noMod
         if (maxPending < maxBatch) {
             throw new IllegalArgumentException("max-pending must be at least max-batch");
         }
+    }
+
+    /** These settings with another max-batch; max-pending grows to it if it was smaller. */
+    public BatchSettings withMaxBatch(int maxBatch) {
+        return new BatchSettings(maxBatch, maxDelay, noModelPolicy, noModelTimeout, Math.max(maxPending, maxBatch));
+    }
+
+    public BatchSettings withMaxDelay(Duration maxDelay) {
+        return new BatchSettings(maxBatch, maxDelay, noModelPolicy, noModelTimeout, maxPending);
+    }
+
+    public BatchSettings withNoModel(NoModelPolicy policy, Duration timeout, int maxPending) {
+        return new BatchSettings(maxBatch, maxDelay, policy, timeout, Math.max(maxPending, maxBatch));
     }
 }

@@ -5,6 +5,7 @@ import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 
 import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.Decoded;
@@ -212,16 +213,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
 
     static Prediction prediction(PendingImage image, float[] probabilities, int index, LoadedModel model, int batchSize,
                                  long emittedAt) {
-        double[] p = new double[Mnist.CLASSES];
-        int digit = 0;
-        for (int c = 0; c < Mnist.CLASSES; c++) {
-            p[c] = probabilities[index * Mnist.CLASSES + c];
-            if (p[c] > p[digit]) {
-                digit = c;
-            }
-        }
-        return new Prediction(image.id(), digit, p[digit], p, model.name(), model.version(), image.label(),
-                image.sentAt(), emittedAt, batchSize);
+        MnistTranslator.Reading reading = MnistTranslator.read(probabilities, index);
+        return new Prediction(image.id(), reading.digit(), reading.confidence(), reading.probabilities(), model.name(),
+                model.version(), image.label(), image.sentAt(), emittedAt, batchSize);
     }
 
     private void expireWaitingForModel(long now) {

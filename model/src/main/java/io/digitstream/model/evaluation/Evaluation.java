@@ -2,6 +2,7 @@ package io.digitstream.model.evaluation;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Mnist;
 import java.util.Arrays;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public record Evaluation(int examples, int correct, double[] precision, double[]
             byte[] batch = Arrays.copyOfRange(all, from * Mnist.PIXELS, (from + count) * Mnist.PIXELS);
             float[] probabilities = engine.predict(batch, count);
             for (int i = 0; i < count; i++) {
-                confusion[data.label(from + i)][argMax(probabilities, i)]++;
+                confusion[data.label(from + i)][MnistTranslator.digit(probabilities, i)]++;
             }
         }
         return fromConfusion(confusion);
@@ -50,16 +51,6 @@ public record Evaluation(int examples, int correct, double[] precision, double[]
             recall[c] = labelledC == 0 ? 0 : (double) confusion[c][c] / labelledC;
         }
         return new Evaluation(examples, correct, precision, recall, confusion);
-    }
-
-    public static int argMax(float[] probabilities, int image) {
-        int best = 0;
-        for (int c = 1; c < Mnist.CLASSES; c++) {
-            if (probabilities[image * Mnist.CLASSES + c] > probabilities[image * Mnist.CLASSES + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /** A table for a terminal: accuracy, then precision and recall per digit, then the confusion matrix. */

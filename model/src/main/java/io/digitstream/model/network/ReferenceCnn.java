@@ -1,5 +1,6 @@
 package io.digitstream.model.network;
 
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.schemas.Mnist;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -20,10 +21,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * scaled to [0,1].
  */
 public final class ReferenceCnn {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     public static final long PARAMETERS = 50_186;
 
     /**
@@ -53,19 +50,9 @@ public final class ReferenceCnn {
                 .build();
     }
 
-    /** A new network of the reference shape, with this project's faster layers ({@link #withFasterLayers}). */
+    /** A new network of the reference shape, with this project's faster layers ({@link Dl4jRuntime#withFasterLayers}). */
     public static MultiLayerNetwork create(long seed, IUpdater updater) {
-        return withFasterLayers(withDeeplearning4jLayers(seed, updater));
-    }
-
-    /**
-     * Puts this project's implementations in place of Deeplearning4j's where they cover a layer:
-     * max-pooling in Java ({@link JavaMaxPooling}) and ReLU convolutions that skip the forward pass
-     * their backward pass would repeat ({@link OutputReusingConvolution}). Same configuration, same
-     * numbers to the bit; safe to call twice.
-     */
-    public static MultiLayerNetwork withFasterLayers(MultiLayerNetwork network) {
-        return OutputReusingConvolution.install(JavaMaxPooling.install(network));
+        return Dl4jRuntime.withFasterLayers(withDeeplearning4jLayers(seed, updater));
     }
 
     /** The same network as Deeplearning4j builds it, with its own layer implementations: for comparisons. */

@@ -5,26 +5,33 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Mnist;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The fast engine: ONNX Runtime running the graph {@link OnnxExport} derives from a snapshot.
  * One ORT environment per process (a new one per reload leaks native memory, microsoft/onnxruntime#14641);
- * the input buffer is direct and reused, so steady-state inference allocates only its results.
- * Closing while a batch runs would crash the JVM (microsoft/onnxruntime#21812); the model registry
- * only closes an engine once no batch holds it.
+ * input buffers are direct and reused, so steady-state inference allocates only its results. Calls
+ * from several threads run concurrently, as ORT sessions allow. Closing while a batch runs would
+ * crash the JVM (microsoft/onnxruntime#21812): close waits for the batches in flight, and the model
+ * registry only closes an engine once no batch holds it anyway.
  */
 public final class OnnxEngine implements InferenceEngine {
     public static final String NAME = "onnx";
 
     private final OrtSession session;
-    private FloatBuffer input;
-    private int capacity;
-    private volatile boolean closed;
+    /** Calls hold the read lock (an ORT session runs concurrent calls), close the write lock. */
+    private final ReadWriteLock running = new ReentrantReadWriteLock();
+    /** Input buffers not in use: direct memory is slow to touch first, so calls reuse them. */
+    private final ConcurrentLinkedDeque<FloatBuffer> idleInputs = new ConcurrentLinkedDeque<>();
+    private boolean closed;
 
     public OnnxEngine(byte[] onnxModel, OnnxSettings settings) {
         OrtEnvironment env = environment(); // first: it loads the native library
@@ -82,43 +89,62 @@ public final class OnnxEngine implements InferenceEngine {
     }
 
     @Override
-    public synchronized float[] predict(byte[] pixels, int count) {
-        if (closed) {
-            throw new IllegalStateException("the model was closed");
-        }
+    public float[] predict(byte[] pixels, int count) {
         if (count < 1 || pixels.length < count * Mnist.PIXELS) {
             throw new IllegalArgumentException("need " + count + " images of " + Mnist.PIXELS + " pixels");
         }
-        if (count > capacity) {
-            capacity = Math.max(count, 2 * capacity);
-            input = ByteBuffer.allocateDirect(capacity * Mnist.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
-        }
-        input.clear();
-        for (int i = 0; i < count * Mnist.PIXELS; i++) {
-            input.put((pixels[i] & 0xFF) / 255f);
-        }
-        input.flip();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), input, new long[] {count, Mnist.PIXELS});
-             OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
-            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            float[] probabilities = new float[count * Mnist.CLASSES];
-            out.get(probabilities);
-            return probabilities;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+        running.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the model was closed");
+            }
+            FloatBuffer input = inputBuffer(count);
+            try {
+                MnistTranslator.input(pixels, count, input);
+                input.flip();
+                try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), input, new long[] {count, Mnist.PIXELS});
+                     OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
+                    FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                    float[] probabilities = new float[count * Mnist.CLASSES];
+                    out.get(probabilities);
+                    return probabilities;
+                } catch (OrtException e) {
+                    throw new IllegalStateException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+                }
+            } finally {
+                idleInputs.push(input);
+            }
+        } finally {
+            running.readLock().unlock();
         }
     }
 
+    /** A direct input buffer of at least {@code count} images, cleared: a reused one when one is free and large enough. */
+    private FloatBuffer inputBuffer(int count) {
+        FloatBuffer buffer = idleInputs.poll();
+        if (buffer == null || buffer.capacity() < count * Mnist.PIXELS) {
+            int images = Math.max(count, buffer == null ? 0 : 2 * buffer.capacity() / Mnist.PIXELS);
+            buffer = ByteBuffer.allocateDirect(images * Mnist.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        buffer.clear();
+        return buffer;
+    }
+
+    /** Waits for the batches in flight, then closes the session: closing under a running batch crashes the JVM. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            try {
+    public void close() {
+        running.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                idleInputs.clear();
                 session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("could not close the ONNX session", e);
             }
+        } catch (OrtException e) {
+            throw new IllegalStateException("could not close the ONNX session", e);
+        } finally {
+            running.writeLock().unlock();
         }
     }
 }

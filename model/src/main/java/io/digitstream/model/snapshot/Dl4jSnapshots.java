@@ -1,7 +1,6 @@
 package io.digitstream.model.snapshot;
 
-import io.digitstream.model.network.Nd4jTuning;
-import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -17,10 +16,6 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /** A Deeplearning4j network to and from the payload of a snapshot envelope. */
 public final class Dl4jSnapshots {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     private Dl4jSnapshots() {
     }
 
@@ -44,6 +39,6 @@ public final class Dl4jSnapshots {
 
     /** @throws IOException when the payload is not a Deeplearning4j model zip */
     public static MultiLayerNetwork restore(byte[] payload) throws IOException {
-        return ReferenceCnn.withFasterLayers(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
+        return Dl4jRuntime.withFasterLayers(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
     }
 }

@@ -5,8 +5,8 @@ import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.InferenceEngine;
-import io.digitstream.model.evaluation.Evaluation;
-import io.digitstream.model.network.Nd4jTuning;
+import io.digitstream.model.engine.MnistTranslator;
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
@@ -28,10 +28,6 @@ import org.slf4j.LoggerFactory;
  * what it has.
  */
 public final class ModelVerifier {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     static final int CANARY_SIZE = 16;
     private static final double SUM_TOLERANCE = 1e-3;
     /** How far the fast engine's probabilities may stray from the reference's. */
@@ -83,11 +79,11 @@ public final class ModelVerifier {
         }
         // measured: on 2 cores the 16-image DL4J canary is faster on one OpenMP thread, and the other
         // core stays with the stream thread; OpenMP's thread count is per calling thread
-        int openMpThreads = Nd4jTuning.openMpThreadsOfThisThread(1);
+        int openMpThreads = Dl4jRuntime.openMpThreadsOfThisThread(1);
         try {
             return verifyLoaded(network, header);
         } finally {
-            Nd4jTuning.openMpThreadsOfThisThread(openMpThreads);
+            Dl4jRuntime.openMpThreadsOfThisThread(openMpThreads);
         }
     }
 
@@ -131,7 +127,7 @@ public final class ModelVerifier {
             }
             boolean sameDigits = true;
             for (int image = 0; image < CANARY_SIZE; image++) {
-                sameDigits &= Evaluation.argMax(expected, image) == Evaluation.argMax(actual, image);
+                sameDigits &= MnistTranslator.digit(expected, image) == MnistTranslator.digit(actual, image);
             }
             if (worst <= PARITY_TOLERANCE && sameDigits) {
                 log.info("{}: ONNX graph derived from the snapshot (sha256 {}), parity with DL4J on {} canary images:"

@@ -2,7 +2,7 @@ package io.digitstream.producer.images;
 
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.schemas.Decoded;
-import io.digitstream.schemas.cli.KafkaConnection;
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;

@@ -25,6 +25,9 @@ public record SnapshotHeader(
         @JsonProperty(required = true) Integer outputSize,
         TrainingFacts training) {
 
+    /** The model name (snapshot key) every part uses unless told otherwise. */
+    public static final String DEFAULT_MODEL_NAME = "mnist-cnn";
+
     /** A Deeplearning4j {@code ModelSerializer} zip, saved without updater state. */
     public static final String DL4J_MODEL_ZIP = "dl4j-model-zip";
 

@@ -1,5 +1,6 @@
 package io.digitstream.trainer.training;
 
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Mnist;
 import java.util.Random;
 
@@ -34,7 +35,7 @@ record Augmentation(double maxShift, double maxDegrees, double maxScale) {
                 double v = y - CENTRE - dy;
                 double sx = cos * u + sin * v + CENTRE;
                 double sy = -sin * u + cos * v + CENTRE;
-                out[target + y * Mnist.SIDE + x] = (float) (bilinear(pixels, source, sx, sy) / 255.0);
+                out[target + y * Mnist.SIDE + x] = MnistTranslator.input(bilinear(pixels, source, sx, sy));
             }
         }
     }

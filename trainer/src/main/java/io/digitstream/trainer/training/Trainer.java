@@ -1,8 +1,8 @@
 package io.digitstream.trainer.training;
 
-import io.digitstream.model.network.Nd4jTuning;
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.mnist.data.MnistDataset;
-import io.digitstream.model.network.PixelScaling;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Mnist;
 import java.util.Random;
@@ -14,10 +14,6 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /** Trains the reference CNN by a {@link Recipe}: seeded, shuffled every epoch, pixels scaled to [0,1]. */
 public final class Trainer {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     private final Recipe recipe;
     private final int checkpointEveryBatches;
 
@@ -31,7 +27,7 @@ public final class Trainer {
     public MultiLayerNetwork train(MnistDataset data, TrainingListener listener) {
         Nd4j.getRandom().setSeed(recipe.seed());
         MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
-        Nd4jTuning.tuneForTraining(network);
+        Dl4jRuntime.tuneForTraining(network);
         var random = new Random(recipe.seed());
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
@@ -54,7 +50,7 @@ public final class Trainer {
                 int from = batch * recipe.batchSize();
                 int count = Math.min(recipe.batchSize(), data.size() - from);
                 try (INDArray features = features(data, order, from, count, random);
-                     INDArray labels = PixelScaling.oneHotLabels(data, order, from, count)) {
+                     INDArray labels = MnistTranslator.oneHotLabels(data, order, from, count)) {
                     network.fit(new DataSet(features, labels));
                 }
                 loss = network.score();
@@ -75,7 +71,7 @@ public final class Trainer {
     private INDArray features(MnistDataset data, int[] order, int from, int count, Random random) {
         Augmentation augmentation = recipe.augmentation();
         if (augmentation.isNone()) {
-            return PixelScaling.features(data, order, from, count);
+            return MnistTranslator.features(data, order, from, count);
         }
         float[] scaled = new float[count * Mnist.PIXELS];
         for (int row = 0; row < count; row++) {

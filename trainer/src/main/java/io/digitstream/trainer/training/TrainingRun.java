@@ -1,6 +1,5 @@
 package io.digitstream.trainer.training;
 
-import io.digitstream.model.network.Nd4jTuning;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.evaluation.Evaluation;
@@ -29,10 +28,6 @@ import org.slf4j.LoggerFactory;
  * checkpoint evaluates, writes the snapshot file (and its evaluation) and publishes it.
  */
 public final class TrainingRun {
-    static {
-        Nd4jTuning.apply(); // before ND4J loads its natives
-    }
-
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
     private static final int EVAL_BATCH = 500;
 

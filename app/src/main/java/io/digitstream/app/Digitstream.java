@@ -1,0 +1,70 @@
+package io.digitstream.app;
+
+import io.digitstream.app.command.AccuracyCommand;
+import io.digitstream.app.command.BrokerCommand;
+import io.digitstream.app.command.ClassifierCommand;
+import io.digitstream.app.command.DemoCommand;
+import io.digitstream.app.command.ProducerCommand;
+import io.digitstream.app.command.TopicsCommand;
+import io.digitstream.app.command.TrainerCommand;
+import io.digitstream.app.demo.DemoOptions;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code digitstream <command>}: the launcher of every part, and the Docker image's entry point.
+ * Without a command it runs the demo ({@code digitstream demo}), so one command shows the whole
+ * pipeline. A user's mistake (a bad flag, a missing file, an unreachable cluster) ends in one line
+ * on stderr and exit code 1 or 2; the stack trace goes to the log only.
+ */
+@Command(name = "digitstream", mixinStandardHelpOptions = true, showDefaultValues = true,
+        subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, TrainerCommand.class,
+            ClassifierCommand.class, ProducerCommand.class, AccuracyCommand.class},
+        description = {"Real-time handwritten-digit classification on Apache Kafka.",
+                "Without a command: the demo (see 'digitstream demo --help'). With one: that part, against --bootstrap-servers."})
+public final class Digitstream implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Digitstream.class);
+
+    @Mixin
+    DemoOptions demo;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The launcher with its error handling, as {@link #main} runs it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Digitstream())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    log.error("{} failed", commandLine.getCommandName(), e);
+                    commandLine.getErr().println(commandLine.getCommandName() + ": " + oneLine(e));
+                    return 1;
+                })
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine commandLine = e.getCommandLine();
+                    commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+                    commandLine.getErr().println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help'.");
+                    return 2;
+                });
+    }
+
+    /** What went wrong, as one line: the message of the outermost exception that has one. */
+    static String oneLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage().lines().findFirst().orElse("");
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return DemoCommand.run(demo);
+    }
+}

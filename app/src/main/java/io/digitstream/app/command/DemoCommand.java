@@ -1,0 +1,27 @@
+package io.digitstream.app.command;
+
+import io.digitstream.app.demo.Demo;
+import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.app.demo.DemoSummary;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code digitstream demo}: the whole pipeline in one process; exits 0 when every replayed image was predicted. */
+@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"The whole pipeline in one process: an embedded broker (or --bootstrap-servers), a trainer that",
+                "keeps publishing better models, the classifier hot-swapping them, the MNIST replay and live accuracy."})
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    DemoOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(options);
+    }
+
+    public static int run(DemoOptions options) throws Exception {
+        DemoSummary summary = new Demo(options.settings(), System.out).run();
+        return summary.everyImagePredicted() ? 0 : 1;
+    }
+}

@@ -1,0 +1,41 @@
+package io.digitstream.app.command;
+
+import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.schemas.topic.TopicSpecs;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code digitstream topics}: creates the five topics with the configs the contract relies on, then exits. */
+@Command(name = "topics", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Creates any missing digitstream topic (existing ones are left alone).")
+public final class TopicsCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--partitions", defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
+            description = "Partitions of digits-in, predictions-out and digits-dlq (env DIGITSTREAM_PARTITIONS).")
+    int partitions;
+
+    @Option(names = "--replication-factor", description = "Replicas per partition (default: the broker's default).")
+    Short replication;
+
+    @Option(names = "--timeout-s", defaultValue = "60", description = "How long to wait for the cluster.")
+    long timeoutS;
+
+    @Override
+    public Integer call() {
+        try (Admin admin = Admin.create(kafka.connection().clientConfig(Map.of()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), partitions, Optional.ofNullable(replication)),
+                    Duration.ofSeconds(timeoutS));
+        }
+        System.out.println("Topics ready: " + String.join(", ", kafka.topics().all()));
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package io.digitstream.benchmarks.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CpuLedgerTest {
+    @Test
+    void threadsAreSortedIntoTheirParts() {
+        assertEquals(CpuLedger.Part.STREAM_THREAD, CpuLedger.partOf("bench-256-1b2c-StreamThread-1"));
+        assertEquals(CpuLedger.Part.CLASSIFIER_PRODUCER,
+                CpuLedger.partOf("kafka-producer-network-thread | bench-256-1b2c-StreamThread-1-producer"));
+        assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("kafka-producer-network-thread | producer-3"));
+        assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("bench-producer"));
+        assertEquals(CpuLedger.Part.MODEL_LOADING, CpuLedger.partOf("bench-256-1b2c-GlobalStreamThread"));
+        assertEquals(CpuLedger.Part.BROKER, CpuLedger.partOf("data-plane-kafka-request-handler-3"));
+    }
+
+    @Test
+    void aThreadThatEndedIsCountedFromItsOwnReport() throws InterruptedException {
+        CpuLedger ledger = CpuLedger.start();
+        Thread busy = new Thread(() -> {
+            long until = System.nanoTime() + 200_000_000L;
+            long x = 0;
+            while (System.nanoTime() < until) {
+                x += Long.numberOfTrailingZeros(x + System.nanoTime());
+            }
+            ledger.ended(CpuLedger.Part.BENCH_PRODUCER, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x & 0));
+        }, "bench-producer");
+        busy.start();
+        busy.join();
+        Map<CpuLedger.Part, Long> spent = ledger.stop();
+        long producer = spent.get(CpuLedger.Part.BENCH_PRODUCER);
+        assertTrue(producer >= 100_000_000L, "the busy thread's ~200 ms of CPU, counted: " + producer + " ns");
+        long total = spent.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(total >= producer, "every part is part of the process total");
+    }
+}

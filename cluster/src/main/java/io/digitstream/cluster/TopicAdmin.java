@@ -1,0 +1,92 @@
+package io.digitstream.cluster;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates topics that do not exist yet; existing topics are left as they are. */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * @throws IllegalStateException when the broker does not answer within {@code timeout},
+     *         with a message naming the bootstrap servers to check
+     */
+    public static void ensureTopics(Admin admin, Collection<NewTopic> topics, Duration timeout) {
+        var options = new CreateTopicsOptions().timeoutMs((int) timeout.toMillis());
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics, options).values();
+        for (var entry : results.entrySet()) {
+            try {
+                entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Created topic {}", entry.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Could not create topic " + entry.getKey() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("No answer from the Kafka cluster within " + timeout
+                        + " while creating topic " + entry.getKey() + "; is the broker running and are the"
+                        + " bootstrap servers right?", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while creating topics", e);
+            }
+        }
+        awaitLeaders(admin, results.keySet(), timeout);
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. A producer that writes to a topic
+     * created a moment before gets NOT_LEADER_OR_FOLLOWER; an idempotent producer with several
+     * batches in flight can then lose its first batch's place in the sequence and retry it for ever
+     * (OutOfOrderSequenceException from the broker, seen here in a crash test's replay).
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                var descriptions = admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean led = descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Could not describe topics " + names + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("No answer from the Kafka cluster within " + timeout
+                        + " while describing topics " + names, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + names + " still have partitions without a leader after " + timeout);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
+            }
+        }
+    }
+}
