@@ -29,8 +29,17 @@ public final class AccuracyBoard {
     public synchronized String render() {
         long now = System.nanoTime();
         var out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-8s %10s %10s %9s %9s %10s %8s %8s%n",
-                "version", "seen", "correct", "accuracy", "last-N", "images/s", "p50 ms", "p99 ms"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-8s %10s %10s %9s %9s %10s %8s %8s%n",
+                "version",
+                "seen",
+                "correct",
+                "accuracy",
+                "last-N",
+                "images/s",
+                "p50 ms",
+                "p99 ms"));
         for (AccuracyReport r : latest.values()) {
             double[] rate = rates.computeIfAbsent(r.modelVersion(), v -> new double[] {r.seen(), now, 0});
             double seconds = (now - rate[1]) / 1e9;
@@ -39,8 +48,15 @@ public final class AccuracyBoard {
                 rate[0] = r.seen();
                 rate[1] = now;
             }
-            out.append(String.format(Locale.ROOT, "v%-7d %,10d %,10d %8.2f%% %8.2f%% %,10.0f %8s %8s%n",
-                    r.modelVersion(), r.seen(), r.correct(), 100 * r.accuracy(), 100 * r.windowAccuracy(), rate[2],
+            out.append(String.format(
+                    Locale.ROOT,
+                    "v%-7d %,10d %,10d %8.2f%% %8.2f%% %,10.0f %8s %8s%n",
+                    r.modelVersion(),
+                    r.seen(),
+                    r.correct(),
+                    100 * r.accuracy(),
+                    100 * r.windowAccuracy(),
+                    rate[2],
                     r.latencyP50Ms() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.latencyP50Ms()),
                     r.latencyP99Ms() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.latencyP99Ms())));
         }

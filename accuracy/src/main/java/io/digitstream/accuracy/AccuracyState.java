@@ -15,19 +15,35 @@ import io.digitstream.schemas.message.Prediction;
 final class AccuracyState {
     static final int LATENCY_BUCKETS = 100 + 90 + 90 + 1; // the last one holds 10 s and more
 
-    @JsonProperty String modelName;
-    @JsonProperty long seen;
-    @JsonProperty long correct;
-    @JsonProperty byte[] window;
-    @JsonProperty int windowNext;
-    @JsonProperty int windowSeen;
-    @JsonProperty int windowCorrect;
-    @JsonProperty int[] latencyBuckets;
-    @JsonProperty long latencyCount;
+    @JsonProperty
+    String modelName;
+
+    @JsonProperty
+    long seen;
+
+    @JsonProperty
+    long correct;
+
+    @JsonProperty
+    byte[] window;
+
+    @JsonProperty
+    int windowNext;
+
+    @JsonProperty
+    int windowSeen;
+
+    @JsonProperty
+    int windowCorrect;
+
+    @JsonProperty
+    int[] latencyBuckets;
+
+    @JsonProperty
+    long latencyCount;
 
     @JsonCreator
-    AccuracyState() {
-    }
+    AccuracyState() {}
 
     static AccuracyState empty(int windowSize) {
         var state = new AccuracyState();
@@ -58,8 +74,17 @@ final class AccuracyState {
     }
 
     AccuracyReport report(long modelVersion, long now) {
-        return new AccuracyReport(modelName, modelVersion, seen, correct, window.length, windowSeen, windowCorrect,
-                percentile(0.50), percentile(0.99), now);
+        return new AccuracyReport(
+                modelName,
+                modelVersion,
+                seen,
+                correct,
+                window.length,
+                windowSeen,
+                windowCorrect,
+                percentile(0.50),
+                percentile(0.99),
+                now);
     }
 
     static int bucket(long millis) {

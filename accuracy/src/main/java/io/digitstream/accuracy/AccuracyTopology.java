@@ -31,25 +31,36 @@ public final class AccuracyTopology {
     public static final int DEFAULT_WINDOW = 500;
     static final String STATE_STORE = "accuracy-by-version";
 
-    private AccuracyTopology() {
-    }
+    private AccuracyTopology() {}
 
     public static Topology build(TopicNames topics, int windowSize) {
         var builder = new StreamsBuilder();
-        builder.stream(topics.predictionsOut(), Consumed.with(Serdes.String(), MessageSerdes.prediction())
-                        .withName("predictions"))
+        builder.stream(
+                        topics.predictionsOut(),
+                        Consumed.with(Serdes.String(), MessageSerdes.prediction())
+                                .withName("predictions"))
                 .filter((id, p) -> p != null && p.label() != null, Named.as("labelled-only"))
                 .selectKey((id, p) -> Long.toString(p.modelVersion()), Named.as("by-model-version"))
                 .groupByKey(Grouped.with("predictions-by-version", Serdes.String(), MessageSerdes.prediction()))
-                .aggregate(() -> AccuracyState.empty(windowSize),
+                .aggregate(
+                        () -> AccuracyState.empty(windowSize),
                         (version, prediction, state) -> state.add(prediction),
                         Named.as("tally"),
-                        Materialized.<String, AccuracyState, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(STATE_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(AccuracyState.class)))
+                        Materialized
+                                .<String, AccuracyState,
+                                        org.apache.kafka.streams.state.KeyValueStore<
+                                                org.apache.kafka.common.utils.Bytes, byte[]>>
+                                        as(STATE_STORE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(new JsonSerde<>(AccuracyState.class)))
                 .toStream(Named.as("updates"))
-                .mapValues((version, state) -> state.report(Long.parseLong(version), System.currentTimeMillis()),
+                .mapValues(
+                        (version, state) -> state.report(Long.parseLong(version), System.currentTimeMillis()),
                         Named.as("report"))
-                .to(topics.accuracyOut(), Produced.with(Serdes.String(), MessageSerdes.accuracyReport()).withName("accuracy"));
+                .to(
+                        topics.accuracyOut(),
+                        Produced.with(Serdes.String(), MessageSerdes.accuracyReport())
+                                .withName("accuracy"));
         return builder.build();
     }
 

@@ -1,16 +1,12 @@
 package io.digitstream.accuracy;
 
-import io.digitstream.cluster.KafkaConnection;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
-import io.digitstream.accuracy.AccuracyTopology;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
-import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -21,7 +17,7 @@ import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
-import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -41,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,21 +55,43 @@ class AccuracyEndToEndTest {
             }
             List<TrainingRun.Published> published = new ArrayList<>();
             try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(30))) {
-                new TrainingRun(Recipe.SEED.withEpochs(1), SnapshotHeader.DEFAULT_MODEL_NAME, 0, 100, work.resolve("models"), Optional.of(publisher))
-                        .run(MnistFixture.train().slice(0, 1000), test.slice(0, 100), new TrainingListener() { }, published::add);
+                new TrainingRun(
+                                Recipe.SEED.withEpochs(1),
+                                SnapshotHeader.DEFAULT_MODEL_NAME,
+                                0,
+                                100,
+                                work.resolve("models"),
+                                Optional.of(publisher))
+                        .run(
+                                MnistFixture.train().slice(0, 1000),
+                                test.slice(0, 100),
+                                new TrainingListener() {},
+                                published::add);
             }
             var settings = ClassifierSettings.builder(KafkaConnection.to(kafka.bootstrapServers()))
-                    .optApplicationId("accuracy-e2e").optStateDir(work.resolve("classifier")).optCreateTopics(false).build();
-            var accuracyApp = new KafkaStreams(AccuracyTopology.build(topics, 500),
-                    AccuracyTopology.streamsProperties(KafkaConnection.to(kafka.bootstrapServers()), "accuracy-e2e-tally", work.resolve("acc")));
+                    .optApplicationId("accuracy-e2e")
+                    .optStateDir(work.resolve("classifier"))
+                    .optCreateTopics(false)
+                    .build();
+            var accuracyApp = new KafkaStreams(
+                    AccuracyTopology.build(topics, 500),
+                    AccuracyTopology.streamsProperties(
+                            KafkaConnection.to(kafka.bootstrapServers()), "accuracy-e2e-tally", work.resolve("acc")));
             try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-                 var replayer = new Replayer(kafka.bootstrapServers(), topics.digitsIn());
-                 var reports = new KafkaConsumer<>(Map.<String, Object>of(
-                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                         ConsumerConfig.GROUP_ID_CONFIG, "report-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                         new StringDeserializer(), MessageSerdes.accuracyReport().deserializer())) {
+                    var replayer = new Replayer(kafka.bootstrapServers(), topics.digitsIn());
+                    var reports = new KafkaConsumer<>(
+                            Map.<String, Object>of(
+                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    kafka.bootstrapServers(),
+                                    ConsumerConfig.GROUP_ID_CONFIG,
+                                    "report-reader",
+                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                    "earliest"),
+                            new StringDeserializer(),
+                            MessageSerdes.accuracyReport().deserializer())) {
                 accuracyApp.start();
-                await().atMost(Duration.ofSeconds(60)).until(() -> classifier.models().servingVersion().isPresent());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> classifier.models().servingVersion().isPresent());
                 replayer.replay(test, new ReplayPlan(0, test.size(), 7L, 0, false, "fixture-"), null);
 
                 reports.subscribe(List.of(topics.accuracyOut()));
@@ -85,7 +102,8 @@ class AccuracyEndToEndTest {
                 });
 
                 Evaluation offline;
-                try (LoadedModel model = new ModelVerifier().verify(published.get(0).snapshot()).orElseThrow()) {
+                try (LoadedModel model =
+                        new ModelVerifier().verify(published.get(0).snapshot()).orElseThrow()) {
                     offline = Evaluation.of(model.engine(), test, 100);
                 }
                 AccuracyReport report = latest.get("1");

@@ -1,8 +1,8 @@
 package io.digitstream.accuracy;
 
-import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
@@ -25,18 +25,23 @@ class AccuracyTopologyTest {
 
     @Test
     void accuracyIsTalliedPerModelVersionOverLabelledPredictionsOnly() {
-        var props = AccuracyTopology.streamsProperties(KafkaConnection.to("unused:9092"), "accuracy-test", Path.of("/tmp/unused"));
+        var props = AccuracyTopology.streamsProperties(
+                KafkaConnection.to("unused:9092"), "accuracy-test", Path.of("/tmp/unused"));
         try (var driver = new TopologyTestDriver(AccuracyTopology.build(TOPICS, 4), props)) {
-            var in = driver.createInputTopic(TOPICS.predictionsOut(), new StringSerializer(),
+            var in = driver.createInputTopic(
+                    TOPICS.predictionsOut(),
+                    new StringSerializer(),
                     MessageSerdes.prediction().serializer());
-            var out = driver.createOutputTopic(TOPICS.accuracyOut(), new StringDeserializer(),
+            var out = driver.createOutputTopic(
+                    TOPICS.accuracyOut(),
+                    new StringDeserializer(),
                     MessageSerdes.accuracyReport().deserializer());
 
             in.pipeInput("a", prediction("a", 3, 3, 1, 5));
             in.pipeInput("b", prediction("b", 4, 9, 1, 7));
-            in.pipeInput("c", prediction("c", 1, null, 1, 2));      // unlabelled: not scored
+            in.pipeInput("c", prediction("c", 1, null, 1, 2)); // unlabelled: not scored
             in.pipeInput("d", prediction("d", 7, 7, 2, 3));
-            for (int i = 0; i < 5; i++) {                             // fills v1's window of 4 with hits
+            for (int i = 0; i < 5; i++) { // fills v1's window of 4 with hits
                 in.pipeInput("e" + i, prediction("e" + i, 2, 2, 1, 100));
             }
 
@@ -74,6 +79,10 @@ class AccuracyTopologyTest {
 
         assertThat(board.reports().get(1L).seen()).isEqualTo(10);
         assertThat(board.totalSeen()).isEqualTo(13);
-        assertThat(board.render()).contains("v1").contains("90.00%").contains("v2").contains("33.33%");
+        assertThat(board.render())
+                .contains("v1")
+                .contains("90.00%")
+                .contains("v2")
+                .contains("33.33%");
     }
 }

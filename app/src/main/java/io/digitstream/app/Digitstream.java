@@ -21,11 +21,23 @@ import picocli.CommandLine.Mixin;
  * pipeline. A user's mistake (a bad flag, a missing file, an unreachable cluster) ends in one line
  * on stderr and exit code 1 or 2; the stack trace goes to the log only.
  */
-@Command(name = "digitstream", mixinStandardHelpOptions = true, showDefaultValues = true,
-        subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, TrainerCommand.class,
-            ClassifierCommand.class, ProducerCommand.class, AccuracyCommand.class},
-        description = {"Real-time handwritten-digit classification on Apache Kafka.",
-                "Without a command: the demo (see 'digitstream demo --help'). With one: that part, against --bootstrap-servers."})
+@Command(
+        name = "digitstream",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        subcommands = {
+            DemoCommand.class,
+            BrokerCommand.class,
+            TopicsCommand.class,
+            TrainerCommand.class,
+            ClassifierCommand.class,
+            ProducerCommand.class,
+            AccuracyCommand.class
+        },
+        description = {
+            "Real-time handwritten-digit classification on Apache Kafka.",
+            "Without a command: the demo (see 'digitstream demo --help'). With one: that part, against --bootstrap-servers."
+        })
 public final class Digitstream implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Digitstream.class);
 
@@ -48,7 +60,9 @@ public final class Digitstream implements Callable<Integer> {
                 .setParameterExceptionHandler((e, args) -> {
                     CommandLine commandLine = e.getCommandLine();
                     commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
-                    commandLine.getErr().println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help'.");
+                    commandLine
+                            .getErr()
+                            .println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help'.");
                     return 2;
                 });
     }

@@ -1,6 +1,5 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.benchmarks.Machine;
 import io.digitstream.model.network.ReferenceCnn;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,7 +19,10 @@ import picocli.CommandLine.Option;
  * Runs {@link InferenceBenchmark} under JMH and prints images/s per engine and batch size as a
  * Markdown table, beside the PyTorch figures DESIGN.md records for this machine.
  */
-@Command(name = "inference-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "inference-bench",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "JMH: images/s of each inference engine at several batch sizes.")
 public final class InferenceBench implements Callable<Integer> {
     /** The seed's PyTorch (2 threads, oneDNN) on this kind of machine, images/s (DESIGN.md, issue 4). */
@@ -44,8 +46,13 @@ public final class InferenceBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2")
     int seconds;
 
-    @Option(names = "--peak", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also measure a 1024x1024 float32 matrix product (PeakFlopsBenchmark) and give each engine's share of it.")
+    @Option(
+            names = "--peak",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Also measure a 1024x1024 float32 matrix product (PeakFlopsBenchmark) and give each engine's share of it.")
     boolean peak;
 
     public static void main(String[] args) {
@@ -58,8 +65,7 @@ public final class InferenceBench implements Callable<Integer> {
         if (peak) {
             builder.include(PeakFlopsBenchmark.class.getName());
         }
-        var options = builder
-                .param("engine", engines)
+        var options = builder.param("engine", engines)
                 .param("batch", batches)
                 .forks(forks)
                 .warmupIterations(warmup)
@@ -87,15 +93,22 @@ public final class InferenceBench implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("Machine: " + Machine.describe());
-        System.out.printf(Locale.ROOT, "JMH: %d fork(s), %d x %d s warm-up, %d x %d s measured; images/s ± 99.9%% error%n%n",
-                forks, warmup, seconds, iterations, seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "JMH: %d fork(s), %d x %d s warm-up, %d x %d s measured; images/s ± 99.9%% error%n%n",
+                forks,
+                warmup,
+                seconds,
+                iterations,
+                seconds);
         var header = new StringBuilder("| batch |");
         var rule = new StringBuilder("|---|");
         for (String engine : engines) {
             header.append(' ').append(engine).append(" |");
             rule.append("---|");
         }
-        header.append(" PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch | fastest onnx, GFLOP/s | share of sgemm |");
+        header.append(
+                " PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch | fastest onnx, GFLOP/s | share of sgemm |");
         rule.append("---|---|---|---|---|");
         System.out.println(header);
         System.out.println(rule);
@@ -112,8 +125,11 @@ public final class InferenceBench implements Callable<Integer> {
                     line.append(String.format(Locale.ROOT, " %,.0f |", score[0]));
                 }
             }
-            double fastest = row.getValue().entrySet().stream().filter(e -> e.getKey().startsWith("onnx"))
-                    .mapToDouble(e -> e.getValue()[0]).max().orElse(Double.NaN);
+            double fastest = row.getValue().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("onnx"))
+                    .mapToDouble(e -> e.getValue()[0])
+                    .max()
+                    .orElse(Double.NaN);
             double[] dl4j = row.getValue().get("dl4j");
             Integer pytorch = PYTORCH.get(batch);
             line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %,d |", pytorch));
@@ -121,22 +137,29 @@ public final class InferenceBench implements Callable<Integer> {
             line.append(ratio(fastest, pytorch == null ? Double.NaN : pytorch));
             double flops = fastest * 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
             line.append(Double.isNaN(flops) ? " - |" : String.format(Locale.ROOT, " %.0f |", flops / 1e9));
-            line.append(Double.isNaN(flops) || Double.isNaN(peakFlops) ? " - |"
-                    : String.format(Locale.ROOT, " %.1f %% |", 100 * flops / peakFlops));
+            line.append(
+                    Double.isNaN(flops) || Double.isNaN(peakFlops)
+                            ? " - |"
+                            : String.format(Locale.ROOT, " %.1f %% |", 100 * flops / peakFlops));
             System.out.println(line);
         }
         if (!Double.isNaN(peakFlops)) {
             double perImage = 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
-            System.out.printf(Locale.ROOT, "%nsgemm 1024x1024 through ND4J's OpenBLAS, same run: %.0f GFLOP/s. The reference CNN is"
-                    + " %.2f MFLOP per image, so at that rate it would run %,.0f images/s.%n",
-                    peakFlops / 1e9, perImage / 1e6, peakFlops / perImage);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nsgemm 1024x1024 through ND4J's OpenBLAS, same run: %.0f GFLOP/s. The reference CNN is"
+                            + " %.2f MFLOP per image, so at that rate it would run %,.0f images/s.%n",
+                    peakFlops / 1e9,
+                    perImage / 1e6,
+                    peakFlops / perImage);
         }
         return 0;
     }
 
     /** "1.5x", or "-" where either side was not measured. */
     private static String ratio(double numerator, double denominator) {
-        return Double.isNaN(numerator) || Double.isNaN(denominator) ? " - |"
+        return Double.isNaN(numerator) || Double.isNaN(denominator)
+                ? " - |"
                 : String.format(Locale.ROOT, " %.1fx |", numerator / denominator);
     }
 }

@@ -2,9 +2,9 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.InferenceEngine;
-import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;

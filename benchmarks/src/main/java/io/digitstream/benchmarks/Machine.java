@@ -6,19 +6,26 @@ import java.util.Locale;
 
 /** The line every benchmark prints first: on what its figures were measured. */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /** CPU model, core count and JVM, e.g. {@code AMD EPYC, 2 cores, OpenJDK 64-Bit Server VM 17.0.15}. */
     public static String describe() {
         String cpu = "unknown CPU";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (Exception e) {
             // not Linux: the core count and JVM still say something
         }
-        return String.format(Locale.ROOT, "%s, %d cores, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        return String.format(
+                Locale.ROOT,
+                "%s, %d cores, %s %s",
+                cpu,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
     }
 }

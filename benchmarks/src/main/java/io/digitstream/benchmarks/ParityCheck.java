@@ -26,7 +26,10 @@ import picocli.CommandLine.Parameters;
  * ONNX Runtime against Deeplearning4j on every MNIST test image, for one snapshot file: the same
  * digit for all, and probabilities within {@link ModelVerifier#PARITY_TOLERANCE}. Exits 1 otherwise.
  */
-@Command(name = "parity-check", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "parity-check",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "The ONNX engine against DL4J on every MNIST test image, for one snapshot file.")
 public final class ParityCheck implements Callable<Integer> {
     public static void main(String[] args) {
@@ -37,7 +40,6 @@ public final class ParityCheck implements Callable<Integer> {
     Path file;
 
     @Mixin
-
     DataOptions data;
 
     @Override
@@ -58,15 +60,20 @@ public final class ParityCheck implements Callable<Integer> {
                     worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
                 }
                 for (int image = 0; image < n; image++) {
-                    if (MnistTranslator.digit(expected, image)
-                            == MnistTranslator.digit(actual, image)) {
+                    if (MnistTranslator.digit(expected, image) == MnistTranslator.digit(actual, image)) {
                         sameDigits++;
                     }
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s on %,d test images: max |onnx - dl4j| = %.2e; same digit for %,d of %,d%n",
-                snapshot.label(), test.size(), worst, sameDigits, test.size());
+        System.out.printf(
+                Locale.ROOT,
+                "%s on %,d test images: max |onnx - dl4j| = %.2e; same digit for %,d of %,d%n",
+                snapshot.label(),
+                test.size(),
+                worst,
+                sameDigits,
+                test.size());
         return worst <= ModelVerifier.PARITY_TOLERANCE && sameDigits == test.size() ? 0 : 1;
     }
 }

@@ -35,7 +35,8 @@ public class PoolingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        var network = pooling.equals("java") ? ReferenceCnn.create(777, new Adam(1e-3))
+        var network = pooling.equals("java")
+                ? ReferenceCnn.create(777, new Adam(1e-3))
                 : ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         layer = network.getLayer(1);
         // ReLU outputs: about half zeros, the rest positive

@@ -34,10 +34,18 @@ final class PyTorchReferenceCnn implements AutoCloseable {
         System.setProperty("ai.djl.offline", "true");
         this.batchSize = batchSize;
         var network = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(32).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(1, 1))
+                        .setFilters(32)
+                        .build())
                 .add(Activation::relu)
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(64).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(1, 1))
+                        .setFilters(64)
+                        .build())
                 .add(Activation::relu)
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
@@ -45,7 +53,9 @@ final class PyTorchReferenceCnn implements AutoCloseable {
         model = Model.newInstance("reference-cnn", "PyTorch");
         model.setBlock(network);
         trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()));
+                .optOptimizer(Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(1e-3f))
+                        .build()));
         trainer.initialize(new Shape(batchSize, 1, Mnist.SIDE, Mnist.SIDE));
     }
 
@@ -62,7 +72,8 @@ final class PyTorchReferenceCnn implements AutoCloseable {
         try (NDManager step = trainer.getManager().newSubManager()) {
             var features = step.create(pixels, new Shape(batchSize, 1, Mnist.SIDE, Mnist.SIDE));
             var classes = step.create(labels, new Shape(batchSize));
-            EasyTrain.trainBatch(trainer, new Batch(step, new NDList(features), new NDList(classes), 1, null, null, 0, 1));
+            EasyTrain.trainBatch(
+                    trainer, new Batch(step, new NDList(features), new NDList(classes), 1, null, null, 0, 1));
             trainer.step();
         }
     }

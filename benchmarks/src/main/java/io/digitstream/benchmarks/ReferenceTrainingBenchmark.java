@@ -66,8 +66,12 @@ public class ReferenceTrainingBenchmark {
                 System.setProperty(Dl4jRuntime.EXTENSION_PROPERTY, "");
                 System.setProperty(Dl4jRuntime.HELPERS_DISABLED_PROPERTY, "true");
                 network = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
-                if (NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN")) {
-                    throw new IllegalStateException("stock-dl4j needs ND4J's generic natives for this platform on the classpath");
+                if (NativeOpsHolder.getInstance()
+                        .getDeviceNativeOps()
+                        .buildInfo()
+                        .contains("HAVE_ONEDNN")) {
+                    throw new IllegalStateException(
+                            "stock-dl4j needs ND4J's generic natives for this platform on the classpath");
                 }
                 batches = TrainingBenchmark.fixtureBatches();
             }
@@ -83,8 +87,9 @@ public class ReferenceTrainingBenchmark {
         labels = new float[count][TrainingBenchmark.BATCH];
         for (int b = 0; b < count; b++) {
             int from = b * TrainingBenchmark.BATCH * Mnist.PIXELS;
-            pixels[b] = MnistTranslator.input(Arrays.copyOfRange(train.rawPixels(), from,
-                    from + TrainingBenchmark.BATCH * Mnist.PIXELS), TrainingBenchmark.BATCH);
+            pixels[b] = MnistTranslator.input(
+                    Arrays.copyOfRange(train.rawPixels(), from, from + TrainingBenchmark.BATCH * Mnist.PIXELS),
+                    TrainingBenchmark.BATCH);
             for (int i = 0; i < TrainingBenchmark.BATCH; i++) {
                 labels[b][i] = train.label(b * TrainingBenchmark.BATCH + i);
             }

@@ -2,8 +2,8 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.dl4j.Dl4jRuntime;
+import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -85,7 +85,8 @@ public class TrainingBenchmark {
         }
         var batches = new DataSet[train.size() / BATCH];
         for (int b = 0; b < batches.length; b++) {
-            batches[b] = new DataSet(MnistTranslator.features(train, order, b * BATCH, BATCH),
+            batches[b] = new DataSet(
+                    MnistTranslator.features(train, order, b * BATCH, BATCH),
                     MnistTranslator.oneHotLabels(train, order, b * BATCH, BATCH));
         }
         return batches;

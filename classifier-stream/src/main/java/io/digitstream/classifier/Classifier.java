@@ -3,8 +3,8 @@ package io.digitstream.classifier;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -19,10 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,8 @@ public final class Classifier implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ClassifierMetrics metrics;
 
-    private Classifier(KafkaStreams streams, ModelRegistry models, KafkaStreamsMetrics streamsMetrics,
-                       ClassifierMetrics metrics) {
+    private Classifier(
+            KafkaStreams streams, ModelRegistry models, KafkaStreamsMetrics streamsMetrics, ClassifierMetrics metrics) {
         this.streams = streams;
         this.models = models;
         this.streamsMetrics = streamsMetrics;
@@ -56,15 +56,20 @@ public final class Classifier implements AutoCloseable {
         // A record that cannot be written is not skipped: the task fails and retries from its last commit.
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
         // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
-        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, settings.batch().maxDelay().toMillis())));
+        props.put(
+                StreamsConfig.POLL_MS_CONFIG,
+                Math.max(1, Math.min(100, settings.batch().maxDelay().toMillis())));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // a dead letter carries the original record, which may be as large as digits-in allows
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpecs.MAX_IMAGE_RECORD_BYTES + 64 * 1024);
+        props.put(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                TopicSpecs.MAX_IMAGE_RECORD_BYTES + 64 * 1024);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
-        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        props.put(
+                StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024);
         props.putAll(settings.cluster().clientSettings());
         return props;
@@ -81,9 +86,10 @@ public final class Classifier implements AutoCloseable {
         }
         var models = new ModelRegistry();
         var metrics = new ClassifierMetrics(meterRegistry, settings.engine().name());
-        var verifier = new ModelVerifier(settings.engine().kind(), settings.engine().onnx());
-        Topology topology = ClassifierTopology.build(settings.topics(), settings.modelName(), settings.batch(), models,
-                verifier, metrics);
+        var verifier =
+                new ModelVerifier(settings.engine().kind(), settings.engine().onnx());
+        Topology topology = ClassifierTopology.build(
+                settings.topics(), settings.modelName(), settings.batch(), models, verifier, metrics);
         log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
@@ -115,20 +121,28 @@ public final class Classifier implements AutoCloseable {
 
     private static void createTopics(ClassifierSettings settings) {
         // the admin client Kafka Streams itself would use: the same bootstrap, security and admin.* settings
-        Map<String, Object> props = new StreamsConfig(streamsProperties(settings)).getAdminConfigs(settings.applicationId() + "-topics");
+        Map<String, Object> props =
+                new StreamsConfig(streamsProperties(settings)).getAdminConfigs(settings.applicationId() + "-topics");
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 try {
-                    TopicAdmin.ensureTopics(admin, TopicSpecs.all(settings.topics(), settings.partitions(), Optional.empty()),
+                    TopicAdmin.ensureTopics(
+                            admin,
+                            TopicSpecs.all(settings.topics(), settings.partitions(), Optional.empty()),
                             Duration.ofSeconds(10));
                     return;
                 } catch (IllegalStateException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("The Kafka cluster at " + settings.cluster().bootstrapServers()
-                                + " did not answer within " + settings.startupTimeout() + ": " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "The Kafka cluster at " + settings.cluster().bootstrapServers()
+                                        + " did not answer within " + settings.startupTimeout() + ": " + e.getMessage(),
+                                e);
                     }
-                    log.warn("Waiting for the Kafka cluster at {}: {}", settings.cluster().bootstrapServers(), e.getMessage());
+                    log.warn(
+                            "Waiting for the Kafka cluster at {}: {}",
+                            settings.cluster().bootstrapServers(),
+                            e.getMessage());
                 }
             }
         }

@@ -22,9 +22,19 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param createTopics        create missing topics at start-up
  * @param startupTimeout      how long to wait for the cluster at start-up before giving up
  */
-public record ClassifierSettings(KafkaConnection cluster, String applicationId, TopicNames topics, String modelName,
-                                 BatchSettings batch, String processingGuarantee, int streamThreads, Path stateDir,
-                                 EngineChoice engine, int partitions, boolean createTopics, Duration startupTimeout) {
+public record ClassifierSettings(
+        KafkaConnection cluster,
+        String applicationId,
+        TopicNames topics,
+        String modelName,
+        BatchSettings batch,
+        String processingGuarantee,
+        int streamThreads,
+        Path stateDir,
+        EngineChoice engine,
+        int partitions,
+        boolean createTopics,
+        Duration startupTimeout) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.AT_LEAST_ONCE;
     public static final int DEFAULT_STREAM_THREADS = 1;
@@ -39,9 +49,10 @@ public record ClassifierSettings(KafkaConnection cluster, String applicationId, 
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
-        if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
-            throw new IllegalArgumentException("the processing guarantee must be " + StreamsConfig.AT_LEAST_ONCE + " or "
-                    + StreamsConfig.EXACTLY_ONCE_V2 + ", not " + processingGuarantee);
+        if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)
+                && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            throw new IllegalArgumentException("the processing guarantee must be " + StreamsConfig.AT_LEAST_ONCE
+                    + " or " + StreamsConfig.EXACTLY_ONCE_V2 + ", not " + processingGuarantee);
         }
         if (streamThreads < 1 || partitions < 1) {
             throw new IllegalArgumentException("stream threads and partitions must be at least 1");
@@ -150,8 +161,19 @@ public record ClassifierSettings(KafkaConnection cluster, String applicationId, 
         }
 
         public ClassifierSettings build() {
-            return new ClassifierSettings(cluster, applicationId, topics, modelName, batch, processingGuarantee,
-                    streamThreads, stateDir, engine, partitions, createTopics, startupTimeout);
+            return new ClassifierSettings(
+                    cluster,
+                    applicationId,
+                    topics,
+                    modelName,
+                    batch,
+                    processingGuarantee,
+                    streamThreads,
+                    stateDir,
+                    engine,
+                    partitions,
+                    createTopics,
+                    startupTimeout);
         }
     }
 }

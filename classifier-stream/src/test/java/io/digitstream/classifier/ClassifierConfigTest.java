@@ -32,7 +32,8 @@ class ClassifierConfigTest {
 
     @Test
     void theBuilderStartsFromTheDocumentedDefaults() {
-        ClassifierSettings settings = ClassifierSettings.builder(KafkaConnection.to("k:1")).build();
+        ClassifierSettings settings =
+                ClassifierSettings.builder(KafkaConnection.to("k:1")).build();
 
         assertThat(settings.applicationId()).isEqualTo(ClassifierSettings.DEFAULT_APPLICATION_ID);
         assertThat(settings.modelName()).isEqualTo(SnapshotHeader.DEFAULT_MODEL_NAME);
@@ -41,15 +42,28 @@ class ClassifierConfigTest {
         assertThat(settings.processingGuarantee()).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
         assertThat(settings.topics()).isEqualTo(TopicNames.DEFAULTS);
         assertThat(settings.toBuilder().optStreamThreads(3).build())
-                .isEqualTo(new ClassifierSettings(settings.cluster(), settings.applicationId(), settings.topics(),
-                        settings.modelName(), settings.batch(), settings.processingGuarantee(), 3, settings.stateDir(),
-                        settings.engine(), settings.partitions(), settings.createTopics(), settings.startupTimeout()));
+                .isEqualTo(new ClassifierSettings(
+                        settings.cluster(),
+                        settings.applicationId(),
+                        settings.topics(),
+                        settings.modelName(),
+                        settings.batch(),
+                        settings.processingGuarantee(),
+                        3,
+                        settings.stateDir(),
+                        settings.engine(),
+                        settings.partitions(),
+                        settings.createTopics(),
+                        settings.startupTimeout()));
     }
 
     @Test
     void anUnknownProcessingGuaranteeIsRefusedWithTheTwoThatExist() {
-        assertThatThrownBy(() -> ClassifierSettings.builder(KafkaConnection.to("k:1")).optProcessingGuarantee("exactly_once").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly_once_v2");
+        assertThatThrownBy(() -> ClassifierSettings.builder(KafkaConnection.to("k:1"))
+                        .optProcessingGuarantee("exactly_once")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly_once_v2");
     }
 
     @Test
@@ -68,13 +82,21 @@ class ClassifierConfigTest {
 
     @Test
     void aLongMaxDelayNeverMakesTheThreadBlockInPoll() {
-        assertThat(props(Duration.ofHours(1), Map.of()).get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(100L);
+        assertThat(props(Duration.ofHours(1), Map.of()).get(StreamsConfig.POLL_MS_CONFIG))
+                .isEqualTo(100L);
     }
 
     @Test
     void theUsersClientSettingsComeLastAndReachTheTopicAdmin() {
-        Properties props = props(Duration.ofMillis(10), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50",
-                "security.protocol", "SASL_SSL", StreamsConfig.producerPrefix("linger.ms"), "20"));
+        Properties props = props(
+                Duration.ofMillis(10),
+                Map.of(
+                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        "50",
+                        "security.protocol",
+                        "SASL_SSL",
+                        StreamsConfig.producerPrefix("linger.ms"),
+                        "20"));
 
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("50");
         assertThat(props.get(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo("20");

@@ -1,13 +1,11 @@
 package io.digitstream.classifier;
 
-import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.ClassifierTopology;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.schemas.message.ImageEvent;
@@ -69,13 +67,21 @@ class ClassifierIntegrationTest {
         return settings(topics, appId, guarantee, batch, 200);
     }
 
-    private ClassifierSettings settings(TopicNames topics, String appId, String guarantee, BatchSettings batch,
-                                        int commitIntervalMs) throws Exception {
-        var cluster = new KafkaConnection(kafka.bootstrapServers(),
+    private ClassifierSettings settings(
+            TopicNames topics, String appId, String guarantee, BatchSettings batch, int commitIntervalMs)
+            throws Exception {
+        var cluster = new KafkaConnection(
+                kafka.bootstrapServers(),
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs)));
-        return ClassifierSettings.builder(cluster).optApplicationId(appId).optTopics(topics).optBatch(batch)
-                .optProcessingGuarantee(guarantee).optStateDir(Files.createTempDirectory(stateRoot, "state"))
-                .optCreateTopics(false).optStartupTimeout(Duration.ofSeconds(60)).build();
+        return ClassifierSettings.builder(cluster)
+                .optApplicationId(appId)
+                .optTopics(topics)
+                .optBatch(batch)
+                .optProcessingGuarantee(guarantee)
+                .optStateDir(Files.createTempDirectory(stateRoot, "state"))
+                .optCreateTopics(false)
+                .optStartupTimeout(Duration.ofSeconds(60))
+                .build();
     }
 
     private static BatchSettings batches(int maxBatch, Duration maxDelay) {
@@ -87,8 +93,13 @@ class ClassifierIntegrationTest {
     }
 
     private static void sendFixture(TopicNames topics, int from, int to) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new StringSerializer(),
                 MessageSerdes.imageEvent().serializer())) {
             for (int i = from; i < to; i++) {
                 ImageEvent event = TestModels.event(i);
@@ -120,11 +131,13 @@ class ClassifierIntegrationTest {
         publishSnapshot(topics, 1);
         sendFixture(topics, 0, 1000);
 
-        try (var classifier = Classifier.start(settings(topics, "e2e", StreamsConfig.AT_LEAST_ONCE,
-                batches(64, Duration.ofMillis(10))), new SimpleMeterRegistry());
-             var reader = predictionReader(topics)) {
+        try (var classifier = Classifier.start(
+                        settings(topics, "e2e", StreamsConfig.AT_LEAST_ONCE, batches(64, Duration.ofMillis(10))),
+                        new SimpleMeterRegistry());
+                var reader = predictionReader(topics)) {
             List<Prediction> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 1000);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 1000);
 
             assertThat(seen).hasSize(1000);
             assertThat(seen).allMatch(p -> p.modelVersion() == 1L && p.label() != null && p.batchSize() >= 1);
@@ -139,11 +152,13 @@ class ClassifierIntegrationTest {
         TopicNames topics = freshTopics();
         publishSnapshot(topics, 1);
         sendFixture(topics, 0, 1000);
-        var settings = settings(topics, "changelog", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10)), 1000);
+        var settings =
+                settings(topics, "changelog", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10)), 1000);
         try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-             var reader = predictionReader(topics)) {
+                var reader = predictionReader(topics)) {
             List<Prediction> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 1000);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 1000);
             // a commit after the last batch flushes the buffer's final state to its changelog
             await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets("changelog", topics) == 1000);
 
@@ -159,20 +174,27 @@ class ClassifierIntegrationTest {
         publishSnapshot(topics, 1);
         var metersA = new SimpleMeterRegistry();
         var metersB = new SimpleMeterRegistry();
-        try (var a = Classifier.start(settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))), metersA);
-             var b = Classifier.start(settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))), metersB);
-             var reader = predictionReader(topics)) {
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING);
+        try (var a = Classifier.start(
+                        settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
+                        metersA);
+                var b = Classifier.start(
+                        settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
+                        metersB);
+                var reader = predictionReader(topics)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING);
             sendFixture(topics, 0, 300);
             List<Prediction> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 300);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 300);
 
             publishSnapshot(topics, 2);
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    a.models().servingVersion().equals(Optional.of(2L)) && b.models().servingVersion().equals(Optional.of(2L)));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> a.models().servingVersion().equals(Optional.of(2L))
+                            && b.models().servingVersion().equals(Optional.of(2L)));
             sendFixture(topics, 300, 600);
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 600);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 600);
 
             assertThat(a.metrics().count("digitstream.predictions")).isPositive();
             assertThat(b.metrics().count("digitstream.predictions")).isPositive();
@@ -187,21 +209,25 @@ class ClassifierIntegrationTest {
         publishSnapshot(topics, 1);
         // the first instance accepts images but never runs a batch: they sit in its buffer
         // while their input offsets are committed
-        var first = Classifier.start(settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE,
-                batches(10_000, Duration.ofHours(1))), new SimpleMeterRegistry());
+        var first = Classifier.start(
+                settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE, batches(10_000, Duration.ofHours(1))),
+                new SimpleMeterRegistry());
         sendFixture(topics, 0, 500);
         await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets("restart", topics) == 500);
         first.close();
 
         // a successor on another machine (a fresh state directory) restores the buffer from its changelog
         var meters = new SimpleMeterRegistry();
-        try (var successor = Classifier.start(settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE,
-                batches(64, Duration.ofMillis(10))), meters);
-             var reader = predictionReader(topics)) {
+        try (var successor = Classifier.start(
+                        settings(topics, "restart", StreamsConfig.AT_LEAST_ONCE, batches(64, Duration.ofMillis(10))),
+                        meters);
+                var reader = predictionReader(topics)) {
             List<Prediction> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 500);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 500);
             assertThat(seen).allMatch(p -> p.modelVersion() == 1L);
-            assertThat(successor.metrics().count("digitstream.dead.letters", "code", "NO_MODEL")).isZero();
+            assertThat(successor.metrics().count("digitstream.dead.letters", "code", "NO_MODEL"))
+                    .isZero();
         }
     }
 
@@ -210,32 +236,43 @@ class ClassifierIntegrationTest {
         TopicNames topics = freshTopics();
         publishSnapshot(topics, 1);
         sendFixture(topics, 0, 400);
-        try (var classifier = Classifier.start(settings(topics, "eos", StreamsConfig.EXACTLY_ONCE_V2,
-                batches(64, Duration.ofMillis(10))), new SimpleMeterRegistry());
-             var reader = predictionReader(topics)) {
+        try (var classifier = Classifier.start(
+                        settings(topics, "eos", StreamsConfig.EXACTLY_ONCE_V2, batches(64, Duration.ofMillis(10))),
+                        new SimpleMeterRegistry());
+                var reader = predictionReader(topics)) {
             List<Prediction> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(120)).until(() -> ids(predictions(reader, seen)).size() == 400);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ids(predictions(reader, seen)).size() == 400);
             // nothing more arrives after the last id
-            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
             assertThat(predictions(reader, seen)).hasSize(400);
         }
     }
 
     private static long endOffsets(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            partitions.forEach(p -> latest.put(
+                    new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
         }
     }
 
     private static long committedOffsets(String groupId, TopicNames topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             Map<TopicPartition, Long> offsets = new HashMap<>();
-            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
+            admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .forEach((tp, om) -> {
                         if (tp.topic().equals(topics.digitsIn()) && om != null) {
                             offsets.put(tp, om.offset());

@@ -1,12 +1,11 @@
 package io.digitstream.classifier;
 
-import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.junit.jupiter.Container;
@@ -46,19 +44,39 @@ class ClassifierOnDockerKafkaTest {
     void predictionsFlowThroughTheOfficialImage() throws Exception {
         String bootstrap = KAFKA.getBootstrapServers();
         TopicNames topics = TopicNames.DEFAULTS;
-        var settings = ClassifierSettings.builder(KafkaConnection.to(bootstrap)).optApplicationId("docker-e2e")
-                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32)).optStateDir(state).optEngine(EngineChoice.ofDl4j())
-                .optStartupTimeout(Duration.ofSeconds(60)).build();
+        var settings = ClassifierSettings.builder(KafkaConnection.to(bootstrap))
+                .optApplicationId("docker-e2e")
+                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32))
+                .optStateDir(state)
+                .optEngine(EngineChoice.ofDl4j())
+                .optStartupTimeout(Duration.ofSeconds(60))
+                .build();
         try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-             var snapshots = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES), new StringSerializer(),
-                     new ByteArraySerializer());
-             var images = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                     new StringSerializer(), MessageSerdes.imageEvent().serializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                     ConsumerConfig.GROUP_ID_CONFIG, "reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                     new StringDeserializer(), MessageSerdes.prediction().deserializer())) {
-            snapshots.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1))).get();
+                var snapshots = new KafkaProducer<>(
+                        Map.<String, Object>of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                TopicSpecs.MAX_SNAPSHOT_BYTES),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                var images = new KafkaProducer<>(
+                        Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        new StringSerializer(),
+                        MessageSerdes.imageEvent().serializer());
+                var reader = new KafkaConsumer<>(
+                        Map.<String, Object>of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "reader",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        MessageSerdes.prediction().deserializer())) {
+            snapshots
+                    .send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(1)))
+                    .get();
             for (int i = 0; i < 100; i++) {
                 ImageEvent event = TestModels.event(i);
                 images.send(new ProducerRecord<>(topics.digitsIn(), event.id(), event));

@@ -1,12 +1,10 @@
 package io.digitstream.classifier;
 
-import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.digitstream.model.engine.EngineChoice;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
@@ -65,16 +63,28 @@ class FaultToleranceIntegrationTest {
     Path work;
 
     private ClassifierSettings settings(EmbeddedKafka kafka, TopicNames topics, String appId) throws Exception {
-        var cluster = new KafkaConnection(kafka.bootstrapServers(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
-        return ClassifierSettings.builder(cluster).optApplicationId(appId).optTopics(topics)
-                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32)).optStateDir(Files.createTempDirectory(work, "state"))
-                .optStartupTimeout(Duration.ofSeconds(120)).build();
+        var cluster =
+                new KafkaConnection(kafka.bootstrapServers(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
+        return ClassifierSettings.builder(cluster)
+                .optApplicationId(appId)
+                .optTopics(topics)
+                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32))
+                .optStateDir(Files.createTempDirectory(work, "state"))
+                .optStartupTimeout(Duration.ofSeconds(120))
+                .build();
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer(EmbeddedKafka kafka) {
-        return new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_IMAGE_RECORD_BYTES, ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        TopicSpecs.MAX_IMAGE_RECORD_BYTES,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     private static byte[] utf8(String s) {
@@ -106,35 +116,71 @@ class FaultToleranceIntegrationTest {
         bad.put("bad-not-json", new Object[] {utf8("bad-not-json"), utf8("this is not json"), "NOT_JSON"});
         bad.put("bad-array", new Object[] {utf8("bad-array"), utf8("[1,2,3]"), "NOT_AN_OBJECT"});
         bad.put("bad-no-id", new Object[] {utf8("bad-no-id"), utf8("{\"pixels\":" + pixels + "}"), "MISSING_FIELD"});
-        bad.put("bad-id-type", new Object[] {utf8("bad-id-type"), utf8("{\"id\":7,\"pixels\":" + pixels + "}"), "WRONG_TYPE"});
+        bad.put(
+                "bad-id-type",
+                new Object[] {utf8("bad-id-type"), utf8("{\"id\":7,\"pixels\":" + pixels + "}"), "WRONG_TYPE"});
         bad.put("bad-empty-id", new Object[] {utf8(""), utf8("{\"id\":\"\",\"pixels\":" + pixels + "}"), "EMPTY_ID"});
         bad.put("bad-no-image", new Object[] {utf8("bad-no-image"), utf8("{\"id\":\"bad-no-image\"}"), "NO_IMAGE"});
-        bad.put("bad-both", new Object[] {utf8("bad-both"), utf8("{\"id\":\"bad-both\",\"pixels\":" + pixels
-                + ",\"image\":\"AAAA\"}"), "AMBIGUOUS_IMAGE"});
-        bad.put("bad-783", new Object[] {utf8("bad-783"), utf8("{\"id\":\"bad-783\",\"pixels\":"
-                + pixels.replaceFirst("0,", "") + "}"), "BAD_PIXEL_COUNT"});
-        bad.put("bad-256", new Object[] {utf8("bad-256"), utf8("{\"id\":\"bad-256\",\"pixels\":"
-                + pixels.replaceFirst("0", "256") + "}"), "PIXEL_OUT_OF_RANGE"});
-        bad.put("bad-minus", new Object[] {utf8("bad-minus"), utf8("{\"id\":\"bad-minus\",\"pixels\":"
-                + pixels.replaceFirst("0", "-1") + "}"), "PIXEL_OUT_OF_RANGE"});
-        bad.put("bad-pixel-type", new Object[] {utf8("bad-pixel-type"), utf8("{\"id\":\"bad-pixel-type\",\"pixels\":"
-                + pixels.replaceFirst("0", "\"x\"") + "}"), "WRONG_TYPE"});
-        bad.put("bad-base64", new Object[] {utf8("bad-base64"), utf8("{\"id\":\"bad-base64\",\"pixels\":\"@@@\"}"), "BAD_BASE64"});
-        bad.put("bad-png", new Object[] {utf8("bad-png"), utf8(imageEvent("bad-png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1})),
-                "UNDECODABLE_IMAGE"});
+        bad.put("bad-both", new Object[] {
+            utf8("bad-both"),
+            utf8("{\"id\":\"bad-both\",\"pixels\":" + pixels + ",\"image\":\"AAAA\"}"),
+            "AMBIGUOUS_IMAGE"
+        });
+        bad.put("bad-783", new Object[] {
+            utf8("bad-783"),
+            utf8("{\"id\":\"bad-783\",\"pixels\":" + pixels.replaceFirst("0,", "") + "}"),
+            "BAD_PIXEL_COUNT"
+        });
+        bad.put("bad-256", new Object[] {
+            utf8("bad-256"),
+            utf8("{\"id\":\"bad-256\",\"pixels\":" + pixels.replaceFirst("0", "256") + "}"),
+            "PIXEL_OUT_OF_RANGE"
+        });
+        bad.put("bad-minus", new Object[] {
+            utf8("bad-minus"),
+            utf8("{\"id\":\"bad-minus\",\"pixels\":" + pixels.replaceFirst("0", "-1") + "}"),
+            "PIXEL_OUT_OF_RANGE"
+        });
+        bad.put("bad-pixel-type", new Object[] {
+            utf8("bad-pixel-type"),
+            utf8("{\"id\":\"bad-pixel-type\",\"pixels\":" + pixels.replaceFirst("0", "\"x\"") + "}"),
+            "WRONG_TYPE"
+        });
+        bad.put(
+                "bad-base64",
+                new Object[] {utf8("bad-base64"), utf8("{\"id\":\"bad-base64\",\"pixels\":\"@@@\"}"), "BAD_BASE64"});
+        bad.put("bad-png", new Object[] {
+            utf8("bad-png"),
+            utf8(imageEvent("bad-png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1})),
+            "UNDECODABLE_IMAGE"
+        });
         bad.put("bad-10mb", new Object[] {utf8("bad-10mb"), utf8(imageEvent("bad-10mb", noise)), "IMAGE_TOO_LARGE"});
-        bad.put("bad-1x1", new Object[] {utf8("bad-1x1"), utf8(imageEvent("bad-1x1", png(1, 1, false))), "IMAGE_TOO_SMALL"});
-        bad.put("bad-blank", new Object[] {utf8("bad-blank"), utf8(imageEvent("bad-blank", png(40, 40, false))), "BLANK_IMAGE"});
-        bad.put("bad-label", new Object[] {utf8("bad-label"), utf8("{\"id\":\"bad-label\",\"pixels\":" + pixels
-                + ",\"label\":10}"), "BAD_LABEL"});
-        bad.put("bad-label-type", new Object[] {utf8("bad-label-type"), utf8("{\"id\":\"bad-label-type\",\"pixels\":" + pixels
-                + ",\"label\":\"7\"}"), "WRONG_TYPE"});
-        bad.put("bad-sent-at", new Object[] {utf8("bad-sent-at"), utf8("{\"id\":\"bad-sent-at\",\"pixels\":" + pixels
-                + ",\"sentAt\":-1}"), "BAD_TIMESTAMP"});
-        bad.put("bad-null-key", new Object[] {null, utf8("{\"id\":\"bad-null-key\",\"pixels\":" + pixels + "}"), "MISSING_KEY"});
+        bad.put("bad-1x1", new Object[] {
+            utf8("bad-1x1"), utf8(imageEvent("bad-1x1", png(1, 1, false))), "IMAGE_TOO_SMALL"
+        });
+        bad.put("bad-blank", new Object[] {
+            utf8("bad-blank"), utf8(imageEvent("bad-blank", png(40, 40, false))), "BLANK_IMAGE"
+        });
+        bad.put("bad-label", new Object[] {
+            utf8("bad-label"), utf8("{\"id\":\"bad-label\",\"pixels\":" + pixels + ",\"label\":10}"), "BAD_LABEL"
+        });
+        bad.put("bad-label-type", new Object[] {
+            utf8("bad-label-type"),
+            utf8("{\"id\":\"bad-label-type\",\"pixels\":" + pixels + ",\"label\":\"7\"}"),
+            "WRONG_TYPE"
+        });
+        bad.put("bad-sent-at", new Object[] {
+            utf8("bad-sent-at"),
+            utf8("{\"id\":\"bad-sent-at\",\"pixels\":" + pixels + ",\"sentAt\":-1}"),
+            "BAD_TIMESTAMP"
+        });
+        bad.put(
+                "bad-null-key",
+                new Object[] {null, utf8("{\"id\":\"bad-null-key\",\"pixels\":" + pixels + "}"), "MISSING_KEY"});
         bad.put("bad-null-value", new Object[] {utf8("bad-null-value"), null, "NULL_VALUE"});
-        bad.put("bad-mismatch", new Object[] {utf8("bad-mismatch"), utf8("{\"id\":\"other\",\"pixels\":" + pixels + "}"),
-                "KEY_MISMATCH"});
+        bad.put("bad-mismatch", new Object[] {
+            utf8("bad-mismatch"), utf8("{\"id\":\"other\",\"pixels\":" + pixels + "}"), "KEY_MISMATCH"
+        });
         bad.put("bad-binary", new Object[] {utf8("bad-binary"), new byte[] {0, (byte) 0xFF, 1, 2}, "NOT_JSON"});
         return bad;
     }
@@ -145,13 +191,16 @@ class FaultToleranceIntegrationTest {
             TopicNames topics = TopicNames.DEFAULTS;
             var meters = new SimpleMeterRegistry();
             try (var classifier = Classifier.start(settings(kafka, topics, "bad-input"), meters);
-                 var producer = rawProducer(kafka)) {
-                producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1))).get();
+                    var producer = rawProducer(kafka)) {
+                producer.send(new ProducerRecord<>(
+                                topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1)))
+                        .get();
                 Map<String, Object[]> corpus = corpus();
                 var bad = new ArrayList<>(corpus.values());
                 for (int i = 0; i < 300; i++) {
                     ImageEvent good = TestModels.event(i);
-                    producer.send(new ProducerRecord<>(topics.digitsIn(), utf8(good.id()), ImageEventCodec.encode(good)));
+                    producer.send(
+                            new ProducerRecord<>(topics.digitsIn(), utf8(good.id()), ImageEventCodec.encode(good)));
                     if (i % 13 == 0 && !bad.isEmpty()) {
                         Object[] b = bad.remove(0);
                         producer.send(new ProducerRecord<>(topics.digitsIn(), (byte[]) b[0], (byte[]) b[1]));
@@ -163,19 +212,24 @@ class FaultToleranceIntegrationTest {
                 Set<String> predicted = new HashSet<>();
                 Map<String, String> deadCodes = new HashMap<>();
                 try (var predictions = reader(kafka, topics.predictionsOut());
-                     var dead = reader(kafka, topics.deadLetters())) {
+                        var dead = reader(kafka, topics.deadLetters())) {
                     await().atMost(Duration.ofMinutes(3)).until(() -> {
-                        predictions.poll(Duration.ofMillis(100)).forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
-                        dead.poll(Duration.ofMillis(100)).forEach(r -> deadCodes.put(
-                                r.value() == null ? "bad-null-value" : keyOf(r.key(), r.value()),
-                                DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE)));
+                        predictions
+                                .poll(Duration.ofMillis(100))
+                                .forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
+                        dead.poll(Duration.ofMillis(100))
+                                .forEach(r -> deadCodes.put(
+                                        r.value() == null ? "bad-null-value" : keyOf(r.key(), r.value()),
+                                        DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE)));
                         return predicted.size() >= 300 && deadCodes.size() >= corpus.size();
                     });
                 }
                 assertThat(corpus).hasSizeGreaterThanOrEqualTo(20);
-                corpus.forEach((name, b) -> assertThat(deadCodes.get(name)).as(name).isEqualTo(b[2]));
+                corpus.forEach(
+                        (name, b) -> assertThat(deadCodes.get(name)).as(name).isEqualTo(b[2]));
                 assertThat(predicted).hasSize(300).allMatch(id -> id.startsWith("img-"));
-                assertThat(meters.counter("digitstream.stream.threads.replaced").count()).isZero();
+                assertThat(meters.counter("digitstream.stream.threads.replaced").count())
+                        .isZero();
             }
         }
     }
@@ -195,32 +249,45 @@ class FaultToleranceIntegrationTest {
             TopicNames topics = TopicNames.DEFAULTS;
             var meters = new SimpleMeterRegistry();
             try (var classifier = Classifier.start(settings(kafka, topics, "bad-models"), meters);
-                 var producer = rawProducer(kafka)) {
+                    var producer = rawProducer(kafka)) {
                 byte[] v5 = TestModels.snapshot(5);
-                producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), v5)).get();
-                await().atMost(Duration.ofMinutes(1)).until(() -> classifier.models().servingVersion().equals(Optional.of(5L)));
+                producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), v5))
+                        .get();
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> classifier.models().servingVersion().equals(Optional.of(5L)));
 
                 byte[] truncated = Arrays.copyOf(TestModels.snapshot(6), 1000);
                 byte[] wrongChecksum = TestModels.snapshot(7);
                 wrongChecksum[wrongChecksum.length - 100] ^= 1;
                 var nan = ReferenceCnn.create(8, new Adam(1e-3));
                 nan.params().putScalar(100, Double.NaN);
-                List<byte[]> badModels = List.of(truncated, wrongChecksum,
-                        envelope(nan, 8), envelope(dense(32 * 32, 10), 9), envelope(dense(784, 5), 10),
+                List<byte[]> badModels = List.of(
+                        truncated,
+                        wrongChecksum,
+                        envelope(nan, 8),
+                        envelope(dense(32 * 32, 10), 9),
+                        envelope(dense(784, 5), 10),
                         TestModels.snapshot(4)); // older than the one served
                 for (byte[] model : badModels) {
-                    producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), model)).get();
+                    producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), model))
+                            .get();
                 }
                 for (int i = 0; i < 100; i++) {
                     ImageEvent good = TestModels.event(i);
-                    producer.send(new ProducerRecord<>(topics.digitsIn(), utf8(good.id()), ImageEventCodec.encode(good)));
+                    producer.send(
+                            new ProducerRecord<>(topics.digitsIn(), utf8(good.id()), ImageEventCodec.encode(good)));
                 }
                 producer.flush();
 
-                await().atMost(Duration.ofMinutes(2)).until(() ->
-                        meters.find("digitstream.model.snapshots.rejected").counters().stream().mapToDouble(c -> c.count()).sum() >= 6);
+                await().atMost(Duration.ofMinutes(2))
+                        .until(() -> meters.find("digitstream.model.snapshots.rejected").counters().stream()
+                                        .mapToDouble(c -> c.count())
+                                        .sum()
+                                >= 6);
                 List<Prediction> seen = new ArrayList<>();
-                try (var predictions = new KafkaConsumer<>(consumerProps(kafka), new StringDeserializer(),
+                try (var predictions = new KafkaConsumer<>(
+                        consumerProps(kafka),
+                        new StringDeserializer(),
                         MessageSerdes.prediction().deserializer())) {
                     predictions.assign(partitions(predictions, topics.predictionsOut()));
                     predictions.seekToBeginning(predictions.assignment());
@@ -231,26 +298,43 @@ class FaultToleranceIntegrationTest {
                 }
                 assertThat(classifier.models().servingVersion()).contains(5L);
                 assertThat(seen).allMatch(p -> p.modelVersion() == 5L);
-                for (String code : List.of("TRUNCATED_SNAPSHOT", "CHECKSUM_MISMATCH", "MODEL_WEIGHTS_INVALID",
-                        "MODEL_SHAPE_MISMATCH", "STALE_VERSION")) {
-                    assertThat(classifier.metrics().count("digitstream.model.snapshots.rejected", "code", code)).as(code).isPositive();
+                for (String code : List.of(
+                        "TRUNCATED_SNAPSHOT",
+                        "CHECKSUM_MISMATCH",
+                        "MODEL_WEIGHTS_INVALID",
+                        "MODEL_SHAPE_MISMATCH",
+                        "STALE_VERSION")) {
+                    assertThat(classifier.metrics().count("digitstream.model.snapshots.rejected", "code", code))
+                            .as(code)
+                            .isPositive();
                 }
-                assertThat(classifier.metrics().count("digitstream.model.snapshots.rejected", "code", "MODEL_SHAPE_MISMATCH"))
+                assertThat(classifier
+                                .metrics()
+                                .count("digitstream.model.snapshots.rejected", "code", "MODEL_SHAPE_MISMATCH"))
                         .isEqualTo(2);
             }
         }
     }
 
     private static byte[] envelope(MultiLayerNetwork network, long version) {
-        return SnapshotCodec.encode(Dl4jSnapshots.snapshot(network, TestModels.MODEL, version,
-                new TrainingFacts("test", 0, 0, null, null)));
+        return SnapshotCodec.encode(Dl4jSnapshots.snapshot(
+                network, TestModels.MODEL, version, new TrainingFacts("test", 0, 0, null, null)));
     }
 
     private static MultiLayerNetwork dense(int inputs, int outputs) {
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(outputs).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(inputs)).build();
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(outputs)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(inputs))
+                .build();
         var network = new MultiLayerNetwork(conf);
         network.init();
         return network;
@@ -266,15 +350,20 @@ class FaultToleranceIntegrationTest {
         // with no broker it keeps waiting (within its start-up timeout) rather than failing
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> !starting.isDone());
         kafka.start();
-        try (kafka; var classifier = starting.get(2, java.util.concurrent.TimeUnit.MINUTES)) {
+        try (kafka;
+                var classifier = starting.get(2, java.util.concurrent.TimeUnit.MINUTES)) {
             Set<String> predicted = new HashSet<>();
             try (var producer = rawProducer(kafka)) {
-                producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1))).get();
+                producer.send(new ProducerRecord<>(
+                                topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1)))
+                        .get();
                 send(producer, topics, 0, 200);
             }
             try (var predictions = reader(kafka, topics.predictionsOut())) {
                 await().atMost(Duration.ofMinutes(2)).until(() -> {
-                    predictions.poll(Duration.ofMillis(100)).forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
+                    predictions
+                            .poll(Duration.ofMillis(100))
+                            .forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
                     return predicted.size() >= 100;
                 });
             }
@@ -285,7 +374,9 @@ class FaultToleranceIntegrationTest {
             }
             try (var predictions = reader(kafka, topics.predictionsOut())) {
                 await().atMost(Duration.ofMinutes(3)).until(() -> {
-                    predictions.poll(Duration.ofMillis(100)).forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
+                    predictions
+                            .poll(Duration.ofMillis(100))
+                            .forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
                     return predicted.size() == 400;
                 });
             }
@@ -303,17 +394,24 @@ class FaultToleranceIntegrationTest {
     }
 
     private static Map<String, Object> consumerProps(EmbeddedKafka kafka) {
-        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpecs.MAX_IMAGE_RECORD_BYTES);
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                TopicSpecs.MAX_IMAGE_RECORD_BYTES);
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        return consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 
     private static KafkaConsumer<byte[], byte[]> reader(EmbeddedKafka kafka, String topic) {
-        var consumer = new KafkaConsumer<>(consumerProps(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var consumer =
+                new KafkaConsumer<>(consumerProps(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(partitions(consumer, topic));
         consumer.seekToBeginning(consumer.assignment());
         return consumer;

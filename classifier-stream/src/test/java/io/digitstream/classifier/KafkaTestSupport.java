@@ -1,9 +1,9 @@
 package io.digitstream.classifier;
 
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
-import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -23,8 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the broker tests of the classifier share: topics, a published model, a reader of predictions. */
 public final class KafkaTestSupport {
-    private KafkaTestSupport() {
-    }
+    private KafkaTestSupport() {}
 
     public static void createTopics(EmbeddedKafka kafka, TopicNames topics) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -34,22 +33,34 @@ public final class KafkaTestSupport {
 
     /** Publishes {@link TestModels#snapshot} of this version and waits for the broker's acknowledgement. */
     public static void publishSnapshot(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(version))).get();
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        TopicSpecs.MAX_SNAPSHOT_BYTES),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(version)))
+                    .get();
         }
     }
 
     /** Reads every committed prediction from the start of the topic. */
     public static KafkaConsumer<String, Prediction> predictionReader(EmbeddedKafka kafka, TopicNames topics) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+        var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
                 MessageSerdes.prediction().deserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;

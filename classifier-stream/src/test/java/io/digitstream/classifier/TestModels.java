@@ -14,14 +14,13 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class TestModels {
     public static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** An envelope holding a freshly initialised reference CNN (weights seeded by the version). */
     public static byte[] snapshot(long version) {
         var network = ReferenceCnn.create(version, new Adam(1e-3));
-        return SnapshotCodec.encode(Dl4jSnapshots.snapshot(network, MODEL, version,
-                new TrainingFacts("test", 0, 0, null, null)));
+        return SnapshotCodec.encode(
+                Dl4jSnapshots.snapshot(network, MODEL, version, new TrainingFacts("test", 0, 0, null, null)));
     }
 
     /** Fixture test image {@code i} as an event with its label. */

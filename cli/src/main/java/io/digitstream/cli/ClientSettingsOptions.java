@@ -16,12 +16,18 @@ import picocli.CommandLine.Spec;
  * secured cluster's {@code security.protocol}, {@code sasl.*} and {@code ssl.*}, or any tuning.
  */
 public final class ClientSettingsOptions {
-    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:DIGITSTREAM_KAFKA_CONFIG}",
-            description = "A properties file of further Kafka client settings for every client the command creates,"
-                    + " such as a secured cluster's security.protocol, sasl.* and ssl.* (env DIGITSTREAM_KAFKA_CONFIG).")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            defaultValue = "${env:DIGITSTREAM_KAFKA_CONFIG}",
+            description =
+                    "A properties file of further Kafka client settings for every client the command creates,"
+                            + " such as a secured cluster's security.protocol, sasl.* and ssl.* (env DIGITSTREAM_KAFKA_CONFIG).")
     Path kafkaConfig;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "One such setting, applied after --kafka-config's; repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -37,7 +43,8 @@ public final class ClientSettingsOptions {
                 file.load(in);
             } catch (IOException e) {
                 String message = "--kafka-config: cannot read " + kafkaConfig + " (" + e + ")";
-                throw command == null ? new IllegalArgumentException(message)
+                throw command == null
+                        ? new IllegalArgumentException(message)
                         : new ParameterException(command.commandLine(), message);
             }
             file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));

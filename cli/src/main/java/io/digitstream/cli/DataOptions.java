@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 
 /** Where the commands that read MNIST keep it. */
 public final class DataOptions {
-    @Option(names = "--data-dir", defaultValue = "${env:DIGITSTREAM_DATA_DIR}",
-            description = "Where MNIST is cached; fetched and verified on first use (env DIGITSTREAM_DATA_DIR; default ~/.digitstream/mnist).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${env:DIGITSTREAM_DATA_DIR}",
+            description =
+                    "Where MNIST is cached; fetched and verified on first use (env DIGITSTREAM_DATA_DIR; default ~/.digitstream/mnist).")
     Path dataDir;
 
     public Path dataDir() {

@@ -13,30 +13,40 @@ public final class KafkaOptions {
     /** Where the parts look for Kafka unless told otherwise. */
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS:-" + DEFAULT_BOOTSTRAP_SERVERS + "}",
             description = "Kafka bootstrap servers (env DIGITSTREAM_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--digits-topic", defaultValue = "${env:DIGITSTREAM_DIGITS_TOPIC:-" + TopicNames.DIGITS_IN + "}",
+    @Option(
+            names = "--digits-topic",
+            defaultValue = "${env:DIGITSTREAM_DIGITS_TOPIC:-" + TopicNames.DIGITS_IN + "}",
             description = "Image events in (env DIGITSTREAM_DIGITS_TOPIC; default ${DEFAULT-VALUE}).")
     String digitsIn;
 
-    @Option(names = "--predictions-topic",
+    @Option(
+            names = "--predictions-topic",
             defaultValue = "${env:DIGITSTREAM_PREDICTIONS_TOPIC:-" + TopicNames.PREDICTIONS_OUT + "}",
             description = "Predictions out (env DIGITSTREAM_PREDICTIONS_TOPIC; default ${DEFAULT-VALUE}).")
     String predictionsOut;
 
-    @Option(names = "--snapshots-topic",
+    @Option(
+            names = "--snapshots-topic",
             defaultValue = "${env:DIGITSTREAM_SNAPSHOTS_TOPIC:-" + TopicNames.MODEL_SNAPSHOTS + "}",
             description = "Compacted model snapshots (env DIGITSTREAM_SNAPSHOTS_TOPIC; default ${DEFAULT-VALUE}).")
     String modelSnapshots;
 
-    @Option(names = "--dlq-topic", defaultValue = "${env:DIGITSTREAM_DLQ_TOPIC:-" + TopicNames.DIGITS_DLQ + "}",
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = "${env:DIGITSTREAM_DLQ_TOPIC:-" + TopicNames.DIGITS_DLQ + "}",
             description = "Dead letters (env DIGITSTREAM_DLQ_TOPIC; default ${DEFAULT-VALUE}).")
     String deadLetters;
 
-    @Option(names = "--accuracy-topic", defaultValue = "${env:DIGITSTREAM_ACCURACY_TOPIC:-" + TopicNames.ACCURACY_OUT + "}",
+    @Option(
+            names = "--accuracy-topic",
+            defaultValue = "${env:DIGITSTREAM_ACCURACY_TOPIC:-" + TopicNames.ACCURACY_OUT + "}",
             description = "Accuracy reports (env DIGITSTREAM_ACCURACY_TOPIC; default ${DEFAULT-VALUE}).")
     String accuracyOut;
 

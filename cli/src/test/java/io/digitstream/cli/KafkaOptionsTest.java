@@ -1,9 +1,9 @@
 package io.digitstream.cli;
 
-import io.digitstream.cluster.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.digitstream.cluster.KafkaConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,8 +34,8 @@ class KafkaOptionsTest {
 
         assertThat(cluster.clientSettings()).isEmpty();
         assertThat(cluster.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")))
-                .containsExactlyInAnyOrderEntriesOf(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "k:9092"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        ProducerConfig.ACKS_CONFIG, "all", CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "k:9092"));
     }
 
     @Test
@@ -43,11 +43,18 @@ class KafkaOptionsTest {
         Path file = dir.resolve("client.properties");
         Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nacks=1\n");
 
-        KafkaConnection cluster = parse("--bootstrap-servers", "k:9092", "--kafka-config", file.toString(),
-                "--kafka-property", "sasl.mechanism=SCRAM-SHA-512").connection();
+        KafkaConnection cluster = parse(
+                        "--bootstrap-servers",
+                        "k:9092",
+                        "--kafka-config",
+                        file.toString(),
+                        "--kafka-property",
+                        "sasl.mechanism=SCRAM-SHA-512")
+                .connection();
         Map<String, Object> config = cluster.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all"));
 
-        assertThat(config).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(config)
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512") // the command line over the file
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "1") // the user's over the client's own
                 .containsEntry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "k:9092");
@@ -55,9 +62,12 @@ class KafkaOptionsTest {
 
     @Test
     void anUnreadableFileIsAClearCommandLineError(@TempDir Path dir) {
-        KafkaOptions options = parse("--kafka-config", dir.resolve("missing.properties").toString());
+        KafkaOptions options =
+                parse("--kafka-config", dir.resolve("missing.properties").toString());
 
-        assertThatThrownBy(options::connection).isInstanceOf(CommandLine.ParameterException.class)
-                .hasMessageContaining("--kafka-config").hasMessageContaining("missing.properties");
+        assertThatThrownBy(options::connection)
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--kafka-config")
+                .hasMessageContaining("missing.properties");
     }
 }

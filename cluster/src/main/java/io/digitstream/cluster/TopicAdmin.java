@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * @throws IllegalStateException when the broker does not answer within {@code timeout},
@@ -28,20 +27,25 @@ public final class TopicAdmin {
      */
     public static void ensureTopics(Admin admin, Collection<NewTopic> topics, Duration timeout) {
         var options = new CreateTopicsOptions().timeoutMs((int) timeout.toMillis());
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics, options).values();
+        Map<String, KafkaFuture<Void>> results =
+                admin.createTopics(topics, options).values();
         for (var entry : results.entrySet()) {
             try {
                 entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("Created topic {}", entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Could not create topic " + entry.getKey() + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "Could not create topic " + entry.getKey() + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             } catch (TimeoutException e) {
-                throw new IllegalStateException("No answer from the Kafka cluster within " + timeout
-                        + " while creating topic " + entry.getKey() + "; is the broker running and are the"
-                        + " bootstrap servers right?", e);
+                throw new IllegalStateException(
+                        "No answer from the Kafka cluster within " + timeout
+                                + " while creating topic " + entry.getKey() + "; is the broker running and are the"
+                                + " bootstrap servers right?",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topics", e);
@@ -60,26 +64,31 @@ public final class TopicAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                var descriptions = admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                boolean led = descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                var descriptions =
+                        admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean led = descriptions.values().stream()
+                        .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                 if (led) {
                     return;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("Could not describe topics " + names + ": " + e.getCause().getMessage(),
+                    throw new IllegalStateException(
+                            "Could not describe topics " + names + ": "
+                                    + e.getCause().getMessage(),
                             e.getCause());
                 }
             } catch (TimeoutException e) {
-                throw new IllegalStateException("No answer from the Kafka cluster within " + timeout
-                        + " while describing topics " + names, e);
+                throw new IllegalStateException(
+                        "No answer from the Kafka cluster within " + timeout + " while describing topics " + names, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Topics " + names + " still have partitions without a leader after " + timeout);
+                throw new IllegalStateException(
+                        "Topics " + names + " still have partitions without a leader after " + timeout);
             }
             try {
                 Thread.sleep(50);

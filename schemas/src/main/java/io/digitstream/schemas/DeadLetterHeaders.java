@@ -14,11 +14,15 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_PARTITION = "digitstream.source.partition";
     public static final String SOURCE_OFFSET = "digitstream.source.offset";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
-    public static void write(Headers headers, ErrorCode code, String message,
-                             String sourceTopic, int sourcePartition, long sourceOffset) {
+    public static void write(
+            Headers headers,
+            ErrorCode code,
+            String message,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
         headers.remove(ERROR_CODE).add(ERROR_CODE, utf8(code.name()));
         headers.remove(ERROR_MESSAGE).add(ERROR_MESSAGE, utf8(message));
         headers.remove(SOURCE_TOPIC).add(SOURCE_TOPIC, utf8(String.valueOf(sourceTopic)));

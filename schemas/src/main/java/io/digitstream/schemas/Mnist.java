@@ -6,6 +6,5 @@ public final class Mnist {
     public static final int PIXELS = SIDE * SIDE;
     public static final int CLASSES = 10;
 
-    private Mnist() {
-    }
+    private Mnist() {}
 }

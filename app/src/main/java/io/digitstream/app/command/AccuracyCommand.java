@@ -2,10 +2,10 @@ package io.digitstream.app.command;
 
 import io.digitstream.accuracy.AccuracyBoard;
 import io.digitstream.accuracy.AccuracyTopology;
-import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cli.KafkaOptions;
-import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code accuracy run}: the accuracy application; {@code accuracy follow}: a live table of its reports. */
-@Command(name = "accuracy", mixinStandardHelpOptions = true, subcommands = {AccuracyCommand.Run.class, AccuracyCommand.Follow.class},
+@Command(
+        name = "accuracy",
+        mixinStandardHelpOptions = true,
+        subcommands = {AccuracyCommand.Run.class, AccuracyCommand.Follow.class},
         description = "Running accuracy per model version from labelled predictions.")
 public final class AccuracyCommand implements Runnable {
     @Spec
@@ -38,7 +40,10 @@ public final class AccuracyCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Scores predictions-out per model version into accuracy-out until SIGTERM.")
     static final class Run implements Callable<Integer> {
         @Mixin
@@ -47,11 +52,15 @@ public final class AccuracyCommand implements Runnable {
         @Option(names = "--application-id", defaultValue = AccuracyTopology.DEFAULT_APPLICATION_ID)
         String applicationId;
 
-        @Option(names = "--window", defaultValue = "" + AccuracyTopology.DEFAULT_WINDOW,
+        @Option(
+                names = "--window",
+                defaultValue = "" + AccuracyTopology.DEFAULT_WINDOW,
                 description = "Size of the last-N window.")
         int window;
 
-        @Option(names = "--state-dir", defaultValue = "${sys:java.io.tmpdir}/digitstream-accuracy",
+        @Option(
+                names = "--state-dir",
+                defaultValue = "${sys:java.io.tmpdir}/digitstream-accuracy",
                 description = "Kafka Streams state directory.")
         Path stateDir;
 
@@ -59,12 +68,14 @@ public final class AccuracyCommand implements Runnable {
         public Integer call() throws Exception {
             KafkaConnection cluster = kafka.connection();
             try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
-                TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
+                TopicAdmin.ensureTopics(
+                        admin,
+                        TopicSpecs.all(kafka.topics(), TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
                         Duration.ofSeconds(30));
             }
             var props = AccuracyTopology.streamsProperties(cluster, applicationId, stateDir);
             try (var stop = StopSignal.install("accuracy");
-                 var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window), props)) {
+                    var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window), props)) {
                 streams.start();
                 stop.await();
                 streams.close(StopSignal.CLOSE_TIMEOUT);
@@ -73,7 +84,10 @@ public final class AccuracyCommand implements Runnable {
         }
     }
 
-    @Command(name = "follow", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "follow",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Prints a live table of accuracy-out: version, seen, correct, accuracy, throughput, latency.")
     static final class Follow implements Callable<Integer> {
         @Mixin
@@ -85,11 +99,14 @@ public final class AccuracyCommand implements Runnable {
         @Override
         public Integer call() {
             var board = new AccuracyBoard();
-            try (var consumer = new KafkaConsumer<>(kafka.connection().clientConfig(Map.of(
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new StringDeserializer(),
+            try (var consumer = new KafkaConsumer<>(
+                    kafka.connection().clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                    new StringDeserializer(),
                     MessageSerdes.accuracyReport().deserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(kafka.topics().accuracyOut(), Duration.ofSeconds(30))
-                        .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                List<TopicPartition> partitions =
+                        consumer.partitionsFor(kafka.topics().accuracyOut(), Duration.ofSeconds(30)).stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                                .toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 long nextDraw = System.nanoTime();
@@ -109,5 +126,4 @@ public final class AccuracyCommand implements Runnable {
             return 0;
         }
     }
-
 }

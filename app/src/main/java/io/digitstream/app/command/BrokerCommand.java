@@ -10,17 +10,22 @@ import picocli.CommandLine.Option;
  * A single-node KRaft broker from Kafka's own jars, in a process of its own, for running the parts
  * (or a benchmark) against a broker without Docker.
  */
-@Command(name = "broker", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "Runs an embedded single-node Kafka broker until Ctrl-C; prints its bootstrap address.")
 public final class BrokerCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:DIGITSTREAM_BROKER_PORT:-9092}",
+    @Option(
+            names = "--port",
+            defaultValue = "${env:DIGITSTREAM_BROKER_PORT:-9092}",
             description = "Port to listen on (0 = any free port). Env: DIGITSTREAM_BROKER_PORT.")
     int port;
 
     @Override
     public Integer call() throws InterruptedException {
         try (var stop = StopSignal.install("broker");
-             EmbeddedKafka kafka = EmbeddedKafka.create(port, Map.of()).start()) {
+                EmbeddedKafka kafka = EmbeddedKafka.create(port, Map.of()).start()) {
             System.out.println("Kafka broker listening on " + kafka.bootstrapServers() + " (Ctrl-C stops it)");
             stop.await();
         }

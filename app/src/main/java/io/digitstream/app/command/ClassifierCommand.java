@@ -1,11 +1,11 @@
 package io.digitstream.app.command;
 
-import io.digitstream.cli.KafkaOptions;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.metrics.MetricsServer;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cli.KafkaOptions;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.onnx.OnnxSettings;
@@ -27,7 +27,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code digitstream classifier}: serves predictions for digits-in until stopped. */
-@Command(name = "classifier", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "classifier",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "Classifies image events from digits-in into predictions-out with the latest model snapshot.")
 public final class ClassifierCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ClassifierCommand.class);
@@ -41,74 +44,108 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--application-id",
+    @Option(
+            names = "--application-id",
             defaultValue = "${env:DIGITSTREAM_APPLICATION_ID:-" + ClassifierSettings.DEFAULT_APPLICATION_ID + "}",
-            description = "Kafka Streams application id; instances with the same id share the work (env DIGITSTREAM_APPLICATION_ID).")
+            description =
+                    "Kafka Streams application id; instances with the same id share the work (env DIGITSTREAM_APPLICATION_ID).")
     String applicationId;
 
-    @Option(names = "--model-name", defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
+    @Option(
+            names = "--model-name",
+            defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
             description = "The model (snapshot key) to serve (env DIGITSTREAM_MODEL_NAME).")
     String modelName;
 
-    @Option(names = "--max-batch", defaultValue = "${env:DIGITSTREAM_MAX_BATCH:-" + BatchSettings.DEFAULT_MAX_BATCH + "}",
+    @Option(
+            names = "--max-batch",
+            defaultValue = "${env:DIGITSTREAM_MAX_BATCH:-" + BatchSettings.DEFAULT_MAX_BATCH + "}",
             description = "Run inference once this many images wait (env DIGITSTREAM_MAX_BATCH).")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "${env:DIGITSTREAM_MAX_DELAY_MS:-" + BatchSettings.DEFAULT_MAX_DELAY_MS + "}",
+    @Option(
+            names = "--max-delay-ms",
+            defaultValue = "${env:DIGITSTREAM_MAX_DELAY_MS:-" + BatchSettings.DEFAULT_MAX_DELAY_MS + "}",
             description = "...or once the oldest has waited this long (env DIGITSTREAM_MAX_DELAY_MS).")
     long maxDelayMs;
 
-    @Option(names = "--no-model", defaultValue = "${env:DIGITSTREAM_NO_MODEL:-WAIT}",
-            description = "Before the first model: WAIT (bounded by --no-model-timeout-ms) or DEAD_LETTER (env DIGITSTREAM_NO_MODEL).")
+    @Option(
+            names = "--no-model",
+            defaultValue = "${env:DIGITSTREAM_NO_MODEL:-WAIT}",
+            description =
+                    "Before the first model: WAIT (bounded by --no-model-timeout-ms) or DEAD_LETTER (env DIGITSTREAM_NO_MODEL).")
     NoModelPolicy noModelPolicy;
 
-    @Option(names = "--no-model-timeout-ms",
+    @Option(
+            names = "--no-model-timeout-ms",
             defaultValue = "${env:DIGITSTREAM_NO_MODEL_TIMEOUT_MS:-" + BatchSettings.DEFAULT_NO_MODEL_TIMEOUT_MS + "}",
             description = "How long an image may wait for a first model (env DIGITSTREAM_NO_MODEL_TIMEOUT_MS).")
     long noModelTimeoutMs;
 
-    @Option(names = "--max-pending", defaultValue = "${env:DIGITSTREAM_MAX_PENDING:-" + BatchSettings.DEFAULT_MAX_PENDING + "}",
+    @Option(
+            names = "--max-pending",
+            defaultValue = "${env:DIGITSTREAM_MAX_PENDING:-" + BatchSettings.DEFAULT_MAX_PENDING + "}",
             description = "How many images a task holds while waiting for a first model (env DIGITSTREAM_MAX_PENDING).")
     int maxPending;
 
-    @Option(names = "--processing-guarantee",
-            defaultValue = "${env:DIGITSTREAM_PROCESSING_GUARANTEE:-" + ClassifierSettings.DEFAULT_PROCESSING_GUARANTEE + "}",
+    @Option(
+            names = "--processing-guarantee",
+            defaultValue =
+                    "${env:DIGITSTREAM_PROCESSING_GUARANTEE:-" + ClassifierSettings.DEFAULT_PROCESSING_GUARANTEE + "}",
             description = "at_least_once or exactly_once_v2 (env DIGITSTREAM_PROCESSING_GUARANTEE).")
     String processingGuarantee;
 
-    @Option(names = "--stream-threads",
+    @Option(
+            names = "--stream-threads",
             defaultValue = "${env:DIGITSTREAM_STREAM_THREADS:-" + ClassifierSettings.DEFAULT_STREAM_THREADS + "}",
             description = "Stream threads in this instance (env DIGITSTREAM_STREAM_THREADS).")
     int streamThreads;
 
-    @Option(names = "--state-dir", defaultValue = "${env:DIGITSTREAM_STATE_DIR}",
-            description = "Kafka Streams state directory (env DIGITSTREAM_STATE_DIR; default: digitstream-streams in the temporary directory).")
+    @Option(
+            names = "--state-dir",
+            defaultValue = "${env:DIGITSTREAM_STATE_DIR}",
+            description =
+                    "Kafka Streams state directory (env DIGITSTREAM_STATE_DIR; default: digitstream-streams in the temporary directory).")
     Path stateDir;
 
-    @Option(names = "--engine", defaultValue = "${env:DIGITSTREAM_ENGINE:-onnx}",
-            description = "Inference engine: onnx (ONNX Runtime on a graph derived from each snapshot; falls back to dl4j"
-                    + " if it does not match DL4J on the canary batch) or dl4j (env DIGITSTREAM_ENGINE).")
+    @Option(
+            names = "--engine",
+            defaultValue = "${env:DIGITSTREAM_ENGINE:-onnx}",
+            description =
+                    "Inference engine: onnx (ONNX Runtime on a graph derived from each snapshot; falls back to dl4j"
+                            + " if it does not match DL4J on the canary batch) or dl4j (env DIGITSTREAM_ENGINE).")
     String engine;
 
-    @Option(names = "--inference-threads", defaultValue = "${env:DIGITSTREAM_INFERENCE_THREADS:-0}",
+    @Option(
+            names = "--inference-threads",
+            defaultValue = "${env:DIGITSTREAM_INFERENCE_THREADS:-0}",
             description = "Intra-op threads of the onnx engine; 0 = one per core (env DIGITSTREAM_INFERENCE_THREADS).")
     int inferenceThreads;
 
-    @Option(names = "--inference-spinning", defaultValue = "${env:DIGITSTREAM_INFERENCE_SPINNING:-false}",
+    @Option(
+            names = "--inference-spinning",
+            defaultValue = "${env:DIGITSTREAM_INFERENCE_SPINNING:-false}",
             description = "Let idle onnx threads spin between operators: faster inference alone, a slower pipeline on a"
                     + " small machine (docs/BENCHMARKS.md) (env DIGITSTREAM_INFERENCE_SPINNING).")
     boolean inferenceSpinning;
 
-    @Option(names = "--partitions", defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
+    @Option(
+            names = "--partitions",
+            defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
             description = "Partitions for topics this instance creates (env DIGITSTREAM_PARTITIONS).")
     int partitions;
 
-    @Option(names = "--metrics-port", defaultValue = "${env:DIGITSTREAM_METRICS_PORT:-" + DEFAULT_METRICS_PORT + "}",
-            description = "Port of the Prometheus /metrics and /health endpoint; 0 = any free port, -1 = none (env DIGITSTREAM_METRICS_PORT).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "${env:DIGITSTREAM_METRICS_PORT:-" + DEFAULT_METRICS_PORT + "}",
+            description =
+                    "Port of the Prometheus /metrics and /health endpoint; 0 = any free port, -1 = none (env DIGITSTREAM_METRICS_PORT).")
     int metricsPort;
 
-    @Option(names = "--startup-timeout-s",
-            defaultValue = "${env:DIGITSTREAM_STARTUP_TIMEOUT_S:-" + ClassifierSettings.DEFAULT_STARTUP_TIMEOUT_SECONDS + "}",
+    @Option(
+            names = "--startup-timeout-s",
+            defaultValue =
+                    "${env:DIGITSTREAM_STARTUP_TIMEOUT_S:-" + ClassifierSettings.DEFAULT_STARTUP_TIMEOUT_SECONDS + "}",
             description = "How long to wait for the Kafka cluster at start-up (env DIGITSTREAM_STARTUP_TIMEOUT_S).")
     long startupTimeoutS;
 
@@ -119,9 +156,12 @@ public final class ClassifierCommand implements Callable<Integer> {
             if (inferenceThreads < 0) {
                 throw new IllegalArgumentException("--inference-threads must be 0 or more");
             }
-            var onnx = new OnnxSettings(inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
+            var onnx = new OnnxSettings(
+                    inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
                     inferenceSpinning);
-            var batch = BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(Duration.ofMillis(maxDelayMs))
+            var batch = BatchSettings.DEFAULTS
+                    .withMaxBatch(maxBatch)
+                    .withMaxDelay(Duration.ofMillis(maxDelayMs))
                     .withNoModel(noModelPolicy, Duration.ofMillis(noModelTimeoutMs), maxPending);
             var builder = ClassifierSettings.builder(kafka.connection())
                     .optApplicationId(applicationId)
@@ -146,13 +186,21 @@ public final class ClassifierCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClassifierSettings settings = settings();
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        log.info("Starting classifier {} for model '{}' on {} (engine {}, max-batch {}, max-delay {} ms, {})",
-                settings.applicationId(), settings.modelName(), settings.cluster().bootstrapServers(), settings.engine(),
-                settings.batch().maxBatch(), settings.batch().maxDelay().toMillis(), settings.processingGuarantee());
+        log.info(
+                "Starting classifier {} for model '{}' on {} (engine {}, max-batch {}, max-delay {} ms, {})",
+                settings.applicationId(),
+                settings.modelName(),
+                settings.cluster().bootstrapServers(),
+                settings.engine(),
+                settings.batch().maxBatch(),
+                settings.batch().maxDelay().toMillis(),
+                settings.processingGuarantee());
         try (var stop = StopSignal.install("classifier");
-             Classifier classifier = Classifier.start(settings, meters);
-             MetricsServer server = metricsPort < 0 ? null
-                     : new MetricsServer(metricsPort, meters, () -> classifier.state() == KafkaStreams.State.RUNNING)) {
+                Classifier classifier = Classifier.start(settings, meters);
+                MetricsServer server = metricsPort < 0
+                        ? null
+                        : new MetricsServer(
+                                metricsPort, meters, () -> classifier.state() == KafkaStreams.State.RUNNING)) {
             if (server != null) {
                 log.info("Metrics on http://localhost:{}/metrics, health on /health", server.port());
             }

@@ -8,9 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code digitstream demo}: the whole pipeline in one process; exits 0 when every replayed image was predicted. */
-@Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"The whole pipeline in one process: an embedded broker (or --bootstrap-servers), a trainer that",
-                "keeps publishing better models, the classifier hot-swapping them, the MNIST replay and live accuracy."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        description = {
+            "The whole pipeline in one process: an embedded broker (or --bootstrap-servers), a trainer that",
+            "keeps publishing better models, the classifier hot-swapping them, the MNIST replay and live accuracy."
+        })
 public final class DemoCommand implements Callable<Integer> {
     @Mixin
     DemoOptions options;

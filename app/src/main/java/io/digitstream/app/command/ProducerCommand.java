@@ -1,13 +1,13 @@
 package io.digitstream.app.command;
 
 import io.digitstream.cli.DataOptions;
+import io.digitstream.cli.KafkaOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.producer.images.ImageSender;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
-import io.digitstream.cli.KafkaOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,18 +21,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code producer replay} and {@code producer send}: what feeds digits-in. */
-@Command(name = "producer", mixinStandardHelpOptions = true,
+@Command(
+        name = "producer",
+        mixinStandardHelpOptions = true,
         subcommands = {ProducerCommand.Replay.class, ProducerCommand.Send.class},
         description = "Feeds digits-in: replays the MNIST test set, or sends your own images.")
 public final class ProducerCommand implements Runnable {
-
 
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Sends MNIST test images with their labels to digits-in.")
     static final class Replay implements Callable<Integer> {
         @Mixin
@@ -53,38 +57,63 @@ public final class ProducerCommand implements Runnable {
         @Option(names = "--png", description = "Send each image as a PNG instead of raw pixels.")
         boolean png;
 
-        @Option(names = "--fixture", description = "Replay the committed 1,000-image fixture instead of the MNIST test set.")
+        @Option(
+                names = "--fixture",
+                description = "Replay the committed 1,000-image fixture instead of the MNIST test set.")
         boolean fixture;
 
         @Mixin
-
         DataOptions data;
 
-        @Option(names = "--id-prefix", defaultValue = "test-", description = "Event ids are this prefix plus the image index.")
+        @Option(
+                names = "--id-prefix",
+                defaultValue = "test-",
+                description = "Event ids are this prefix plus the image index.")
         String idPrefix;
 
         @Override
         public Integer call() {
-            MnistDataset test = fixture ? MnistFixture.test() : MnistStore.withDefaults(data.dataDir()).test();
+            MnistDataset test = fixture
+                    ? MnistFixture.test()
+                    : MnistStore.withDefaults(data.dataDir()).test();
             int n = count == null ? test.size() - from : count;
             var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, idPrefix);
             try (var replayer = new Replayer(kafka.connection(), kafka.topics().digitsIn())) {
-                Replayer.Result result = replayer.replay(test, plan, (sent, total, perSecond) -> System.err.printf(Locale.ROOT,
-                        "\rsent %,d/%,d  %,.0f images/s%s", sent, total, perSecond, sent == total ? "\n" : ""));
-                System.out.printf(Locale.ROOT, "Sent %,d images to %s in %.1f s (%,.0f images/s)%n", result.sent(),
-                        kafka.topics().digitsIn(), result.elapsed().toMillis() / 1000.0, result.perSecond());
+                Replayer.Result result = replayer.replay(
+                        test,
+                        plan,
+                        (sent, total, perSecond) -> System.err.printf(
+                                Locale.ROOT,
+                                "\rsent %,d/%,d  %,.0f images/s%s",
+                                sent,
+                                total,
+                                perSecond,
+                                sent == total ? "\n" : ""));
+                System.out.printf(
+                        Locale.ROOT,
+                        "Sent %,d images to %s in %.1f s (%,.0f images/s)%n",
+                        result.sent(),
+                        kafka.topics().digitsIn(),
+                        result.elapsed().toMillis() / 1000.0,
+                        result.perSecond());
                 return 0;
             }
         }
     }
 
-    @Command(name = "send", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "send",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Sends your own PNG/JPEG files and prints each prediction as it comes back.")
     static final class Send implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Images of any size and colour, on a light or dark background.")
+        @Parameters(
+                paramLabel = "FILE",
+                arity = "1..*",
+                description = "Images of any size and colour, on a light or dark background.")
         Path[] files;
 
         @Option(names = "--timeout-s", defaultValue = "30", description = "How long to wait for predictions.")
@@ -97,8 +126,13 @@ public final class ProducerCommand implements Runnable {
             int failures = 0;
             for (ImageSender.Outcome outcome : outcomes) {
                 if (outcome instanceof ImageSender.Predicted p) {
-                    System.out.printf(Locale.ROOT, "%s: %d (confidence %.1f %%, model v%d)%n", p.file(),
-                            p.prediction().digit(), 100 * p.prediction().confidence(), p.prediction().modelVersion());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s: %d (confidence %.1f %%, model v%d)%n",
+                            p.file(),
+                            p.prediction().digit(),
+                            100 * p.prediction().confidence(),
+                            p.prediction().modelVersion());
                 } else {
                     var f = (ImageSender.Failed) outcome;
                     System.out.printf("%s: error: %s%n", f.file(), f.reason());

@@ -25,17 +25,20 @@ public final class StopSignal implements AutoCloseable {
 
     private StopSignal(String name, Duration grace) {
         this.name = name;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            signalledAt = System.nanoTime();
-            signalled.countDown();
-            try {
-                if (!closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("{} did not close within {}; exiting anyway", name, grace);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name + "-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            signalledAt = System.nanoTime();
+                            signalled.countDown();
+                            try {
+                                if (!closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                                    log.warn("{} did not close within {}; exiting anyway", name, grace);
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        name + "-stop"));
     }
 
     /** Installs the hook; close the result after everything the command runs. */

@@ -13,13 +13,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code digitstream topics}: creates the five topics with the configs the contract relies on, then exits. */
-@Command(name = "topics", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "Creates any missing digitstream topic (existing ones are left alone).")
 public final class TopicsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--partitions", defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
+    @Option(
+            names = "--partitions",
+            defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
             description = "Partitions of digits-in, predictions-out and digits-dlq (env DIGITSTREAM_PARTITIONS).")
     int partitions;
 
@@ -32,7 +37,9 @@ public final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Admin admin = Admin.create(kafka.connection().clientConfig(Map.of()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), partitions, Optional.ofNullable(replication)),
+            TopicAdmin.ensureTopics(
+                    admin,
+                    TopicSpecs.all(kafka.topics(), partitions, Optional.ofNullable(replication)),
                     Duration.ofSeconds(timeoutS));
         }
         System.out.println("Topics ready: " + String.join(", ", kafka.topics().all()));

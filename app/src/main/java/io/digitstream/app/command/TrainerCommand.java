@@ -1,11 +1,11 @@
 package io.digitstream.app.command;
 
 import io.digitstream.cli.DataOptions;
+import io.digitstream.cli.KafkaOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.schemas.Decoded;
-import io.digitstream.cli.KafkaOptions;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.trainer.publish.SnapshotFiles;
@@ -17,14 +17,16 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trainer}: trains the reference CNN and publishes versioned snapshots; {@code trainer publish FILE} republishes one. */
-@Command(name = "trainer", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "trainer",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         subcommands = TrainerCommand.Publish.class,
         description = "Trains the reference CNN on MNIST, evaluates it, and publishes snapshots to model-snapshots.")
 public final class TrainerCommand implements Callable<Integer> {
@@ -32,35 +34,48 @@ public final class TrainerCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--recipe", defaultValue = "${env:DIGITSTREAM_RECIPE:-default}",
-            description = "seed (the reference exactly: 2 epochs) or default (8 epochs, decay, shifts) (env DIGITSTREAM_RECIPE).")
+    @Option(
+            names = "--recipe",
+            defaultValue = "${env:DIGITSTREAM_RECIPE:-default}",
+            description =
+                    "seed (the reference exactly: 2 epochs) or default (8 epochs, decay, shifts) (env DIGITSTREAM_RECIPE).")
     String recipe;
 
     @Option(names = "--epochs", description = "Override the recipe's number of epochs.")
     Integer epochs;
 
-    @Option(names = "--model-name", defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
+    @Option(
+            names = "--model-name",
+            defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
             description = "Snapshot key on model-snapshots (env DIGITSTREAM_MODEL_NAME).")
     String modelName;
 
     @Mixin
     DataOptions data;
 
-    @Option(names = "--fixture", description = "Train on the small committed fixture (4,000 + 1,000 images) instead of MNIST.")
+    @Option(
+            names = "--fixture",
+            description = "Train on the small committed fixture (4,000 + 1,000 images) instead of MNIST.")
     boolean fixture;
 
     @Option(names = "--train-limit", description = "Train on the first N training images only.")
     Integer trainLimit;
 
-    @Option(names = "--snapshot-every", defaultValue = "0",
+    @Option(
+            names = "--snapshot-every",
+            defaultValue = "0",
             description = "Also publish a snapshot every N batches (0 = once per epoch).")
     int snapshotEvery;
 
-    @Option(names = "--eval-limit", defaultValue = "2000",
+    @Option(
+            names = "--eval-limit",
+            defaultValue = "2000",
             description = "Test images used to evaluate mid-epoch snapshots (epoch ends use the whole test set).")
     int evalLimit;
 
-    @Option(names = "--output-dir", defaultValue = "${env:DIGITSTREAM_MODEL_DIR:-models}",
+    @Option(
+            names = "--output-dir",
+            defaultValue = "${env:DIGITSTREAM_MODEL_DIR:-models}",
             description = "Where snapshot files and evaluations are written (env DIGITSTREAM_MODEL_DIR).")
     Path outputDir;
 
@@ -69,7 +84,6 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-s", defaultValue = "30", description = "How long to wait for the Kafka cluster.")
     long timeoutS;
-
 
     @Override
     public Integer call() {
@@ -90,16 +104,28 @@ public final class TrainerCommand implements Callable<Integer> {
         if (trainLimit != null) {
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
-        Optional<SnapshotPublisher> publisher = noPublish ? Optional.empty()
+        Optional<SnapshotPublisher> publisher = noPublish
+                ? Optional.empty()
                 : Optional.of(new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS)));
         try {
             var run = new TrainingRun(chosen, modelName, snapshotEvery, evalLimit, outputDir, publisher);
-            run.run(train, test, new TrainingProgressBar(System.err, chosen.epochs(), chosen.batchSize()), published -> {
-                SnapshotHeader h = published.snapshot().header();
-                System.out.printf(Locale.ROOT, "%s v%d after %.2f epochs: test accuracy %.2f %% on %d images -> %s%s%n",
-                        h.modelName(), h.version(), h.training().epochs(), 100 * published.evaluation().accuracy(),
-                        published.evaluation().examples(), published.file(), noPublish ? "" : " (published)");
-            });
+            run.run(
+                    train,
+                    test,
+                    new TrainingProgressBar(System.err, chosen.epochs(), chosen.batchSize()),
+                    published -> {
+                        SnapshotHeader h = published.snapshot().header();
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%s v%d after %.2f epochs: test accuracy %.2f %% on %d images -> %s%s%n",
+                                h.modelName(),
+                                h.version(),
+                                h.training().epochs(),
+                                100 * published.evaluation().accuracy(),
+                                published.evaluation().examples(),
+                                published.file(),
+                                noPublish ? "" : " (published)");
+                    });
             var last = run.published().get(run.published().size() - 1);
             System.out.println();
             System.out.print(last.evaluation().table());
@@ -110,8 +136,11 @@ public final class TrainerCommand implements Callable<Integer> {
     }
 
     /** Republishes a snapshot file as the next version: how a rollback is done. */
-    @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = "Publishes a snapshot file under the next version number (roll back by republishing an older file).")
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Publishes a snapshot file under the next version number (roll back by republishing an older file).")
     static final class Publish implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -130,11 +159,21 @@ public final class TrainerCommand implements Callable<Integer> {
                 return 1;
             }
             ModelSnapshot original = read.orElseThrow();
-            try (var publisher = new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
+            try (var publisher =
+                    new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
                 long version = publisher.nextVersion(original.header().modelName());
                 SnapshotHeader h = original.header();
-                var republished = new ModelSnapshot(new SnapshotHeader(h.modelName(), version, System.currentTimeMillis(),
-                        h.payloadFormat(), h.payloadSha256(), h.inputShape(), h.outputSize(), h.training()), original.payload());
+                var republished = new ModelSnapshot(
+                        new SnapshotHeader(
+                                h.modelName(),
+                                version,
+                                System.currentTimeMillis(),
+                                h.payloadFormat(),
+                                h.payloadSha256(),
+                                h.inputShape(),
+                                h.outputSize(),
+                                h.training()),
+                        original.payload());
                 publisher.publish(republished);
                 System.out.printf("Published %s (v%d's weights) as v%d%n", file, h.version(), version);
             }

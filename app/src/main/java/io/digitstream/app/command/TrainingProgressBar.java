@@ -29,9 +29,20 @@ final class TrainingProgressBar implements TrainingListener {
         int done = (int) ((batch + 1L) * WIDTH / batchesPerEpoch);
         double remainingImages = (batchesPerEpoch - batch - 1) * (double) batchSize;
         long secondsLeft = imagesPerSecond > 0 ? Math.round(remainingImages / imagesPerSecond) : 0;
-        out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f %,.0f img/s ETA %d:%02d%s",
-                epoch + 1, epochs, "=".repeat(done), " ".repeat(WIDTH - done), batch + 1, batchesPerEpoch, loss,
-                imagesPerSecond, secondsLeft / 60, secondsLeft % 60, last ? "\n" : "");
+        out.printf(
+                Locale.ROOT,
+                "\repoch %d/%d [%s%s] %d/%d loss %.4f %,.0f img/s ETA %d:%02d%s",
+                epoch + 1,
+                epochs,
+                "=".repeat(done),
+                " ".repeat(WIDTH - done),
+                batch + 1,
+                batchesPerEpoch,
+                loss,
+                imagesPerSecond,
+                secondsLeft / 60,
+                secondsLeft % 60,
+                last ? "\n" : "");
         out.flush();
     }
 }

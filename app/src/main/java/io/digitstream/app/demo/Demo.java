@@ -1,14 +1,12 @@
 package io.digitstream.app.demo;
 
-import io.digitstream.cluster.KafkaConnection;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.accuracy.AccuracyBoard;
-import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.accuracy.AccuracyTopology;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -17,7 +15,7 @@ import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
-import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -45,7 +43,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,13 +71,17 @@ public final class Demo {
             bootstrap = settings.bootstrapServers().get();
         } else {
             view.println("Starting an embedded Kafka broker (KRaft, single node)...");
-            embedded = EmbeddedKafka.create(portIsFree(9092) ? 9092 : 0, Map.of()).start();
+            embedded =
+                    EmbeddedKafka.create(portIsFree(9092) ? 9092 : 0, Map.of()).start();
             bootstrap = embedded.bootstrapServers();
-            view.println("Kafka is at " + bootstrap + " (point kcat or kafka-console-consumer.sh at it while the demo runs)");
+            view.println("Kafka is at " + bootstrap
+                    + " (point kcat or kafka-console-consumer.sh at it while the demo runs)");
         }
         TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
+            TopicAdmin.ensureTopics(
+                    admin,
+                    TopicSpecs.all(topics, TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
                     Duration.ofSeconds(30));
         }
 
@@ -120,29 +121,48 @@ public final class Demo {
         Thread trainer = null;
         Thread replay = null;
         try (Classifier classifier = Classifier.start(classifierSettings, meters);
-             var publisher = new SnapshotPublisher(bootstrap, topics, Duration.ofSeconds(30))) {
-            accuracy = new KafkaStreams(AccuracyTopology.build(topics, AccuracyTopology.DEFAULT_WINDOW),
-                    AccuracyTopology.streamsProperties(KafkaConnection.to(bootstrap),
-                            "digitstream-demo-" + settings.topicPrefix() + "accuracy", settings.workDir().resolve("accuracy-state")));
+                var publisher = new SnapshotPublisher(bootstrap, topics, Duration.ofSeconds(30))) {
+            accuracy = new KafkaStreams(
+                    AccuracyTopology.build(topics, AccuracyTopology.DEFAULT_WINDOW),
+                    AccuracyTopology.streamsProperties(
+                            KafkaConnection.to(bootstrap),
+                            "digitstream-demo-" + settings.topicPrefix() + "accuracy",
+                            settings.workDir().resolve("accuracy-state")));
             accuracy.start();
 
-            follower = thread("demo-follower", () -> follow(bootstrap, topics, runId, predicted, versionsServing, board, stop),
+            follower = thread(
+                    "demo-follower",
+                    () -> follow(bootstrap, topics, runId, predicted, versionsServing, board, stop),
                     failure);
-            trainer = thread("demo-trainer", () -> {
-                var recipe = Recipe.SEED.withEpochs(settings.epochs());
-                new TrainingRun(recipe, SnapshotHeader.DEFAULT_MODEL_NAME, settings.snapshotEvery(), settings.quick() ? 200 : 2000,
-                        settings.workDir().resolve("models"), Optional.of(publisher))
-                        .run(train, test, new TrainingListener() { }, p -> {
-                            snapshots.incrementAndGet();
-                            view.printf(Locale.ROOT, "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)%n",
-                                    p.snapshot().header().version(), p.snapshot().header().training().epochs(),
-                                    100 * p.evaluation().accuracy(), p.evaluation().examples());
-                        });
-            }, failure);
+            trainer = thread(
+                    "demo-trainer",
+                    () -> {
+                        var recipe = Recipe.SEED.withEpochs(settings.epochs());
+                        new TrainingRun(
+                                        recipe,
+                                        SnapshotHeader.DEFAULT_MODEL_NAME,
+                                        settings.snapshotEvery(),
+                                        settings.quick() ? 200 : 2000,
+                                        settings.workDir().resolve("models"),
+                                        Optional.of(publisher))
+                                .run(train, test, new TrainingListener() {}, p -> {
+                                    snapshots.incrementAndGet();
+                                    view.printf(
+                                            Locale.ROOT,
+                                            "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)%n",
+                                            p.snapshot().header().version(),
+                                            p.snapshot().header().training().epochs(),
+                                            100 * p.evaluation().accuracy(),
+                                            p.evaluation().examples());
+                                });
+                    },
+                    failure);
 
             view.println("Waiting for the first model to be trained, published and loaded...");
             long deadline = System.nanoTime() + settings.timeout().toNanos();
-            while (classifier.models().servingVersion().isEmpty() && failure.get() == null && System.nanoTime() < deadline) {
+            while (classifier.models().servingVersion().isEmpty()
+                    && failure.get() == null
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             if (classifier.models().servingVersion().isEmpty()) {
@@ -150,25 +170,37 @@ public final class Demo {
             }
 
             String bootstrapForReplay = bootstrap;
-            replay = thread("demo-replay", () -> {
-                try (var replayer = new Replayer(bootstrapForReplay, topics.digitsIn())) {
-                    replayer.replay(test, new ReplayPlan(0, replayCount, null, settings.replayRate(), false, runId),
-                            (n, total, perSecond) -> sent.set(n));
-                }
-            }, failure);
+            replay = thread(
+                    "demo-replay",
+                    () -> {
+                        try (var replayer = new Replayer(bootstrapForReplay, topics.digitsIn())) {
+                            replayer.replay(
+                                    test,
+                                    new ReplayPlan(0, replayCount, null, settings.replayRate(), false, runId),
+                                    (n, total, perSecond) -> sent.set(n));
+                        }
+                    },
+                    failure);
 
             long nextView = 0;
             while (predicted.size() < replayCount && failure.get() == null && System.nanoTime() < deadline) {
                 if (System.nanoTime() >= nextView) {
-                    view.printf(Locale.ROOT, "%n[%4.0f s] serving v%d | sent %,d/%,d | predicted %,d%n%s",
-                            (System.nanoTime() - started) / 1e9, classifier.models().servingVersion().orElse(0L),
-                            sent.get(), replayCount, predicted.size(), board.render());
+                    view.printf(
+                            Locale.ROOT,
+                            "%n[%4.0f s] serving v%d | sent %,d/%,d | predicted %,d%n%s",
+                            (System.nanoTime() - started) / 1e9,
+                            classifier.models().servingVersion().orElse(0L),
+                            sent.get(),
+                            replayCount,
+                            predicted.size(),
+                            board.render());
                     nextView = System.nanoTime() + 2_000_000_000L;
                 }
                 Thread.sleep(50);
             }
             if (failure.get() != null) {
-                throw new IllegalStateException("The demo failed: " + failure.get().getMessage(), failure.get());
+                throw new IllegalStateException(
+                        "The demo failed: " + failure.get().getMessage(), failure.get());
             }
             // the accuracy app reports on its commit interval: wait for it to catch up with what was predicted
             long accuracyDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -176,12 +208,20 @@ public final class Demo {
                 Thread.sleep(100);
             }
             trainer.interrupt();
-            var summary = new DemoSummary(sent.get(), predicted.size(), new LinkedHashSet<>(versionsServing), snapshots.get(),
-                    board.reports(), meters.find("digitstream.dead.letters").counters().stream()
-                    .mapToDouble(c -> c.count()).sum(), Duration.ofNanos(System.nanoTime() - started));
+            var summary = new DemoSummary(
+                    sent.get(),
+                    predicted.size(),
+                    new LinkedHashSet<>(versionsServing),
+                    snapshots.get(),
+                    board.reports(),
+                    meters.find("digitstream.dead.letters").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum(),
+                    Duration.ofNanos(System.nanoTime() - started));
             view.print(summary.render());
             if (settings.keepServing()) {
-                view.println("\nStill serving (Ctrl-C to stop). Send images: producer send FILE... --bootstrap-servers " + bootstrap);
+                view.println("\nStill serving (Ctrl-C to stop). Send images: producer send FILE... --bootstrap-servers "
+                        + bootstrap);
                 Thread.currentThread().join();
             }
             return summary;
@@ -205,12 +245,24 @@ public final class Demo {
         }
     }
 
-    private static void follow(String bootstrap, TopicNames topics, String runId, Set<String> predicted,
-                               Set<Long> versionsServing, AccuracyBoard board, AtomicBoolean stop) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var predictions = new KafkaConsumer<>(props, new StringDeserializer(), MessageSerdes.prediction().deserializer());
-             var reports = new KafkaConsumer<>(props, new StringDeserializer(), MessageSerdes.accuracyReport().deserializer())) {
+    private static void follow(
+            String bootstrap,
+            TopicNames topics,
+            String runId,
+            Set<String> predicted,
+            Set<Long> versionsServing,
+            AccuracyBoard board,
+            AtomicBoolean stop) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (var predictions = new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        MessageSerdes.prediction().deserializer());
+                var reports = new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        MessageSerdes.accuracyReport().deserializer())) {
             assignAll(predictions, topics.predictionsOut());
             assignAll(reports, topics.accuracyOut());
             while (!stop.get()) {
@@ -233,22 +285,25 @@ public final class Demo {
     /** Reads a topic from its start: the demo's run id keeps earlier runs' records out of the counts. */
     private static void assignAll(KafkaConsumer<String, ?> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
 
     private static Thread thread(String name, Runnable body, AtomicReference<Throwable> failure) {
-        var thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                if (!(e instanceof org.apache.kafka.common.errors.InterruptException)) {
-                    log.error("{} failed", name, e);
-                    failure.compareAndSet(null, e);
-                }
-            }
-        }, name);
+        var thread = new Thread(
+                () -> {
+                    try {
+                        body.run();
+                    } catch (Throwable e) {
+                        if (!(e instanceof org.apache.kafka.common.errors.InterruptException)) {
+                            log.error("{} failed", name, e);
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
         return thread;

@@ -1,7 +1,7 @@
 package io.digitstream.app.demo;
 
-import io.digitstream.cli.DataOptions;
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.cli.DataOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
 
 /** The demo's flags: on {@code digitstream demo}, and on bare {@code digitstream}, which runs the demo. */
 public final class DemoOptions {
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS}",
-            description = "Use this Kafka cluster instead of starting an embedded broker (env DIGITSTREAM_BOOTSTRAP_SERVERS).")
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:DIGITSTREAM_BOOTSTRAP_SERVERS}",
+            description =
+                    "Use this Kafka cluster instead of starting an embedded broker (env DIGITSTREAM_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
     @Option(names = "--quick", description = "Use the committed 5,000-image fixture and a short run (about a minute).")
@@ -21,16 +24,23 @@ public final class DemoOptions {
     @Option(names = "--images", defaultValue = "10000", description = "Test images to replay.")
     int images;
 
-    @Option(names = "--rate", description = "Replay rate in images/s (default: 150, or 100 with --quick); 0 = as fast as possible.")
+    @Option(
+            names = "--rate",
+            description = "Replay rate in images/s (default: 150, or 100 with --quick); 0 = as fast as possible.")
     Double rate;
 
-    @Option(names = "--snapshot-every", description = "Publish a model every N training batches (default: 25, or 5 with --quick).")
+    @Option(
+            names = "--snapshot-every",
+            description = "Publish a model every N training batches (default: 25, or 5 with --quick).")
     Integer snapshotEvery;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs the trainer runs while the demo lasts.")
     int epochs;
 
-    @Option(names = "--max-batch", defaultValue = "" + BatchSettings.DEFAULT_MAX_BATCH, description = "The classifier's micro-batch size.")
+    @Option(
+            names = "--max-batch",
+            defaultValue = "" + BatchSettings.DEFAULT_MAX_BATCH,
+            description = "The classifier's micro-batch size.")
     int maxBatch;
 
     @Mixin
@@ -39,14 +49,27 @@ public final class DemoOptions {
     @Option(names = "--keep-serving", description = "After the summary, keep serving until Ctrl-C.")
     boolean keepServing;
 
-    @Option(names = "--timeout-s", defaultValue = "600", description = "Give up if the replay is not fully predicted by then.")
+    @Option(
+            names = "--timeout-s",
+            defaultValue = "600",
+            description = "Give up if the replay is not fully predicted by then.")
     long timeoutS;
 
     /** The demo these flags describe, working in a new temporary directory. */
     public DemoSettings settings() throws java.io.IOException {
         Path work = Files.createTempDirectory("digitstream-demo-");
-        return new DemoSettings(Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()), quick, data.dataDir(), work,
-                images, rate != null ? rate : quick ? 100 : 150, snapshotEvery != null ? snapshotEvery : quick ? 5 : 25, epochs,
-                maxBatch, keepServing, Duration.ofSeconds(timeoutS), "");
+        return new DemoSettings(
+                Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()),
+                quick,
+                data.dataDir(),
+                work,
+                images,
+                rate != null ? rate : quick ? 100 : 150,
+                snapshotEvery != null ? snapshotEvery : quick ? 5 : 25,
+                epochs,
+                maxBatch,
+                keepServing,
+                Duration.ofSeconds(timeoutS),
+                "");
     }
 }

@@ -14,7 +14,16 @@ import java.util.Optional;
  * @param keepServing      after the summary, keep serving until interrupted
  * @param timeout          give up waiting for predictions after this long
  */
-public record DemoSettings(Optional<String> bootstrapServers, boolean quick, Path dataDir, Path workDir, int replayCount,
-                           double replayRate, int snapshotEvery, int epochs, int maxBatch, boolean keepServing,
-                           Duration timeout, String topicPrefix) {
-}
+public record DemoSettings(
+        Optional<String> bootstrapServers,
+        boolean quick,
+        Path dataDir,
+        Path workDir,
+        int replayCount,
+        double replayRate,
+        int snapshotEvery,
+        int epochs,
+        int maxBatch,
+        boolean keepServing,
+        Duration timeout,
+        String topicPrefix) {}

@@ -1,10 +1,10 @@
 package io.digitstream.app.command;
 
-import io.digitstream.app.Digitstream;
-import io.digitstream.classifier.KafkaTestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.digitstream.app.Digitstream;
+import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -25,9 +25,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -80,7 +80,9 @@ class ClassifierCrashTest {
                     return counts.size() == IMAGES;
                 });
                 // anything still in flight after the last id arrives
-                await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+                await().pollDelay(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> true);
                 poll(reader, counts);
             } finally {
                 second.destroy();
@@ -88,13 +90,20 @@ class ClassifierCrashTest {
             }
 
             long duplicated = counts.values().stream().filter(n -> n > 1).count();
-            LoggerFactory.getLogger(ClassifierCrashTest.class).info(
-                    "{}: SIGKILL after {} of {} images were predicted; after the restart all {} were, {} of them more than once",
-                    guarantee, beforeKill, IMAGES, counts.size(), duplicated);
+            LoggerFactory.getLogger(ClassifierCrashTest.class)
+                    .info(
+                            "{}: SIGKILL after {} of {} images were predicted; after the restart all {} were, {} of them more than once",
+                            guarantee,
+                            beforeKill,
+                            IMAGES,
+                            counts.size(),
+                            duplicated);
             assertThat(beforeKill).isLessThan(IMAGES);
             assertThat(counts).hasSize(IMAGES);
             if (guarantee.equals("exactly_once_v2")) {
-                assertThat(counts.values()).as("every image predicted exactly once").allMatch(n -> n == 1);
+                assertThat(counts.values())
+                        .as("every image predicted exactly once")
+                        .allMatch(n -> n == 1);
             }
         }
     }
@@ -104,8 +113,10 @@ class ClassifierCrashTest {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("scale-");
         KafkaTestSupport.createTopics(kafka, topics);
         KafkaTestSupport.publishSnapshot(kafka, topics, 1);
-        Process survivor = startClassifier(topics, "at_least_once", work.resolve("state-a"), work.resolve("a.log"), "scale");
-        Process victim = startClassifier(topics, "at_least_once", work.resolve("state-b"), work.resolve("b.log"), "scale");
+        Process survivor =
+                startClassifier(topics, "at_least_once", work.resolve("state-a"), work.resolve("a.log"), "scale");
+        Process victim =
+                startClassifier(topics, "at_least_once", work.resolve("state-b"), work.resolve("b.log"), "scale");
         Map<String, Integer> counts = new HashMap<>();
         var producerThread = new Thread(() -> replay(topics), "replay");
         try (var reader = predictionReader(topics)) {
@@ -135,12 +146,20 @@ class ClassifierCrashTest {
     /** 5,000 distinct images: the fixture five times over, paced so the kill lands mid-replay. */
     private static void replay(TopicNames topics) {
         MnistDataset test = MnistFixture.test();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
                 MessageSerdes.imageEvent().serializer())) {
             for (int i = 0; i < IMAGES; i++) {
                 int index = i % test.size();
-                var event = new ImageEvent("crash-" + i, new Image.Pixels(test.image(index)), test.label(index),
+                var event = new ImageEvent(
+                        "crash-" + i,
+                        new Image.Pixels(test.image(index)),
+                        test.label(index),
                         System.currentTimeMillis());
                 producer.send(new ProducerRecord<>(topics.digitsIn(), event.id(), event));
                 if (i % 500 == 499) {
@@ -161,17 +180,41 @@ class ClassifierCrashTest {
     private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log, String applicationId)
             throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                Digitstream.class.getName(), "classifier",
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--application-id", applicationId,
-                "--digits-topic", topics.digitsIn(), "--predictions-topic", topics.predictionsOut(),
-                "--snapshots-topic", topics.modelSnapshots(), "--dlq-topic", topics.deadLetters(),
-                "--accuracy-topic", topics.accuracyOut(),
-                "--processing-guarantee", guarantee,
+        List<String> command = List.of(
+                java,
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Digitstream.class.getName(),
+                "classifier",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--application-id",
+                applicationId,
+                "--digits-topic",
+                topics.digitsIn(),
+                "--predictions-topic",
+                topics.predictionsOut(),
+                "--snapshots-topic",
+                topics.modelSnapshots(),
+                "--dlq-topic",
+                topics.deadLetters(),
+                "--accuracy-topic",
+                topics.accuracyOut(),
+                "--processing-guarantee",
+                guarantee,
                 // big, slow batches: many images wait in the buffer when the kill comes
-                "--max-batch", "256", "--max-delay-ms", "200",
-                "--state-dir", stateDir.toString(), "--metrics-port", "-1");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--max-batch",
+                "256",
+                "--max-delay-ms",
+                "200",
+                "--state-dir",
+                stateDir.toString(),
+                "--metrics-port",
+                "-1");
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 }

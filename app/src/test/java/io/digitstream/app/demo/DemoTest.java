@@ -19,8 +19,19 @@ class DemoTest {
 
     @Test
     void theQuickDemoPredictsEveryImageAndSeesAHotSwap() throws Exception {
-        var settings = new DemoSettings(Optional.empty(), true, work.resolve("unused-data"), Files.createDirectories(work),
-                400, 20, 3, 1, 32, false, Duration.ofMinutes(4), "demo-test-");
+        var settings = new DemoSettings(
+                Optional.empty(),
+                true,
+                work.resolve("unused-data"),
+                Files.createDirectories(work),
+                400,
+                20,
+                3,
+                1,
+                32,
+                false,
+                Duration.ofMinutes(4),
+                "demo-test-");
         var output = new ByteArrayOutputStream();
 
         DemoSummary summary = new Demo(settings, new PrintStream(output, true, StandardCharsets.UTF_8)).run();
@@ -30,7 +41,10 @@ class DemoTest {
         assertThat(summary.everyImagePredicted()).as(printed).isTrue();
         assertThat(summary.hotSwapsSeen()).as(printed).isGreaterThanOrEqualTo(1);
         assertThat(summary.accuracy().keySet()).containsAll(summary.versionsServing());
-        assertThat(summary.accuracy().values().stream().mapToLong(r -> r.seen()).sum()).isEqualTo(400);
-        assertThat(printed).contains("Summary: 400 images sent, 400 predicted (all)").contains("trainer: published v1");
+        assertThat(summary.accuracy().values().stream().mapToLong(r -> r.seen()).sum())
+                .isEqualTo(400);
+        assertThat(printed)
+                .contains("Summary: 400 images sent, 400 predicted (all)")
+                .contains("trainer: published v1");
     }
 }

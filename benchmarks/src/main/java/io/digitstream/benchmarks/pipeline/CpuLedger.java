@@ -93,7 +93,8 @@ final class CpuLedger {
         Map<Part, Long> jvm = jvmThreads();
         long rest = Math.max(0, process - javaThreads);
         for (Part part : List.of(Part.JIT, Part.GC)) {
-            long delta = Math.min(rest, Math.max(0, jvm.getOrDefault(part, 0L) - jvmThreadsAtStart.getOrDefault(part, 0L)));
+            long delta =
+                    Math.min(rest, Math.max(0, jvm.getOrDefault(part, 0L) - jvmThreadsAtStart.getOrDefault(part, 0L)));
             spent.put(part, delta);
             rest -= delta;
         }
@@ -115,12 +116,14 @@ final class CpuLedger {
             for (Path task : (Iterable<Path>) dirs::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
-                    Part part = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? Part.JIT
+                    Part part = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")
+                            ? Part.JIT
                             : name.startsWith("GC Thread") || name.startsWith("G1 ") ? Part.GC : null;
                     if (part != null) {
                         String stat = Files.readString(task.resolve("stat"));
                         // after the parenthesised name: field 14 (utime) and 15 (stime), in clock ticks
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String[] fields =
+                                stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                         cpu.merge(part, ticks * NANOS_PER_TICK, Long::sum);
                     }

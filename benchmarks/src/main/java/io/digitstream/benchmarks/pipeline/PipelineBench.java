@@ -1,37 +1,30 @@
 package io.digitstream.benchmarks.pipeline;
 
-import io.digitstream.cluster.KafkaConnection;
-import io.digitstream.cli.ClientSettingsOptions;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.benchmarks.Machine;
-import io.digitstream.cli.DataOptions;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.ClassifierTopology;
-import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cli.ClientSettingsOptions;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
-import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.onnx.OnnxEngine;
-import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
-import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -52,7 +45,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,8 +56,12 @@ import picocli.CommandLine.Option;
  * classifier, on an embedded broker or a given cluster. Speed figures for docs/BENCHMARKS.md,
  * measured side by side in one run (these machines are noisy, so ratios are what to compare). Not a test.
  */
-@Command(name = "pipeline-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
+@Command(
+        name = "pipeline-bench",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        description =
+                "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
 public final class PipelineBench implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(new CommandLine(new PipelineBench()).execute(args));
@@ -74,7 +70,8 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "10000")
     int images;
 
-    @Option(names = "--bootstrap-servers",
+    @Option(
+            names = "--bootstrap-servers",
             description = "An existing cluster to run against (for example `digitstream broker` in another process);"
                     + " default: an embedded broker in this process.")
     String bootstrapServers;
@@ -88,11 +85,15 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "onnx")
     String engine;
 
-    @Option(names = "--rate", defaultValue = "0",
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
             description = "Images/s the producer sends at; 0 = as fast as it can (then latency is queueing).")
     double rate;
 
-    @Option(names = "--swaps", defaultValue = "0",
+    @Option(
+            names = "--swaps",
+            defaultValue = "0",
             description = "Also run each max-batch while this many newer snapshots are published, one every"
                     + " --swap-interval-ms, and compare (throughput dip, lost, dead letters, publish-to-serve time).")
     int swaps;
@@ -100,17 +101,24 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
     boolean spinning;
 
-    @Option(names = "--max-delay-ms", defaultValue = "" + BatchSettings.DEFAULT_MAX_DELAY_MS, description = "The classifier's max-delay.")
+    @Option(
+            names = "--max-delay-ms",
+            defaultValue = "" + BatchSettings.DEFAULT_MAX_DELAY_MS,
+            description = "The classifier's max-delay.")
     long maxDelayMs;
 
     @Option(names = "--swap-interval-ms", defaultValue = "500")
     long swapIntervalMs;
 
-    @Option(names = "--repeats", defaultValue = "1",
+    @Option(
+            names = "--repeats",
+            defaultValue = "1",
             description = "With --swaps: plain and swapping runs per max-batch, alternating; medians are compared.")
     int repeats;
 
-    @Option(names = "--warm-up-rounds", defaultValue = "4",
+    @Option(
+            names = "--warm-up-rounds",
+            defaultValue = "4",
             description = "At most this many untimed warm-up rounds (each runs the smallest and largest max-batch),"
                     + " stopping when the JIT has settled.")
     int warmUpRounds;
@@ -125,13 +133,20 @@ public final class PipelineBench implements Callable<Integer> {
         // versions 1 .. swaps + 1, each with its own weights, encoded before anything is timed
         byte[][] snapshots = new byte[swaps + 1][];
         for (int v = 1; v <= swaps + 1; v++) {
-            snapshots[v - 1] = SnapshotCodec.encode(Dl4jSnapshots.snapshot(ReferenceCnn.create(776 + v, new Adam(1e-3)),
-                    MODEL, v, new TrainingFacts("bench", 0, 0, null, null)));
+            snapshots[v - 1] = SnapshotCodec.encode(Dl4jSnapshots.snapshot(
+                    ReferenceCnn.create(776 + v, new Adam(1e-3)),
+                    MODEL,
+                    v,
+                    new TrainingFacts("bench", 0, 0, null, null)));
         }
-        try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
-            var bootstrap = new KafkaConnection(kafka == null ? bootstrapServers : kafka.bootstrapServers(), client.settings());
-            System.out.println("Broker: " + (kafka == null ? bootstrapServers + " (external: its CPU is not in the table)"
-                    : "embedded in this process"));
+        try (EmbeddedKafka kafka =
+                bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
+            var bootstrap =
+                    new KafkaConnection(kafka == null ? bootstrapServers : kafka.bootstrapServers(), client.settings());
+            System.out.println("Broker: "
+                    + (kafka == null
+                            ? bootstrapServers + " (external: its CPU is not in the table)"
+                            : "embedded in this process"));
             warmUp(bootstrap, test, snapshots);
             var rows = new java.util.ArrayList<String>();
             var cpuRows = new java.util.ArrayList<String>();
@@ -142,8 +157,15 @@ public final class PipelineBench implements Callable<Integer> {
                 if (maxBatch == 1 || perRecord == 0) {
                     perRecord = run.perSecond();
                 }
-                rows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f | %.3f |", maxBatch,
-                        run.produced(), run.perSecond(), run.perSecond() / perRecord, run.p50(), run.p99(),
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f | %.3f |",
+                        maxBatch,
+                        run.produced(),
+                        run.perSecond(),
+                        run.perSecond() / perRecord,
+                        run.p50(),
+                        run.p99(),
                         (double) run.changelogRecords() / run.count()));
                 cpuRows.add(run.cpuRow(Integer.toString(maxBatch)));
                 if (swaps > 0) {
@@ -154,8 +176,10 @@ public final class PipelineBench implements Callable<Integer> {
                     long deadLetters = 0;
                     var toServe = new java.util.ArrayList<Long>();
                     for (int r = 0; r < repeats; r++) {
-                        plain[r] = r == 0 ? run.perSecond()
-                                : run(bootstrap, test, maxBatch, snapshots, 0, "r" + r + "-", images).perSecond();
+                        plain[r] = r == 0
+                                ? run.perSecond()
+                                : run(bootstrap, test, maxBatch, snapshots, 0, "r" + r + "-", images)
+                                        .perSecond();
                         Run swapped = run(bootstrap, test, maxBatch, snapshots, swaps, "swaps-r" + r + "-", images);
                         cpuRows.add(swapped.cpuRow(maxBatch + ", " + swaps + " swaps"));
                         swapping[r] = swapped.perSecond();
@@ -164,9 +188,17 @@ public final class PipelineBench implements Callable<Integer> {
                         Arrays.stream(swapped.publishToServeMs()).forEach(toServe::add);
                     }
                     java.util.Collections.sort(toServe);
-                    swapRows.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %+.1f %% | %d | %d | %d of %d | %s | %s |",
-                            maxBatch, median(plain), median(swapping), 100 * (median(swapping) / median(plain) - 1),
-                            lost, deadLetters, toServe.size(), swaps * repeats,
+                    swapRows.add(String.format(
+                            Locale.ROOT,
+                            "| %d | %,.0f | %,.0f | %+.1f %% | %d | %d | %d of %d | %s | %s |",
+                            maxBatch,
+                            median(plain),
+                            median(swapping),
+                            100 * (median(swapping) / median(plain) - 1),
+                            lost,
+                            deadLetters,
+                            toServe.size(),
+                            swaps * repeats,
                             toServe.isEmpty() ? "-" : toServe.get(toServe.size() / 2),
                             toServe.isEmpty() ? "-" : toServe.get(toServe.size() - 1)));
                 }
@@ -177,24 +209,38 @@ public final class PipelineBench implements Callable<Integer> {
             System.out.println("|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
             System.out.println();
-            System.out.println("CPU per image (microseconds), by part, in the same runs; cores busy = all CPU / wall time:");
+            System.out.println(
+                    "CPU per image (microseconds), by part, in the same runs; cores busy = all CPU / wall time:");
             System.out.println();
-            System.out.println("| run (max-batch) | " + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title)
-                    .collect(java.util.stream.Collectors.joining(" | ")) + " | total | cores busy |");
+            System.out.println("| run (max-batch) | "
+                    + Arrays.stream(CpuLedger.Part.values())
+                            .map(p -> p.title)
+                            .collect(java.util.stream.Collectors.joining(" | "))
+                    + " | total | cores busy |");
             System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
             cpuRows.forEach(System.out::println);
             if (swaps > 0) {
                 System.out.println();
-                System.out.printf(Locale.ROOT, "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
-                        + " alternating; img/s are medians:%n%n", swaps, swapIntervalMs, repeats, repeats);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
+                                + " alternating; img/s are medians:%n%n",
+                        swaps,
+                        swapIntervalMs,
+                        repeats,
+                        repeats);
                 System.out.println("| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters"
                         + " | versions served | publish to first prediction p50 ms | max ms |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|");
                 swapRows.forEach(System.out::println);
-                if (swapRows.stream().anyMatch(row -> !row.contains(" " + swaps * repeats + " of " + swaps * repeats + " "))) {
-                    System.out.printf(Locale.ROOT, "%nWhere fewer versions were served than published, the runs ended before every"
-                            + " swap (or a newer snapshot came before a batch ran): those runs had fewer than %d swaps;"
-                            + " raise --images or lower --swap-interval-ms.%n", swaps);
+                if (swapRows.stream()
+                        .anyMatch(row -> !row.contains(" " + swaps * repeats + " of " + swaps * repeats + " "))) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%nWhere fewer versions were served than published, the runs ended before every"
+                                    + " swap (or a newer snapshot came before a batch ran): those runs had fewer than %d swaps;"
+                                    + " raise --images or lower --swap-interval-ms.%n",
+                            swaps);
                 }
             }
         }
@@ -221,23 +267,41 @@ public final class PipelineBench implements Callable<Integer> {
             run(bootstrap, test, largest, snapshots, 0, "warmup" + round + "b-", Math.min(images, 5_000));
             double wallMs = (System.nanoTime() - started) / 1e6;
             double compiledMs = compiler.getTotalCompilationTime() - compiledBefore;
-            log.info("Warm-up round {}: JIT compiled for {} ms of {} ms", round, Math.round(compiledMs), Math.round(wallMs));
+            log.info(
+                    "Warm-up round {}: JIT compiled for {} ms of {} ms",
+                    round,
+                    Math.round(compiledMs),
+                    Math.round(wallMs));
             if (compiledMs < 0.10 * wallMs) {
-                System.out.printf(Locale.ROOT, "Warm-up: %d round(s) until the JIT settled (%.0f ms compiling in %.1f s)%n",
-                        round, compiledMs, wallMs / 1000);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Warm-up: %d round(s) until the JIT settled (%.0f ms compiling in %.1f s)%n",
+                        round,
+                        compiledMs,
+                        wallMs / 1000);
                 return;
             }
         }
-        System.out.printf(Locale.ROOT, "Warm-up: the JIT had not settled after %d round(s); the timed runs include"
-                + " compilation (see the JIT column)%n", warmUpRounds);
+        System.out.printf(
+                Locale.ROOT,
+                "Warm-up: the JIT had not settled after %d round(s); the timed runs include"
+                        + " compilation (see the JIT column)%n",
+                warmUpRounds);
     }
 
     /**
      * One classifier on fresh topics: version 1 published and served, then {@code images} sent
      * while, with {@code swaps > 0}, versions 2 .. swaps + 1 are published one per interval.
      */
-    private Run run(KafkaConnection bootstrap, MnistDataset test, int maxBatch, byte[][] snapshots, int swaps, String tag,
-                    int images) throws Exception {
+    private Run run(
+            KafkaConnection bootstrap,
+            MnistDataset test,
+            int maxBatch,
+            byte[][] snapshots,
+            int swaps,
+            String tag,
+            int images)
+            throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + tag + maxBatch + "-");
         try (Admin admin = Admin.create(bootstrap.clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
@@ -247,18 +311,23 @@ public final class PipelineBench implements Callable<Integer> {
                 .optTopics(topics)
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(Duration.ofMillis(maxDelayMs)))
                 .optStateDir(Files.createTempDirectory("bench-state"))
-                .optEngine(new EngineChoice(EngineKind.parse(engine),
+                .optEngine(new EngineChoice(
+                        EngineKind.parse(engine),
                         new OnnxSettings(Runtime.getRuntime().availableProcessors(), spinning)))
                 .optCreateTopics(false)
                 .optStartupTimeout(Duration.ofSeconds(60))
                 .build();
         Run measured;
-        try (var snapshotProducer = new KafkaProducer<>(bootstrap.clientConfig(Map.of(
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
-                new StringSerializer(), new ByteArraySerializer());
-             var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-             var replayer = new Replayer(bootstrap, topics.digitsIn())) {
-            snapshotProducer.send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0])).get();
+        try (var snapshotProducer = new KafkaProducer<>(
+                        bootstrap.clientConfig(
+                                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                var classifier = Classifier.start(settings, new SimpleMeterRegistry());
+                var replayer = new Replayer(bootstrap, topics.digitsIn())) {
+            snapshotProducer
+                    .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0]))
+                    .get();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (classifier.models().servingVersion().isEmpty()) {
                 if (System.nanoTime() > deadline) {
@@ -269,31 +338,39 @@ public final class PipelineBench implements Callable<Integer> {
             CpuLedger cpu = CpuLedger.start();
             long started = System.nanoTime();
             var producerDone = new java.util.concurrent.atomic.AtomicLong();
-            Thread producerThread = new Thread(() -> {
-                long sent = 0;
-                for (int from = 0; sent < images; from++) {
-                    int n = (int) Math.min(test.size(), images - sent);
-                    replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
-                    sent += n;
-                }
-                producerDone.set(System.nanoTime());
-                cpu.ended(CpuLedger.Part.BENCH_PRODUCER,
-                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
-            }, "bench-producer");
+            Thread producerThread = new Thread(
+                    () -> {
+                        long sent = 0;
+                        for (int from = 0; sent < images; from++) {
+                            int n = (int) Math.min(test.size(), images - sent);
+                            replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
+                            sent += n;
+                        }
+                        producerDone.set(System.nanoTime());
+                        cpu.ended(
+                                CpuLedger.Part.BENCH_PRODUCER,
+                                java.lang.management.ManagementFactory.getThreadMXBean()
+                                        .getCurrentThreadCpuTime());
+                    },
+                    "bench-producer");
             Map<Long, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
-            Thread swapThread = new Thread(() -> {
-                try {
-                    for (int v = 2; v <= swaps + 1; v++) {
-                        Thread.sleep(swapIntervalMs);
-                        snapshotProducer.send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[v - 1])).get();
-                        published.put((long) v, System.currentTimeMillis());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not publish a snapshot", e);
-                }
-            }, "bench-swaps");
+            Thread swapThread = new Thread(
+                    () -> {
+                        try {
+                            for (int v = 2; v <= swaps + 1; v++) {
+                                Thread.sleep(swapIntervalMs);
+                                snapshotProducer
+                                        .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[v - 1]))
+                                        .get();
+                                published.put((long) v, System.currentTimeMillis());
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("could not publish a snapshot", e);
+                        }
+                    },
+                    "bench-swaps");
             producerThread.start();
             swapThread.start();
             Drained drained = drain(bootstrap, topics, images);
@@ -302,10 +379,19 @@ public final class PipelineBench implements Callable<Integer> {
             Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
             long[] toServe = published.entrySet().stream()
                     .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
-                    .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue()).sorted().toArray();
-            measured = new Run(drained.count(), images / ((producerDone.get() - started) / 1e9),
-                    drained.count() / ((drained.lastNanos() - started) / 1e9), drained.latenciesMs(),
-                    deadLetters(bootstrap, topics), toServe, cpuSpent, drained.lastNanos() - started, 0);
+                    .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue())
+                    .sorted()
+                    .toArray();
+            measured = new Run(
+                    drained.count(),
+                    images / ((producerDone.get() - started) / 1e9),
+                    drained.count() / ((drained.lastNanos() - started) / 1e9),
+                    drained.latenciesMs(),
+                    deadLetters(bootstrap, topics),
+                    toServe,
+                    cpuSpent,
+                    drained.lastNanos() - started,
+                    0);
         }
         // counted once the classifier has closed, so its last commit has flushed the buffer
         return measured.withChangelogRecords(
@@ -313,10 +399,26 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     /** What one run measured. */
-    record Run(int count, double produced, double perSecond, long[] latenciesMs, long deadLetters,
-               long[] publishToServeMs, Map<CpuLedger.Part, Long> cpuNanos, long wallNanos, long changelogRecords) {
+    record Run(
+            int count,
+            double produced,
+            double perSecond,
+            long[] latenciesMs,
+            long deadLetters,
+            long[] publishToServeMs,
+            Map<CpuLedger.Part, Long> cpuNanos,
+            long wallNanos,
+            long changelogRecords) {
         Run withChangelogRecords(long records) {
-            return new Run(count, produced, perSecond, latenciesMs, deadLetters, publishToServeMs, cpuNanos, wallNanos,
+            return new Run(
+                    count,
+                    produced,
+                    perSecond,
+                    latenciesMs,
+                    deadLetters,
+                    publishToServeMs,
+                    cpuNanos,
+                    wallNanos,
                     records);
         }
 
@@ -329,9 +431,11 @@ public final class PipelineBench implements Callable<Integer> {
                 total += nanos;
                 row.append(String.format(Locale.ROOT, " %.0f |", nanos / 1e3 / count));
             }
-            return row.append(String.format(Locale.ROOT, " %.0f | %.2f |", total / 1e3 / count, (double) total / wallNanos))
+            return row.append(String.format(
+                            Locale.ROOT, " %.0f | %.2f |", total / 1e3 / count, (double) total / wallNanos))
                     .toString();
         }
+
         double p50() {
             return latenciesMs[latenciesMs.length / 2];
         }
@@ -342,8 +446,7 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     /** What the drain saw: distinct ids, when the last came, each one's latency, each version's first sighting. */
-    record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {
-    }
+    record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {}
 
     /**
      * Reads predictions-out until every image is predicted or nothing new came for 30 s. It reads
@@ -351,17 +454,21 @@ public final class PipelineBench implements Callable<Integer> {
      * per record made this benchmark's own consumer take as much CPU as the stream thread.
      */
     private static Drained drain(KafkaConnection bootstrap, TopicNames topics, int images) {
-        try (var consumer = new KafkaConsumer<>(bootstrap.clientConfig(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                bootstrap.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Set<String> ids = new HashSet<>();
             Map<Long, Long> firstSeen = new java.util.HashMap<>();
             long[] latencies = new long[images];
             long last = System.nanoTime();
-            while (ids.size() < images && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
+            while (ids.size() < images
+                    && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
                 for (var record : consumer.poll(Duration.ofMillis(20))) {
                     long[] timing = timing(record.value());
                     firstSeen.putIfAbsent(timing[0], timing[2]);
@@ -380,7 +487,8 @@ public final class PipelineBench implements Callable<Integer> {
     /** modelVersion, sentAt and emittedAt of a Prediction, other fields skipped unparsed. */
     private static long[] timing(byte[] prediction) {
         long[] timing = new long[3];
-        try (var parser = io.digitstream.schemas.message.Json.MAPPER.getFactory().createParser(prediction)) {
+        try (var parser =
+                io.digitstream.schemas.message.Json.MAPPER.getFactory().createParser(prediction)) {
             parser.nextToken();
             while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -404,11 +512,14 @@ public final class PipelineBench implements Callable<Integer> {
 
     /** Records written to a topic, summed over its partitions. */
     private static long endOffsets(KafkaConnection bootstrap, String topic) {
-        try (var consumer = new KafkaConsumer<>(bootstrap.clientConfig(Map.of()),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                bootstrap.clientConfig(Map.of()), new StringDeserializer(), new StringDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 

@@ -11,7 +11,8 @@ class CpuLedgerTest {
     @Test
     void threadsAreSortedIntoTheirParts() {
         assertEquals(CpuLedger.Part.STREAM_THREAD, CpuLedger.partOf("bench-256-1b2c-StreamThread-1"));
-        assertEquals(CpuLedger.Part.CLASSIFIER_PRODUCER,
+        assertEquals(
+                CpuLedger.Part.CLASSIFIER_PRODUCER,
                 CpuLedger.partOf("kafka-producer-network-thread | bench-256-1b2c-StreamThread-1-producer"));
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("kafka-producer-network-thread | producer-3"));
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("bench-producer"));
@@ -22,14 +23,18 @@ class CpuLedgerTest {
     @Test
     void aThreadThatEndedIsCountedFromItsOwnReport() throws InterruptedException {
         CpuLedger ledger = CpuLedger.start();
-        Thread busy = new Thread(() -> {
-            long until = System.nanoTime() + 200_000_000L;
-            long x = 0;
-            while (System.nanoTime() < until) {
-                x += Long.numberOfTrailingZeros(x + System.nanoTime());
-            }
-            ledger.ended(CpuLedger.Part.BENCH_PRODUCER, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x & 0));
-        }, "bench-producer");
+        Thread busy = new Thread(
+                () -> {
+                    long until = System.nanoTime() + 200_000_000L;
+                    long x = 0;
+                    while (System.nanoTime() < until) {
+                        x += Long.numberOfTrailingZeros(x + System.nanoTime());
+                    }
+                    ledger.ended(
+                            CpuLedger.Part.BENCH_PRODUCER,
+                            ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x & 0));
+                },
+                "bench-producer");
         busy.start();
         busy.join();
         Map<CpuLedger.Part, Long> spent = ledger.stop();

@@ -21,16 +21,25 @@ public final class ClassifierMetrics {
 
     public ClassifierMetrics(MeterRegistry registry, String engine) {
         this.registry = registry;
-        this.predictions = Counter.builder("digitstream.predictions").description("Predictions emitted")
+        this.predictions = Counter.builder("digitstream.predictions")
+                .description("Predictions emitted")
                 .register(registry);
-        this.batchSize = DistributionSummary.builder("digitstream.batch.size").description("Images per inference call")
-                .publishPercentiles(0.5, 0.99).serviceLevelObjectives(1, 8, 16, 32, 64, 128, 256, 512)
+        this.batchSize = DistributionSummary.builder("digitstream.batch.size")
+                .description("Images per inference call")
+                .publishPercentiles(0.5, 0.99)
+                .serviceLevelObjectives(1, 8, 16, 32, 64, 128, 256, 512)
                 .register(registry);
-        this.inference = Timer.builder("digitstream.inference").description("Time of one batched inference call")
-                .tag("engine", engine).publishPercentiles(0.5, 0.99).register(registry);
-        this.swaps = Counter.builder("digitstream.model.swaps").description("Models put into service").register(registry);
+        this.inference = Timer.builder("digitstream.inference")
+                .description("Time of one batched inference call")
+                .tag("engine", engine)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.swaps = Counter.builder("digitstream.model.swaps")
+                .description("Models put into service")
+                .register(registry);
         Gauge.builder("digitstream.model.version", servingVersion, AtomicLong::get)
-                .description("Version of the model being served (0 = none yet)").register(registry);
+                .description("Version of the model being served (0 = none yet)")
+                .register(registry);
     }
 
     public void batch(int size, long inferenceNanos) {
@@ -45,10 +54,17 @@ public final class ClassifierMetrics {
      */
     public void labelled(long modelVersion, boolean correct) {
         Counter[] pair = labelled.computeIfAbsent(modelVersion, v -> new Counter[] {
-            Counter.builder("digitstream.labelled.predictions").tag("version", Long.toString(v)).tag("outcome", "wrong")
-                    .description("Predictions of labelled images by model version and outcome").register(registry),
-            Counter.builder("digitstream.labelled.predictions").tag("version", Long.toString(v)).tag("outcome", "correct")
-                    .description("Predictions of labelled images by model version and outcome").register(registry)});
+            Counter.builder("digitstream.labelled.predictions")
+                    .tag("version", Long.toString(v))
+                    .tag("outcome", "wrong")
+                    .description("Predictions of labelled images by model version and outcome")
+                    .register(registry),
+            Counter.builder("digitstream.labelled.predictions")
+                    .tag("version", Long.toString(v))
+                    .tag("outcome", "correct")
+                    .description("Predictions of labelled images by model version and outcome")
+                    .register(registry)
+        });
         pair[correct ? 1 : 0].increment();
     }
 
@@ -57,7 +73,8 @@ public final class ClassifierMetrics {
     }
 
     public void snapshotRejected(ErrorCode code) {
-        registry.counter("digitstream.model.snapshots.rejected", "code", code.name()).increment();
+        registry.counter("digitstream.model.snapshots.rejected", "code", code.name())
+                .increment();
     }
 
     public void swapped(long version) {

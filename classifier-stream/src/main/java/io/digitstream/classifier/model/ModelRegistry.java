@@ -19,7 +19,10 @@ public final class ModelRegistry implements AutoCloseable {
     private final AtomicReference<Served> current = new AtomicReference<>();
 
     /** What {@link #offer} did with a model. */
-    public enum Outcome { SERVING, STALE }
+    public enum Outcome {
+        SERVING,
+        STALE
+    }
 
     /**
      * Serves {@code model} if it is newer than the current one; otherwise closes it.

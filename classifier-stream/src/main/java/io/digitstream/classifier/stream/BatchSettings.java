@@ -12,16 +12,20 @@ import java.time.Duration;
  * @param noModelTimeout with {@link NoModelPolicy#WAIT}: how long an image may wait for a model
  * @param maxPending     with {@link NoModelPolicy#WAIT}: how many images a task may hold waiting
  */
-public record BatchSettings(int maxBatch, Duration maxDelay, NoModelPolicy noModelPolicy, Duration noModelTimeout,
-                            int maxPending) {
+public record BatchSettings(
+        int maxBatch, Duration maxDelay, NoModelPolicy noModelPolicy, Duration noModelTimeout, int maxPending) {
     public static final int DEFAULT_MAX_BATCH = 64;
     public static final long DEFAULT_MAX_DELAY_MS = 10;
     public static final NoModelPolicy DEFAULT_NO_MODEL_POLICY = NoModelPolicy.WAIT;
     public static final long DEFAULT_NO_MODEL_TIMEOUT_MS = 300_000;
     public static final int DEFAULT_MAX_PENDING = 100_000;
 
-    public static final BatchSettings DEFAULTS = new BatchSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(DEFAULT_MAX_DELAY_MS),
-            DEFAULT_NO_MODEL_POLICY, Duration.ofMillis(DEFAULT_NO_MODEL_TIMEOUT_MS), DEFAULT_MAX_PENDING);
+    public static final BatchSettings DEFAULTS = new BatchSettings(
+            DEFAULT_MAX_BATCH,
+            Duration.ofMillis(DEFAULT_MAX_DELAY_MS),
+            DEFAULT_NO_MODEL_POLICY,
+            Duration.ofMillis(DEFAULT_NO_MODEL_TIMEOUT_MS),
+            DEFAULT_MAX_PENDING);
 
     public BatchSettings {
         if (maxBatch < 1) {

@@ -31,35 +31,59 @@ public final class ClassifierTopology {
     public static final String MODEL_LOADER = "model-loader";
     public static final String SNAPSHOT_STORE = "model-snapshots-store";
 
-    private ClassifierTopology() {
-    }
+    private ClassifierTopology() {}
 
-    public static Topology build(TopicNames topics, String modelName, BatchSettings batch, ModelRegistry registry,
-                                 ModelVerifier verifier, ClassifierMetrics metrics) {
+    public static Topology build(
+            TopicNames topics,
+            String modelName,
+            BatchSettings batch,
+            ModelRegistry registry,
+            ModelVerifier verifier,
+            ClassifierMetrics metrics) {
         var topology = new Topology();
 
         topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SNAPSHOT_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(SNAPSHOT_STORE), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(), // the compacted topic is its changelog
-                SNAPSHOT_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.modelSnapshots(),
-                MODEL_LOADER, () -> new SnapshotLoader(SNAPSHOT_STORE, modelName, verifier, registry, metrics));
+                SNAPSHOT_SOURCE,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.modelSnapshots(),
+                MODEL_LOADER,
+                () -> new SnapshotLoader(SNAPSHOT_STORE, modelName, verifier, registry, metrics));
 
         topology.addSource(DIGITS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.digitsIn());
-        topology.addProcessor(MICRO_BATCHER,
-                () -> new MicroBatchProcessor(topics.digitsIn(), BUFFER_STORE, batch, registry, metrics,
+        topology.addProcessor(
+                MICRO_BATCHER,
+                () -> new MicroBatchProcessor(
+                        topics.digitsIn(),
+                        BUFFER_STORE,
+                        batch,
+                        registry,
+                        metrics,
                         MessageSerdes.prediction().serializer()),
                 DIGITS_SOURCE);
         // Changelogged, so images whose offsets are committed survive a crash; cached, so a commit
         // writes each slot's latest state once. (A deleted key still reaches the changelog as a
         // tombstone, which is why the batcher reuses a few slots instead of a key per image.)
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), PendingImage.serde())
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), PendingImage.serde())
                         .withLoggingEnabled(java.util.Map.of())
                         .withCachingEnabled(),
                 MICRO_BATCHER);
-        topology.addSink(PREDICTIONS_SINK, topics.predictionsOut(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                PREDICTIONS_SINK,
+                topics.predictionsOut(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 MICRO_BATCHER);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                DEAD_LETTER_SINK,
+                topics.deadLetters(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 MICRO_BATCHER);
         return topology;
     }

@@ -1,9 +1,7 @@
 package io.digitstream.classifier.stream;
 
-import io.digitstream.classifier.model.ModelRegistry;
-
 import io.digitstream.classifier.metrics.ClassifierMetrics;
-
+import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.snapshot.LoadedModel;
@@ -68,11 +66,17 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     private final ArrayDeque<KeyValue<Long, PendingImage>> waiting = new ArrayDeque<>();
     /** Released slots below {@link #nextSlot}, the most recently freed on top. */
     private final ArrayDeque<Long> freeSlots = new ArrayDeque<>();
+
     private long nextSlot;
     private byte[] batchPixels;
 
-    MicroBatchProcessor(String inputTopic, String bufferStoreName, BatchSettings settings, ModelRegistry registry, ClassifierMetrics metrics,
-                        Serializer<Prediction> predictionSerializer) {
+    MicroBatchProcessor(
+            String inputTopic,
+            String bufferStoreName,
+            BatchSettings settings,
+            ModelRegistry registry,
+            ClassifierMetrics metrics,
+            Serializer<Prediction> predictionSerializer) {
         this.inputTopic = inputTopic;
         this.bufferStoreName = bufferStoreName;
         this.settings = settings;
@@ -101,7 +105,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             nextSlot = Math.max(nextSlot, entry.key + 1);
         }
         if (!waiting.isEmpty()) {
-            log.info("Task {} restored {} buffered images; they are classified first", context.taskId(), waiting.size());
+            log.info(
+                    "Task {} restored {} buffered images; they are classified first", context.taskId(), waiting.size());
         }
         Duration tick = Duration.ofMillis(Math.max(1, settings.maxDelay().toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
@@ -110,7 +115,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     @Override
     public void process(Record<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Decoded<PendingImage> accepted = ImageEventCodec.decode(key, record.value()).flatMap(this::toPending);
+        Decoded<PendingImage> accepted =
+                ImageEventCodec.decode(key, record.value()).flatMap(this::toPending);
         if (accepted instanceof Decoded.Invalid<PendingImage> invalid) {
             deadLetter(record, invalid.code(), invalid.reason());
             return;
@@ -121,7 +127,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 return;
             }
             if (waiting.size() >= settings.maxPending()) {
-                deadLetter(record, ErrorCode.NO_MODEL, waiting.size() + " images already wait for a model (max-pending)");
+                deadLetter(
+                        record, ErrorCode.NO_MODEL, waiting.size() + " images already wait for a model (max-pending)");
                 return;
             }
         }
@@ -145,7 +152,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         int partition = metadata.map(RecordMetadata::partition).orElse(-1);
         long offset = metadata.map(RecordMetadata::offset).orElse(-1L);
         long now = context.currentSystemTimeMs();
-        return pixels.map(grey -> new PendingImage(event.id(), grey, event.label(), event.sentAt(), now, partition, offset));
+        return pixels.map(
+                grey -> new PendingImage(event.id(), grey, event.label(), event.sentAt(), now, partition, offset));
     }
 
     private void onTick(long now) {
@@ -186,8 +194,11 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             try {
                 probabilities = model.engine().predict(batchPixels, n);
             } catch (RuntimeException e) {
-                log.error("Inference failed for a batch of {} on {}; the images go to the dead-letter topic", n,
-                        model.label(), e);
+                log.error(
+                        "Inference failed for a batch of {} on {}; the images go to the dead-letter topic",
+                        n,
+                        model.label(),
+                        e);
                 for (KeyValue<Long, PendingImage> entry : batch) {
                     deadLetter(entry.value, ErrorCode.INFERENCE_FAILED, model.label() + " failed: " + e.getMessage());
                     release(entry.key);
@@ -203,7 +214,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                     metrics.labelled(prediction.modelVersion(), prediction.correct());
                 }
                 byte[] key = entry.value.id().getBytes(StandardCharsets.UTF_8);
-                context.forward(new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
+                context.forward(
+                        new Record<>(key, predictionSerializer.serialize(null, prediction), emittedAt),
                         ClassifierTopology.PREDICTIONS_SINK);
                 release(entry.key);
             }
@@ -211,15 +223,26 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         }
     }
 
-    static Prediction prediction(PendingImage image, float[] probabilities, int index, LoadedModel model, int batchSize,
-                                 long emittedAt) {
+    static Prediction prediction(
+            PendingImage image, float[] probabilities, int index, LoadedModel model, int batchSize, long emittedAt) {
         MnistTranslator.Reading reading = MnistTranslator.read(probabilities, index);
-        return new Prediction(image.id(), reading.digit(), reading.confidence(), reading.probabilities(), model.name(),
-                model.version(), image.label(), image.sentAt(), emittedAt, batchSize);
+        return new Prediction(
+                image.id(),
+                reading.digit(),
+                reading.confidence(),
+                reading.probabilities(),
+                model.name(),
+                model.version(),
+                image.label(),
+                image.sentAt(),
+                emittedAt,
+                batchSize);
     }
 
     private void expireWaitingForModel(long now) {
-        while (!waiting.isEmpty() && now - waiting.peekFirst().value.bufferedAt() >= settings.noModelTimeout().toMillis()) {
+        while (!waiting.isEmpty()
+                && now - waiting.peekFirst().value.bufferedAt()
+                        >= settings.noModelTimeout().toMillis()) {
             KeyValue<Long, PendingImage> entry = waiting.pollFirst();
             deadLetter(entry.value, ErrorCode.NO_MODEL, "no model was loaded within " + settings.noModelTimeout());
             release(entry.key);
@@ -245,9 +268,15 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     private void deadLetter(Record<byte[], byte[]> record, ErrorCode code, String reason) {
         Optional<RecordMetadata> metadata = context.recordMetadata();
         Headers headers = new RecordHeaders(record.headers().toArray());
-        DeadLetterHeaders.write(headers, code, reason, metadata.map(RecordMetadata::topic).orElse(""),
-                metadata.map(RecordMetadata::partition).orElse(-1), metadata.map(RecordMetadata::offset).orElse(-1L));
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+        DeadLetterHeaders.write(
+                headers,
+                code,
+                reason,
+                metadata.map(RecordMetadata::topic).orElse(""),
+                metadata.map(RecordMetadata::partition).orElse(-1),
+                metadata.map(RecordMetadata::offset).orElse(-1L));
+        context.forward(
+                new Record<>(record.key(), record.value(), record.timestamp(), headers),
                 ClassifierTopology.DEAD_LETTER_SINK);
         metrics.deadLetter(code);
         log.debug("Dead letter {}: {}", code, reason);
@@ -260,10 +289,14 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     private void deadLetter(PendingImage image, ErrorCode code, String reason) {
         var event = new ImageEvent(image.id(), new Image.Pixels(image.pixels()), image.label(), image.sentAt());
         Headers headers = new RecordHeaders();
-        DeadLetterHeaders.write(headers, code, reason, inputTopic, image.partition(),
-                image.offset());
-        context.forward(new Record<>(image.id().getBytes(StandardCharsets.UTF_8), ImageEventCodec.encode(event),
-                context.currentSystemTimeMs(), headers), ClassifierTopology.DEAD_LETTER_SINK);
+        DeadLetterHeaders.write(headers, code, reason, inputTopic, image.partition(), image.offset());
+        context.forward(
+                new Record<>(
+                        image.id().getBytes(StandardCharsets.UTF_8),
+                        ImageEventCodec.encode(event),
+                        context.currentSystemTimeMs(),
+                        headers),
+                ClassifierTopology.DEAD_LETTER_SINK);
         metrics.deadLetter(code);
     }
 }

@@ -38,7 +38,8 @@ record PendingImage(String id, byte[] pixels, Integer label, Long sentAt, long b
         byte[] id = p.id.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + 4 + id.length + Mnist.PIXELS + 1 + 8 + 8 + 4 + 8)
                 .put(FORMAT)
-                .putInt(id.length).put(id)
+                .putInt(id.length)
+                .put(id)
                 .put(p.pixels)
                 .put((byte) (p.label == null ? -1 : p.label))
                 .putLong(p.sentAt == null ? -1 : p.sentAt)
@@ -66,8 +67,14 @@ record PendingImage(String id, byte[] pixels, Integer label, Long sentAt, long b
             long bufferedAt = in.getLong();
             int partition = in.getInt();
             long offset = in.getLong();
-            return new PendingImage(new String(id, StandardCharsets.UTF_8), pixels, label < 0 ? null : (int) label,
-                    sentAt < 0 ? null : sentAt, bufferedAt, partition, offset);
+            return new PendingImage(
+                    new String(id, StandardCharsets.UTF_8),
+                    pixels,
+                    label < 0 ? null : (int) label,
+                    sentAt < 0 ? null : sentAt,
+                    bufferedAt,
+                    partition,
+                    offset);
         } catch (RuntimeException e) {
             throw new SerializationException("corrupt buffered image", e);
         }

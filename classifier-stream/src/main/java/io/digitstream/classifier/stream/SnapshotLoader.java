@@ -1,8 +1,7 @@
 package io.digitstream.classifier.stream;
 
-import io.digitstream.classifier.model.ModelRegistry;
-
 import io.digitstream.classifier.metrics.ClassifierMetrics;
+import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Decoded;
@@ -34,8 +33,12 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
     private final ClassifierMetrics metrics;
     private KeyValueStore<String, byte[]> store;
 
-    SnapshotLoader(String storeName, String modelName, ModelVerifier verifier, ModelRegistry registry,
-                   ClassifierMetrics metrics) {
+    SnapshotLoader(
+            String storeName,
+            String modelName,
+            ModelVerifier verifier,
+            ModelRegistry registry,
+            ClassifierMetrics metrics) {
         this.storeName = storeName;
         this.modelName = modelName;
         this.verifier = verifier;
@@ -79,7 +82,9 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
         long serving = registry.servingVersion().orElse(0L);
         if (h.version() <= serving) {
             // compaction keeps only the newest per name, but until it runs older ones may follow newer ones
-            reject(ErrorCode.STALE_VERSION, "version " + h.version() + " is not newer than the served version " + serving);
+            reject(
+                    ErrorCode.STALE_VERSION,
+                    "version " + h.version() + " is not newer than the served version " + serving);
             return;
         }
         Decoded<LoadedModel> verified = verifier.verify(snapshot);

@@ -70,9 +70,12 @@ class ClassifierTopologyTest {
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(10_000));
         digits = driver.createInputTopic(TOPICS.digitsIn(), new StringSerializer(), new ByteArraySerializer());
         snapshots = driver.createInputTopic(TOPICS.modelSnapshots(), new StringSerializer(), new ByteArraySerializer());
-        predictions = driver.createOutputTopic(TOPICS.predictionsOut(), new StringDeserializer(),
+        predictions = driver.createOutputTopic(
+                TOPICS.predictionsOut(),
+                new StringDeserializer(),
                 MessageSerdes.prediction().deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -105,14 +108,20 @@ class ClassifierTopologyTest {
             Prediction p = record.value();
             assertThat(p.modelVersion()).isEqualTo(1L);
             assertThat(p.batchSize()).isEqualTo(4);
-            assertThat(p.label()).isEqualTo(TestModels.event(Integer.parseInt(p.id().substring(4))).label());
-            assertThat(Arrays.stream(p.probabilities()).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-            assertThat(p.confidence()).isEqualTo(Arrays.stream(p.probabilities()).max().orElseThrow());
+            assertThat(p.label())
+                    .isEqualTo(TestModels.event(Integer.parseInt(p.id().substring(4)))
+                            .label());
+            assertThat(Arrays.stream(p.probabilities()).sum())
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(p.confidence())
+                    .isEqualTo(Arrays.stream(p.probabilities()).max().orElseThrow());
             assertThat(p.probabilities()[p.digit()]).isEqualTo(p.confidence());
         }
         long correct = out.stream().filter(r -> r.value().correct()).count();
-        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "correct")).isEqualTo(correct);
-        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "wrong")).isEqualTo(4 - correct);
+        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "correct"))
+                .isEqualTo(correct);
+        assertThat(metrics.count("digitstream.labelled.predictions", "version", "1", "outcome", "wrong"))
+                .isEqualTo(4 - correct);
     }
 
     @Test
@@ -125,17 +134,19 @@ class ClassifierTopologyTest {
         assertThat(predictions.isEmpty()).isTrue();
         driver.advanceWallClockTime(MAX_DELAY);
 
-        assertThat(predictions.readValuesToList()).extracting(Prediction::batchSize).containsExactly(3, 3, 3);
+        assertThat(predictions.readValuesToList())
+                .extracting(Prediction::batchSize)
+                .containsExactly(3, 3, 3);
     }
 
     @Test
     void aSwapTakesEffectAtABatchBoundaryAndNeverInsideABatch() {
         start(4, NoModelPolicy.WAIT);
         snapshots.pipeInput(TestModels.MODEL, v1);
-        send(0, 1, 2, 3);              // a full batch on v1
-        send(4, 5);                    // half a batch waits...
+        send(0, 1, 2, 3); // a full batch on v1
+        send(4, 5); // half a batch waits...
         snapshots.pipeInput(TestModels.MODEL, v2);
-        send(6, 7);                    // ...and runs whole on v2
+        send(6, 7); // ...and runs whole on v2
 
         List<Prediction> out = predictions.readValuesToList();
         assertThat(out).extracting(Prediction::modelVersion).containsExactly(1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L);
@@ -149,18 +160,22 @@ class ClassifierTopologyTest {
         byte[] corrupt = v3.clone();
         corrupt[corrupt.length - 10] ^= 0x5A;
 
-        snapshots.pipeInput(TestModels.MODEL, Arrays.copyOf(v3, v3.length / 2));   // truncated
-        snapshots.pipeInput(TestModels.MODEL, corrupt);                               // wrong checksum
-        snapshots.pipeInput(TestModels.MODEL, v1);                                    // older than served
+        snapshots.pipeInput(TestModels.MODEL, Arrays.copyOf(v3, v3.length / 2)); // truncated
+        snapshots.pipeInput(TestModels.MODEL, corrupt); // wrong checksum
+        snapshots.pipeInput(TestModels.MODEL, v1); // older than served
         snapshots.pipeInput(TestModels.MODEL, "garbage".getBytes(StandardCharsets.UTF_8));
         send(0);
 
         assertThat(registry.servingVersion()).contains(2L);
         assertThat(predictions.readValue().modelVersion()).isEqualTo(2L);
-        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "TRUNCATED_SNAPSHOT")).isEqualTo(1);
-        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "CHECKSUM_MISMATCH")).isEqualTo(1);
-        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "STALE_VERSION")).isEqualTo(1);
-        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "BAD_MAGIC")).isEqualTo(1);
+        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "TRUNCATED_SNAPSHOT"))
+                .isEqualTo(1);
+        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "CHECKSUM_MISMATCH"))
+                .isEqualTo(1);
+        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "STALE_VERSION"))
+                .isEqualTo(1);
+        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "BAD_MAGIC"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -175,7 +190,8 @@ class ClassifierTopologyTest {
         start(1, NoModelPolicy.WAIT);
         snapshots.pipeInput(TestModels.MODEL, v1);
         byte[] notJson = "hello".getBytes(StandardCharsets.UTF_8);
-        byte[] undecodable = ImageEventCodec.encode(new ImageEvent("png", new Image.Encoded(new byte[] {1, 2, 3}), null, null));
+        byte[] undecodable =
+                ImageEventCodec.encode(new ImageEvent("png", new Image.Encoded(new byte[] {1, 2, 3}), null, null));
         digits.pipeInput("a", notJson);
         digits.pipeInput("png", undecodable);
         digits.pipeInput((String) null, ImageEventCodec.encode(TestModels.event(0)));
@@ -183,14 +199,18 @@ class ClassifierTopologyTest {
         send(1);
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE))
+        assertThat(dead)
+                .extracting(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE))
                 .containsExactly("NOT_JSON", "UNDECODABLE_IMAGE", "MISSING_KEY", "NULL_VALUE");
         assertThat(dead.get(0).value()).isEqualTo(notJson);
         assertThat(dead.get(1).value()).isEqualTo(undecodable);
-        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("digits-in");
-        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.ERROR_MESSAGE)).contains("not valid JSON");
+        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC))
+                .isEqualTo("digits-in");
+        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .contains("not valid JSON");
         assertThat(predictions.readValuesToList()).extracting(Prediction::id).containsExactly("img-1");
-        assertThat(metrics.count("digitstream.dead.letters", "code", "NOT_JSON")).isEqualTo(1);
+        assertThat(metrics.count("digitstream.dead.letters", "code", "NOT_JSON"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -229,10 +249,12 @@ class ClassifierTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(6));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE))
+        assertThat(dead)
+                .extracting(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.ERROR_CODE))
                 .containsExactly("NO_MODEL", "NO_MODEL");
         // the dead letter holds the event in canonical form, ready to replay
-        assertThat(ImageEventCodec.decode("img-0", dead.get(0).value()).orElseThrow()).isEqualTo(TestModels.event(0));
+        assertThat(ImageEventCodec.decode("img-0", dead.get(0).value()).orElseThrow())
+                .isEqualTo(TestModels.event(0));
     }
 
     @Test

@@ -43,7 +43,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KafkaRaftServer server;
     private boolean formatted;
 
-    private EmbeddedKafka(Path logDir, boolean ownsLogDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+    private EmbeddedKafka(
+            Path logDir, boolean ownsLogDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.brokerPort = brokerPort;
@@ -62,8 +63,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka create(int port, Map<String, String> overrides) {
         try {
-            return new EmbeddedKafka(Files.createTempDirectory("digitstream-kafka-"), true,
-                    port == 0 ? freePort() : port, freePort(), overrides);
+            return new EmbeddedKafka(
+                    Files.createTempDirectory("digitstream-kafka-"),
+                    true,
+                    port == 0 ? freePort() : port,
+                    freePort(),
+                    overrides);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,8 +88,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         awaitReady(timeout);
-        log.info("Kafka broker ready at {} in {} ms (data in {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+        log.info(
+                "Kafka broker ready at {} in {} ms (data in {})",
+                bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                logDir);
         return this;
     }
 
@@ -127,7 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put(
+                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -167,18 +176,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> props = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5_000);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("The embedded broker did not become ready within " + timeout, e);
+                        throw new IllegalStateException(
+                                "The embedded broker did not become ready within " + timeout, e);
                     }
                 }
             }

@@ -24,20 +24,30 @@ class EmbeddedKafkaTest {
     void aRecordWrittenBeforeARestartIsReadAfterIt() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("t", Optional.of(2), Optional.empty()))).all().get();
+                admin.createTopics(List.of(new NewTopic("t", Optional.of(2), Optional.empty())))
+                        .all()
+                        .get();
             }
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            try (var producer = new KafkaProducer<>(
+                    Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 producer.send(new ProducerRecord<>("t", "k", "before restart")).get();
             }
 
             kafka.stop();
             kafka.start();
 
-            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "g", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer())) {
+            try (var consumer = new KafkaConsumer<>(
+                    Map.<String, Object>of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "g",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"),
+                    new StringDeserializer(),
+                    new StringDeserializer())) {
                 consumer.subscribe(List.of("t"));
                 List<String> values = new java.util.ArrayList<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -21,7 +21,10 @@ public final class HttpMirrorSource implements MnistSource {
     public HttpMirrorSource(String base, Duration timeout) {
         this.base = URI.create(base.endsWith("/") ? base : base + "/");
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     @Override
@@ -31,7 +34,10 @@ public final class HttpMirrorSource implements MnistSource {
 
     @Override
     public void fetch(MnistFile file, Path target) throws IOException {
-        var request = HttpRequest.newBuilder(base.resolve(file.fileName() + ".gz")).timeout(timeout).GET().build();
+        var request = HttpRequest.newBuilder(base.resolve(file.fileName() + ".gz"))
+                .timeout(timeout)
+                .GET()
+                .build();
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -39,7 +45,8 @@ public final class HttpMirrorSource implements MnistSource {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (IOException e) {
-            throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new IOException(
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {

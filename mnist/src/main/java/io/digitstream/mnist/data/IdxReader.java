@@ -18,11 +18,11 @@ public final class IdxReader {
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     public static MnistDataset read(Path images, Path labels) throws IOException {
-        try (InputStream imageStream = Files.newInputStream(images); InputStream labelStream = Files.newInputStream(labels)) {
+        try (InputStream imageStream = Files.newInputStream(images);
+                InputStream labelStream = Files.newInputStream(labels)) {
             return read(imageStream, images.toString(), labelStream, labels.toString());
         }
     }
@@ -89,8 +89,8 @@ public final class IdxReader {
         byte[] bytes = new byte[length];
         int read = in.readNBytes(bytes, 0, length);
         if (read != length) {
-            throw new IdxFormatException(name + ": truncated: the header promises " + length + " bytes of data but "
-                    + read + " follow");
+            throw new IdxFormatException(
+                    name + ": truncated: the header promises " + length + " bytes of data but " + read + " follow");
         }
         return bytes;
     }

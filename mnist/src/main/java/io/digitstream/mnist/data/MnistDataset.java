@@ -16,7 +16,8 @@ public final class MnistDataset {
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(labels, "labels");
         if (pixels.length != labels.length * Mnist.PIXELS) {
-            throw new IllegalArgumentException(labels.length + " labels but " + pixels.length / (double) Mnist.PIXELS + " images");
+            throw new IllegalArgumentException(
+                    labels.length + " labels but " + pixels.length / (double) Mnist.PIXELS + " images");
         }
         this.pixels = pixels;
         this.labels = labels;
@@ -39,7 +40,8 @@ public final class MnistDataset {
     /** Images {@code from} (inclusive) to {@code to} (exclusive), sharing nothing with this one. */
     public MnistDataset slice(int from, int to) {
         Objects.checkFromToIndex(from, to, size());
-        return new MnistDataset(Arrays.copyOfRange(pixels, from * Mnist.PIXELS, to * Mnist.PIXELS),
+        return new MnistDataset(
+                Arrays.copyOfRange(pixels, from * Mnist.PIXELS, to * Mnist.PIXELS),
                 Arrays.copyOfRange(labels, from, to));
     }
 

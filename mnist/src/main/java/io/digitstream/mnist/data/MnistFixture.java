@@ -11,8 +11,7 @@ import java.io.UncheckedIOException;
 public final class MnistFixture {
     private static final String DIR = "/mnist-fixture/";
 
-    private MnistFixture() {
-    }
+    private MnistFixture() {}
 
     public static MnistDataset train() {
         return load(MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS);
@@ -26,7 +25,7 @@ public final class MnistFixture {
         String imageName = DIR + images.fileName() + ".gz";
         String labelName = DIR + labels.fileName() + ".gz";
         try (InputStream imageStream = MnistFixture.class.getResourceAsStream(imageName);
-             InputStream labelStream = MnistFixture.class.getResourceAsStream(labelName)) {
+                InputStream labelStream = MnistFixture.class.getResourceAsStream(labelName)) {
             if (imageStream == null || labelStream == null) {
                 throw new IllegalStateException("The MNIST fixture is missing from the classpath: " + imageName);
             }

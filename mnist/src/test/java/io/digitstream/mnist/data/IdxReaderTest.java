@@ -35,7 +35,8 @@ class IdxReaderTest {
     void rawAndGzipFilesReadTheSame() throws IOException {
         byte[] raw = labelFile(3, new byte[] {1, 2, 3});
         assertThat(IdxReader.readLabels(new ByteArrayInputStream(raw), "raw")).containsExactly(1, 2, 3);
-        assertThat(IdxReader.readLabels(new ByteArrayInputStream(gzip(raw)), "gz")).containsExactly(1, 2, 3);
+        assertThat(IdxReader.readLabels(new ByteArrayInputStream(gzip(raw)), "gz"))
+                .containsExactly(1, 2, 3);
     }
 
     @Test
@@ -44,7 +45,8 @@ class IdxReaderTest {
         file[3] = 0x03; // an image magic in a label file
         assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(file), "labels.idx"))
                 .isInstanceOf(IdxFormatException.class)
-                .hasMessageContaining("labels.idx").hasMessageContaining("magic number 0x803");
+                .hasMessageContaining("labels.idx")
+                .hasMessageContaining("magic number 0x803");
     }
 
     @Test
@@ -53,9 +55,11 @@ class IdxReaderTest {
         byte[] truncated = Arrays.copyOf(file, file.length - 100);
         assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(gzip(truncated)), "images.gz"))
                 .isInstanceOf(IdxFormatException.class)
-                .hasMessageContaining("truncated").hasMessageContaining("1568");
+                .hasMessageContaining("truncated")
+                .hasMessageContaining("1568");
         assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(new byte[] {0, 0, 8}), "tiny"))
-                .isInstanceOf(IdxFormatException.class).hasMessageContaining("truncated inside the header");
+                .isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("truncated inside the header");
     }
 
     @Test
@@ -63,21 +67,31 @@ class IdxReaderTest {
         byte[] file = imageFile(1);
         ByteBuffer.wrap(file).putInt(8, 32);
         assertThatThrownBy(() -> IdxReader.readImages(new ByteArrayInputStream(file), "big"))
-                .isInstanceOf(IdxFormatException.class).hasMessageContaining("32x28");
+                .isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("32x28");
     }
 
     @Test
     void labelsOutsideZeroToNineAreRefused() {
         assertThatThrownBy(() -> IdxReader.readLabels(new ByteArrayInputStream(labelFile(2, new byte[] {3, 12})), "l"))
-                .isInstanceOf(IdxFormatException.class).hasMessageContaining("label 1 is 12");
+                .isInstanceOf(IdxFormatException.class)
+                .hasMessageContaining("label 1 is 12");
     }
 
     static byte[] labelFile(int count, byte[] labels) {
-        return ByteBuffer.allocate(8 + labels.length).putInt(IdxReader.LABELS_MAGIC).putInt(count).put(labels).array();
+        return ByteBuffer.allocate(8 + labels.length)
+                .putInt(IdxReader.LABELS_MAGIC)
+                .putInt(count)
+                .put(labels)
+                .array();
     }
 
     static byte[] imageFile(int count) {
-        return ByteBuffer.allocate(16 + count * 784).putInt(IdxReader.IMAGES_MAGIC).putInt(count).putInt(28).putInt(28)
+        return ByteBuffer.allocate(16 + count * 784)
+                .putInt(IdxReader.IMAGES_MAGIC)
+                .putInt(count)
+                .putInt(28)
+                .putInt(28)
                 .array();
     }
 

@@ -11,9 +11,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class MnistStyleTest {
 
@@ -28,7 +28,9 @@ class MnistStyleTest {
             byte[] restored = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(png)).value();
 
             // centring by centre of mass may place a digit a pixel or two from where MNIST put it
-            assertThat(bestCorrelationWithin2Pixels(original, restored)).as("image %d", i).isGreaterThan(0.85);
+            assertThat(bestCorrelationWithin2Pixels(original, restored))
+                    .as("image %d", i)
+                    .isGreaterThan(0.85);
         }
     }
 
@@ -46,7 +48,9 @@ class MnistStyleTest {
 
         assertThat(pixels[14 * 28 + 14] & 0xFF).as("centre is ink").isGreaterThan(150);
         assertThat(pixels[0] & 0xFF).as("corner is background").isLessThan(20);
-        assertThat(pixels[3 * 28 + 14] & 0xFF).as("a 20-pixel-tall stroke starts at row 4").isLessThan(20);
+        assertThat(pixels[3 * 28 + 14] & 0xFF)
+                .as("a 20-pixel-tall stroke starts at row 4")
+                .isLessThan(20);
         assertThat(pixels[5 * 28 + 14] & 0xFF).isGreaterThan(150);
     }
 
@@ -55,7 +59,8 @@ class MnistStyleTest {
         assertThat(code(MnistStyle.fromEncoded(new byte[] {1, 2, 3, 4, 5}))).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
         assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png"))))
                 .isEqualTo(ErrorCode.IMAGE_TOO_SMALL);
-        assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(5000, 10, BufferedImage.TYPE_BYTE_GRAY), "png"))))
+        assertThat(code(MnistStyle.fromEncoded(
+                        encode(new BufferedImage(5000, 10, BufferedImage.TYPE_BYTE_GRAY), "png"))))
                 .isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY), "png"))))
                 .isEqualTo(ErrorCode.BLANK_IMAGE);

@@ -39,8 +39,7 @@ public final class Dl4jRuntime {
     public static final String HELPERS_DISABLED_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
     static final String ONEDNN = "-onednn";
 
-    private Dl4jRuntime() {
-    }
+    private Dl4jRuntime() {}
 
     /** Sets the two switches that must be in place before ND4J loads its natives; idempotent. */
     static synchronized void beforeNativesLoad() {
@@ -117,15 +116,21 @@ public final class Dl4jRuntime {
     /** Whether the oneDNN build of ND4J's natives for this OS and CPU is on the classpath. */
     static boolean oneDnnBuildPresent() {
         String platform = platform();
-        return platform != null && Dl4jRuntime.class.getClassLoader().getResource("org/nd4j/linalg/cpu/nativecpu/bindings/"
-                + platform + ONEDNN + "/" + System.mapLibraryName("nd4jcpu")) != null;
+        return platform != null
+                && Dl4jRuntime.class
+                                .getClassLoader()
+                                .getResource("org/nd4j/linalg/cpu/nativecpu/bindings/" + platform + ONEDNN + "/"
+                                        + System.mapLibraryName("nd4jcpu"))
+                        != null;
     }
 
     /** JavaCPP's platform name, computed here: asking JavaCPP would freeze its properties too early. */
     private static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String osName = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : null;
+        String osName = os.startsWith("linux")
+                ? "linux"
+                : os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : null;
         String archName = switch (arch) {
             case "amd64", "x86_64", "x86-64" -> "x86_64";
             case "aarch64", "arm64" -> "arm64";

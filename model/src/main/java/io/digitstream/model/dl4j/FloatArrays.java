@@ -9,12 +9,13 @@ import org.nd4j.linalg.api.shape.Shape;
 
 /** Plain Java loops over ND4J float arrays, for the layers of ours that replace native ops. */
 final class FloatArrays {
-    private FloatArrays() {
-    }
+    private FloatArrays() {}
 
     /** Float elements in row-major order, one after the other, as {@link #floats} reads them. */
     static boolean isPlainRowMajorFloat(INDArray array) {
-        return array.dataType() == DataType.FLOAT && array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
+        return array.dataType() == DataType.FLOAT
+                && array.ordering() == 'c'
+                && Shape.hasDefaultStridesForShape(array)
                 && array.length() <= Integer.MAX_VALUE;
     }
 
@@ -24,7 +25,10 @@ final class FloatArrays {
      */
     static FloatBuffer floats(INDArray array) {
         var pointer = new FloatPointer(array.data().addressPointer());
-        return pointer.position(0).limit(array.length()).capacity(array.length()).asBuffer();
+        return pointer.position(0)
+                .limit(array.length())
+                .capacity(array.length())
+                .asBuffer();
     }
 
     interface Range {

@@ -51,22 +51,31 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         if (dataType != DataType.FLOAT) {
             return network;
         }
-        return LayerReplacement.replace(network, layer -> layer instanceof SubsamplingLayer pooling
-                && !(pooling instanceof JavaMaxPooling)
-                && covers((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) pooling.conf().getLayer())
-                ? new JavaMaxPooling(pooling, dataType) : layer);
+        return LayerReplacement.replace(
+                network,
+                layer -> layer instanceof SubsamplingLayer pooling
+                                && !(pooling instanceof JavaMaxPooling)
+                                && covers((org.deeplearning4j.nn.conf.layers.SubsamplingLayer)
+                                        pooling.conf().getLayer())
+                        ? new JavaMaxPooling(pooling, dataType)
+                        : layer);
     }
 
     /** How many of the network's layers pool through this class. */
     public static long countIn(MultiLayerNetwork network) {
-        return Arrays.stream(network.getLayers()).filter(JavaMaxPooling.class::isInstance).count();
+        return Arrays.stream(network.getLayers())
+                .filter(JavaMaxPooling.class::isInstance)
+                .count();
     }
 
     private static boolean covers(org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf) {
-        return conf.getPoolingType() == PoolingType.MAX && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        return conf.getPoolingType() == PoolingType.MAX
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && conf.getConvolutionMode() != ConvolutionMode.Same
-                && Arrays.equals(conf.getKernelSize(), new int[] {2, 2}) && Arrays.equals(conf.getStride(), new int[] {2, 2})
-                && Arrays.equals(conf.getPadding(), new int[] {0, 0}) && Arrays.equals(conf.getDilation(), new int[] {1, 1});
+                && Arrays.equals(conf.getKernelSize(), new int[] {2, 2})
+                && Arrays.equals(conf.getStride(), new int[] {2, 2})
+                && Arrays.equals(conf.getPadding(), new int[] {0, 0})
+                && Arrays.equals(conf.getDilation(), new int[] {1, 1});
     }
 
     /** Whether these input activations take the Java path (else Deeplearning4j's own runs). */
@@ -81,8 +90,11 @@ public final class JavaMaxPooling extends SubsamplingLayer {
             return super.activate(training, workspaces);
         }
         long[] shape = input.shape();
-        INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {shape[0], shape[1], shape[2] / 2, shape[3] / 2}, 'c');
+        INDArray output = workspaces.createUninitialized(
+                ArrayType.ACTIVATIONS,
+                DataType.FLOAT,
+                new long[] {shape[0], shape[1], shape[2] / 2, shape[3] / 2},
+                'c');
         FloatBuffer in = FloatArrays.floats(input);
         FloatBuffer out = FloatArrays.floats(output);
         forEachWindow(shape, (topLeft, rowLength, pooled) -> {

@@ -13,8 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 final class LayerReplacement {
     private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
 
-    private LayerReplacement() {
-    }
+    private LayerReplacement() {}
 
     /** Each layer becomes what {@code replace} returns for it (the same layer to keep it). */
     static MultiLayerNetwork replace(MultiLayerNetwork network, UnaryOperator<Layer> replace) {

@@ -56,22 +56,33 @@ public final class OutputReusingConvolution extends ConvolutionLayer {
     /** Replaces the network's plain-ReLU convolution layers with this one, after {@code init()}; safe to call twice. */
     public static MultiLayerNetwork install(MultiLayerNetwork network) {
         DataType dataType = network.getLayerWiseConfigurations().getDataType();
-        return LayerReplacement.replace(network, layer -> layer instanceof ConvolutionLayer convolution
-                && layer.getClass() == ConvolutionLayer.class
-                && covers((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) convolution.conf().getLayer())
-                ? new OutputReusingConvolution(convolution, dataType) : layer);
+        return LayerReplacement.replace(
+                network,
+                layer -> layer instanceof ConvolutionLayer convolution
+                                && layer.getClass() == ConvolutionLayer.class
+                                && covers((org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
+                                        convolution.conf().getLayer())
+                        ? new OutputReusingConvolution(convolution, dataType)
+                        : layer);
     }
 
     /** How many of the network's layers are this class. */
     public static long countIn(MultiLayerNetwork network) {
-        return Arrays.stream(network.getLayers()).filter(OutputReusingConvolution.class::isInstance).count();
+        return Arrays.stream(network.getLayers())
+                .filter(OutputReusingConvolution.class::isInstance)
+                .count();
     }
 
     private static boolean covers(org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
-        return conf.getActivationFn() instanceof ActivationReLU relu && relu.getClass() == ActivationReLU.class
-                && relu.getMax() == null && isZeroOrUnset(relu.getThreshold()) && isZeroOrUnset(relu.getNegativeSlope())
-                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() != ConvolutionMode.Same
-                && conf.hasBias() && conf.getWeightNoise() == null;
+        return conf.getActivationFn() instanceof ActivationReLU relu
+                && relu.getClass() == ActivationReLU.class
+                && relu.getMax() == null
+                && isZeroOrUnset(relu.getThreshold())
+                && isZeroOrUnset(relu.getNegativeSlope())
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && conf.getConvolutionMode() != ConvolutionMode.Same
+                && conf.hasBias()
+                && conf.getWeightNoise() == null;
     }
 
     private static boolean isZeroOrUnset(Double value) {
@@ -92,8 +103,12 @@ public final class OutputReusingConvolution extends ConvolutionLayer {
         boolean sameInput = forwardInput == input;
         forwardInput = null; // one forward pass serves one backward pass
         forwardOutput = null;
-        if (helper == null || output == null || !sameInput || !FloatArrays.isPlainRowMajorFloat(output)
-                || !FloatArrays.isPlainRowMajorFloat(epsilon) || !Arrays.equals(output.shape(), epsilon.shape())) {
+        if (helper == null
+                || output == null
+                || !sameInput
+                || !FloatArrays.isPlainRowMajorFloat(output)
+                || !FloatArrays.isPlainRowMajorFloat(epsilon)
+                || !Arrays.equals(output.shape(), epsilon.shape())) {
             return super.backpropGradient(epsilon, workspaces);
         }
         assertInputSet(true);
@@ -104,11 +119,24 @@ public final class OutputReusingConvolution extends ConvolutionLayer {
         INDArray delta = reluDerivative(output, epsilon, workspaces);
         Pair<Gradient, INDArray> result;
         try {
-            result = helper.backpropGradient(in, weights, bias, delta, conf.getKernelSize(), conf.getStride(),
-                    conf.getPadding(), gradientViews.get(ConvolutionParamInitializer.BIAS_KEY),
-                    gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), conf.getActivationFn(),
-                    conf.getCudnnAlgoMode(), conf.getCudnnBwdFilterAlgo(), conf.getCudnnBwdDataAlgo(),
-                    convolutionMode, conf.getDilation(), conf.getCnn2dDataFormat(), workspaces);
+            result = helper.backpropGradient(
+                    in,
+                    weights,
+                    bias,
+                    delta,
+                    conf.getKernelSize(),
+                    conf.getStride(),
+                    conf.getPadding(),
+                    gradientViews.get(ConvolutionParamInitializer.BIAS_KEY),
+                    gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY),
+                    conf.getActivationFn(),
+                    conf.getCudnnAlgoMode(),
+                    conf.getCudnnBwdFilterAlgo(),
+                    conf.getCudnnBwdDataAlgo(),
+                    convolutionMode,
+                    conf.getDilation(),
+                    conf.getCnn2dDataFormat(),
+                    workspaces);
         } catch (RuntimeException e) {
             result = null; // Deeplearning4j's own path below logs it and falls back as configured
         }

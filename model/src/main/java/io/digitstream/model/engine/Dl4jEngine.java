@@ -33,8 +33,9 @@ public final class Dl4jEngine implements InferenceEngine {
         if (count < 1 || pixels.length < count * Mnist.PIXELS) {
             throw new IllegalArgumentException("need " + count + " images of " + Mnist.PIXELS + " pixels");
         }
-        try (INDArray input = Nd4j.create(MnistTranslator.input(pixels, count), new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
-             INDArray output = network.output(input, false)) {
+        try (INDArray input = Nd4j.create(
+                        MnistTranslator.input(pixels, count), new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
+                INDArray output = network.output(input, false)) {
             return output.data().asFloat();
         }
     }

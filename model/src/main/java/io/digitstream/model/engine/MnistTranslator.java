@@ -18,8 +18,7 @@ public final class MnistTranslator {
     /** The grey value of full ink; the network's input is grey / MAX_GREY. */
     public static final float MAX_GREY = 255f;
 
-    private MnistTranslator() {
-    }
+    private MnistTranslator() {}
 
     /** One grey value, 0..255, as the network's input. */
     public static float input(int grey) {
@@ -97,6 +96,5 @@ public final class MnistTranslator {
      * @param confidence    the digit's probability
      * @param probabilities all ten, digit 0 first
      */
-    public record Reading(int digit, double confidence, double[] probabilities) {
-    }
+    public record Reading(int digit, double confidence, double[] probabilities) {}
 }

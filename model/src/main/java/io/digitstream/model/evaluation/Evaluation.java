@@ -59,7 +59,8 @@ public record Evaluation(int examples, int correct, double[] precision, double[]
         out.append(String.format(Locale.ROOT, "accuracy %.2f %% (%d of %d)%n", 100 * accuracy(), correct, examples));
         out.append("digit  precision  recall\n");
         for (int c = 0; c < Mnist.CLASSES; c++) {
-            out.append(String.format(Locale.ROOT, "  %d     %6.2f %%  %6.2f %%%n", c, 100 * precision[c], 100 * recall[c]));
+            out.append(String.format(
+                    Locale.ROOT, "  %d     %6.2f %%  %6.2f %%%n", c, 100 * precision[c], 100 * recall[c]));
         }
         out.append("confusion (rows: label, columns: predicted)\n     ");
         for (int c = 0; c < Mnist.CLASSES; c++) {

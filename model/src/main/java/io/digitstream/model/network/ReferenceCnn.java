@@ -30,22 +30,41 @@ public final class ReferenceCnn {
      */
     public static final long MULTIPLY_ADDS_PER_IMAGE = 28 * 28 * 32 * 9 + 14 * 14 * 64 * (32 * 9) + 3_136 * 10;
 
-    private ReferenceCnn() {
-    }
+    private ReferenceCnn() {}
 
     public static MultiLayerConfiguration configuration(long seed, IUpdater updater) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
                 .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(32).stride(1, 1).padding(1, 1)
-                        .activation(Activation.RELU).weightInit(torchDefault(1 * 3 * 3)).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).stride(1, 1).padding(1, 1)
-                        .activation(Activation.RELU).weightInit(torchDefault(32 * 3 * 3)).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(Mnist.CLASSES)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build())
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nIn(1)
+                        .nOut(32)
+                        .stride(1, 1)
+                        .padding(1, 1)
+                        .activation(Activation.RELU)
+                        .weightInit(torchDefault(1 * 3 * 3))
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(64)
+                        .stride(1, 1)
+                        .padding(1, 1)
+                        .activation(Activation.RELU)
+                        .weightInit(torchDefault(32 * 3 * 3))
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(Mnist.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .weightInit(WeightInit.XAVIER)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(Mnist.SIDE, Mnist.SIDE, 1))
                 .build();
     }

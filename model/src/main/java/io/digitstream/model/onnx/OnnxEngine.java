@@ -31,6 +31,7 @@ public final class OnnxEngine implements InferenceEngine {
     private final ReadWriteLock running = new ReentrantReadWriteLock();
     /** Input buffers not in use: direct memory is slow to touch first, so calls reuse them. */
     private final ConcurrentLinkedDeque<FloatBuffer> idleInputs = new ConcurrentLinkedDeque<>();
+
     private boolean closed;
 
     public OnnxEngine(byte[] onnxModel, OnnxSettings settings) {
@@ -61,13 +62,17 @@ public final class OnnxEngine implements InferenceEngine {
         synchronized (OnnxEngine.class) {
             if (environment == null) {
                 var created = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-                var loader = new Thread(null, () -> {
-                    try {
-                        environment = OrtEnvironment.getEnvironment();
-                    } catch (Throwable e) {
-                        created.set(e);
-                    }
-                }, "onnxruntime-init", 64L * 1024 * 1024);
+                var loader = new Thread(
+                        null,
+                        () -> {
+                            try {
+                                environment = OrtEnvironment.getEnvironment();
+                            } catch (Throwable e) {
+                                created.set(e);
+                            }
+                        },
+                        "onnxruntime-init",
+                        64L * 1024 * 1024);
                 loader.start();
                 try {
                     loader.join();
@@ -102,14 +107,16 @@ public final class OnnxEngine implements InferenceEngine {
             try {
                 MnistTranslator.input(pixels, count, input);
                 input.flip();
-                try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), input, new long[] {count, Mnist.PIXELS});
-                     OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
+                try (OnnxTensor tensor =
+                                OnnxTensor.createTensor(environment(), input, new long[] {count, Mnist.PIXELS});
+                        OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
                     FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
                     float[] probabilities = new float[count * Mnist.CLASSES];
                     out.get(probabilities);
                     return probabilities;
                 } catch (OrtException e) {
-                    throw new IllegalStateException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
                 }
             } finally {
                 idleInputs.push(input);
@@ -124,7 +131,8 @@ public final class OnnxEngine implements InferenceEngine {
         FloatBuffer buffer = idleInputs.poll();
         if (buffer == null || buffer.capacity() < count * Mnist.PIXELS) {
             int images = Math.max(count, buffer == null ? 0 : 2 * buffer.capacity() / Mnist.PIXELS);
-            buffer = ByteBuffer.allocateDirect(images * Mnist.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder())
+            buffer = ByteBuffer.allocateDirect(images * Mnist.PIXELS * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
         }
         buffer.clear();

@@ -35,8 +35,7 @@ public final class OnnxExport {
     private static final int ATTR_INT = 2;
     private static final int ATTR_INTS = 7;
 
-    private OnnxExport() {
-    }
+    private OnnxExport() {}
 
     /** @throws UnsupportedOperationException when the network is not the reference architecture */
     public static byte[] export(MultiLayerNetwork network) {
@@ -52,12 +51,26 @@ public final class OnnxExport {
         graph.message(5, floatTensor("dense_b", new long[] {Mnist.CLASSES}, values(dense.getParam("b"))));
 
         graph.message(1, node("Reshape", new String[] {INPUT, "shape_image"}, "image"));
-        graph.message(1, node("Conv", new String[] {"image", "conv1_W", "conv1_b"}, "c1",
-                ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1)));
+        graph.message(
+                1,
+                node(
+                        "Conv",
+                        new String[] {"image", "conv1_W", "conv1_b"},
+                        "c1",
+                        ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1),
+                        ints("strides", 1, 1)));
         graph.message(1, node("Relu", new String[] {"c1"}, "r1"));
         graph.message(1, node("MaxPool", new String[] {"r1"}, "p1", ints("kernel_shape", 2, 2), ints("strides", 2, 2)));
-        graph.message(1, node("Conv", new String[] {"p1", "conv2_W", "conv2_b"}, "c2",
-                ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1)));
+        graph.message(
+                1,
+                node(
+                        "Conv",
+                        new String[] {"p1", "conv2_W", "conv2_b"},
+                        "c2",
+                        ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1),
+                        ints("strides", 1, 1)));
         graph.message(1, node("Relu", new String[] {"c2"}, "r2"));
         graph.message(1, node("MaxPool", new String[] {"r2"}, "p2", ints("kernel_shape", 2, 2), ints("strides", 2, 2)));
         graph.message(1, node("Reshape", new String[] {"p2", "shape_flat"}, "flat"));
@@ -68,8 +81,8 @@ public final class OnnxExport {
         graph.message(12, valueInfo(OUTPUT, Mnist.CLASSES));
 
         return new ProtoWriter()
-                .varint(1, 7)                                  // ir_version
-                .string(2, "digitstream")                      // producer_name
+                .varint(1, 7) // ir_version
+                .string(2, "digitstream") // producer_name
                 .message(7, graph)
                 .message(8, new ProtoWriter().string(1, "").varint(2, 13)) // opset_import: ai.onnx 13
                 .toByteArray();
@@ -78,25 +91,33 @@ public final class OnnxExport {
     private static void checkArchitecture(MultiLayerNetwork network) {
         var layers = network.getLayerWiseConfigurations().getConfs();
         boolean ok = layers.size() == 5
-                && layers.get(0).getLayer() instanceof ConvolutionLayer c1 && isReferenceConv(c1, 1, 32)
-                && layers.get(1).getLayer() instanceof SubsamplingLayer s1 && isMaxPool2(s1)
-                && layers.get(2).getLayer() instanceof ConvolutionLayer c2 && isReferenceConv(c2, 32, 64)
-                && layers.get(3).getLayer() instanceof SubsamplingLayer s2 && isMaxPool2(s2)
-                && layers.get(4).getLayer() instanceof OutputLayer out && out.getNIn() == 64 * 7 * 7
-                && out.getNOut() == Mnist.CLASSES && out.getActivationFn() instanceof ActivationSoftmax;
+                && layers.get(0).getLayer() instanceof ConvolutionLayer c1
+                && isReferenceConv(c1, 1, 32)
+                && layers.get(1).getLayer() instanceof SubsamplingLayer s1
+                && isMaxPool2(s1)
+                && layers.get(2).getLayer() instanceof ConvolutionLayer c2
+                && isReferenceConv(c2, 32, 64)
+                && layers.get(3).getLayer() instanceof SubsamplingLayer s2
+                && isMaxPool2(s2)
+                && layers.get(4).getLayer() instanceof OutputLayer out
+                && out.getNIn() == 64 * 7 * 7
+                && out.getNOut() == Mnist.CLASSES
+                && out.getActivationFn() instanceof ActivationSoftmax;
         if (!ok) {
             throw new UnsupportedOperationException("the ONNX export covers the reference CNN only");
         }
     }
 
     private static boolean isReferenceConv(ConvolutionLayer conv, int in, int out) {
-        return conv.getNIn() == in && conv.getNOut() == out
+        return conv.getNIn() == in
+                && conv.getNOut() == out
                 && Arrays.equals(conv.getKernelSize(), new int[] {3, 3})
                 && Arrays.equals(conv.getPadding(), new int[] {1, 1})
                 && Arrays.equals(conv.getStride(), new int[] {1, 1})
                 && conv.getConvolutionMode() != ConvolutionMode.Same
                 && conv.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                && conv.getActivationFn() instanceof ActivationReLU && conv.hasBias();
+                && conv.getActivationFn() instanceof ActivationReLU
+                && conv.hasBias();
     }
 
     private static boolean isMaxPool2(SubsamplingLayer pool) {

@@ -16,14 +16,21 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /** A Deeplearning4j network to and from the payload of a snapshot envelope. */
 public final class Dl4jSnapshots {
-    private Dl4jSnapshots() {
-    }
+    private Dl4jSnapshots() {}
 
     /** Packs the network without its updater state (about 190 KB for the reference CNN instead of 560 KB). */
-    public static ModelSnapshot snapshot(MultiLayerNetwork network, String modelName, long version, TrainingFacts facts) {
+    public static ModelSnapshot snapshot(
+            MultiLayerNetwork network, String modelName, long version, TrainingFacts facts) {
         byte[] payload = serialize(network);
-        var header = new SnapshotHeader(modelName, version, System.currentTimeMillis(), SnapshotHeader.DL4J_MODEL_ZIP,
-                SnapshotCodec.sha256Hex(payload), List.of(1, Mnist.SIDE, Mnist.SIDE), Mnist.CLASSES, facts);
+        var header = new SnapshotHeader(
+                modelName,
+                version,
+                System.currentTimeMillis(),
+                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotCodec.sha256Hex(payload),
+                List.of(1, Mnist.SIDE, Mnist.SIDE),
+                Mnist.CLASSES,
+                facts);
         return new ModelSnapshot(header, payload);
     }
 
@@ -39,6 +46,7 @@ public final class Dl4jSnapshots {
 
     /** @throws IOException when the payload is not a Deeplearning4j model zip */
     public static MultiLayerNetwork restore(byte[] payload) throws IOException {
-        return Dl4jRuntime.withFasterLayers(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
+        return Dl4jRuntime.withFasterLayers(
+                ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
     }
 }

@@ -2,11 +2,11 @@ package io.digitstream.model.snapshot;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.engine.MnistTranslator;
-import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
@@ -64,18 +64,22 @@ public final class ModelVerifier {
     public Decoded<LoadedModel> verify(ModelSnapshot snapshot) {
         SnapshotHeader header = snapshot.header();
         if (!SnapshotHeader.DL4J_MODEL_ZIP.equals(header.payloadFormat())) {
-            return Decoded.invalid(ErrorCode.BAD_HEADER, "payload format '" + header.payloadFormat() + "' is not "
-                    + SnapshotHeader.DL4J_MODEL_ZIP);
+            return Decoded.invalid(
+                    ErrorCode.BAD_HEADER,
+                    "payload format '" + header.payloadFormat() + "' is not " + SnapshotHeader.DL4J_MODEL_ZIP);
         }
         if (!header.inputShape().equals(List.of(1, Mnist.SIDE, Mnist.SIDE)) || header.outputSize() != Mnist.CLASSES) {
-            return Decoded.invalid(ErrorCode.MODEL_SHAPE_MISMATCH, "the header declares input " + header.inputShape()
-                    + " and " + header.outputSize() + " outputs; this pipeline needs [1, 28, 28] and 10");
+            return Decoded.invalid(
+                    ErrorCode.MODEL_SHAPE_MISMATCH,
+                    "the header declares input " + header.inputShape() + " and " + header.outputSize()
+                            + " outputs; this pipeline needs [1, 28, 28] and 10");
         }
         MultiLayerNetwork network;
         try {
             network = Dl4jSnapshots.restore(snapshot.payload());
         } catch (Exception | LinkageError e) {
-            return Decoded.invalid(ErrorCode.MODEL_UNLOADABLE, "the payload does not load as a Deeplearning4j model: " + e);
+            return Decoded.invalid(
+                    ErrorCode.MODEL_UNLOADABLE, "the payload does not load as a Deeplearning4j model: " + e);
         }
         // measured: on 2 cores the 16-image DL4J canary is faster on one OpenMP thread, and the other
         // core stays with the stream thread; OpenMP's thread count is per calling thread
@@ -93,8 +97,9 @@ public final class ModelVerifier {
         for (int i = 0; i < weights.length; i++) {
             if (!Float.isFinite(weights[i])) {
                 Dl4jEngine.release(network);
-                return Decoded.invalid(ErrorCode.MODEL_WEIGHTS_INVALID, "parameter " + i + " of " + weights.length
-                        + " is " + weights[i]);
+                return Decoded.invalid(
+                        ErrorCode.MODEL_WEIGHTS_INVALID,
+                        "parameter " + i + " of " + weights.length + " is " + weights[i]);
             }
         }
         InferenceEngine reference = new Dl4jEngine(network);
@@ -130,12 +135,21 @@ public final class ModelVerifier {
                 sameDigits &= MnistTranslator.digit(expected, image) == MnistTranslator.digit(actual, image);
             }
             if (worst <= PARITY_TOLERANCE && sameDigits) {
-                log.info("{}: ONNX graph derived from the snapshot (sha256 {}), parity with DL4J on {} canary images:"
-                        + " max |difference| {}", label, SnapshotCodec.sha256Hex(graph), CANARY_SIZE, String.format("%.2e", worst));
+                log.info(
+                        "{}: ONNX graph derived from the snapshot (sha256 {}), parity with DL4J on {} canary images:"
+                                + " max |difference| {}",
+                        label,
+                        SnapshotCodec.sha256Hex(graph),
+                        CANARY_SIZE,
+                        String.format("%.2e", worst));
                 return fast;
             }
-            log.warn("{}: the ONNX engine differs from DL4J by up to {} on the canary batch (same digits: {});"
-                    + " falling back to the DL4J engine", label, worst, sameDigits);
+            log.warn(
+                    "{}: the ONNX engine differs from DL4J by up to {} on the canary batch (same digits: {});"
+                            + " falling back to the DL4J engine",
+                    label,
+                    worst,
+                    sameDigits);
         } catch (RuntimeException | LinkageError e) {
             log.warn("{}: no ONNX engine ({}); falling back to the DL4J engine", label, e.getMessage());
         }
@@ -150,25 +164,29 @@ public final class ModelVerifier {
         try {
             probabilities = engine.predict(canary, CANARY_SIZE);
         } catch (RuntimeException e) {
-            return Decoded.invalid(ErrorCode.MODEL_SHAPE_MISMATCH, "the model fails on 28x28 images: " + e.getMessage());
+            return Decoded.invalid(
+                    ErrorCode.MODEL_SHAPE_MISMATCH, "the model fails on 28x28 images: " + e.getMessage());
         }
         if (probabilities.length != CANARY_SIZE * Mnist.CLASSES) {
-            return Decoded.invalid(ErrorCode.MODEL_SHAPE_MISMATCH, "the model gives " + probabilities.length / CANARY_SIZE
-                    + " outputs per image; 10 are needed");
+            return Decoded.invalid(
+                    ErrorCode.MODEL_SHAPE_MISMATCH,
+                    "the model gives " + probabilities.length / CANARY_SIZE + " outputs per image; 10 are needed");
         }
         for (int image = 0; image < CANARY_SIZE; image++) {
             double sum = 0;
             for (int c = 0; c < Mnist.CLASSES; c++) {
                 float p = probabilities[image * Mnist.CLASSES + c];
                 if (!Float.isFinite(p) || p < 0 || p > 1) {
-                    return Decoded.invalid(ErrorCode.MODEL_OUTPUT_INVALID, "canary image " + image + " gets probability "
-                            + p + " for digit " + c);
+                    return Decoded.invalid(
+                            ErrorCode.MODEL_OUTPUT_INVALID,
+                            "canary image " + image + " gets probability " + p + " for digit " + c);
                 }
                 sum += p;
             }
             if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-                return Decoded.invalid(ErrorCode.MODEL_OUTPUT_INVALID, "canary image " + image
-                        + " gets probabilities summing to " + sum);
+                return Decoded.invalid(
+                        ErrorCode.MODEL_OUTPUT_INVALID,
+                        "canary image " + image + " gets probabilities summing to " + sum);
             }
         }
         return Decoded.valid(probabilities);

@@ -6,8 +6,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /** Comparing networks' gradients and numbers, for the tests of our layer implementations. */
 final class Gradients {
-    private Gradients() {
-    }
+    private Gradients() {}
 
     /** The network's gradient of the batch's loss, copied out before another network reuses the workspace. */
     static INDArray of(MultiLayerNetwork network, DataSet batch) {

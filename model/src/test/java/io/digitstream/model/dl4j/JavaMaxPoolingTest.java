@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
@@ -42,6 +41,7 @@ class JavaMaxPoolingTest {
     private static MultiLayerNetwork javaPoolingOnly() {
         return JavaMaxPooling.install(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
     }
+
     private final int[] order = IntStream.range(0, train.size()).toArray();
 
     @Test
@@ -54,7 +54,8 @@ class JavaMaxPoolingTest {
         assertThat(JavaMaxPooling.countIn(JavaMaxPooling.install(java))).isEqualTo(2);
         String name = java.getLayer(1).conf().getLayer().getLayerName(); // the name Deeplearning4j gave it
         assertThat(java.getLayer(name)).isSameAs(java.getLayer(1)).isInstanceOf(JavaMaxPooling.class);
-        assertThat(JavaMaxPooling.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(java)))).isEqualTo(2);
+        assertThat(JavaMaxPooling.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(java))))
+                .isEqualTo(2);
     }
 
     @Test
@@ -65,7 +66,8 @@ class JavaMaxPoolingTest {
         // activations.get(i) is the input of layer i: the two pooling layers are 1 and 3
         assertThat(JavaMaxPooling.takesJavaPath(activations.get(1))).isTrue();
         assertThat(JavaMaxPooling.takesJavaPath(activations.get(3))).isTrue();
-        assertThat(JavaMaxPooling.takesJavaPath(activations.get(1).permute(0, 2, 3, 1))).isFalse();
+        assertThat(JavaMaxPooling.takesJavaPath(activations.get(1).permute(0, 2, 3, 1)))
+                .isFalse();
     }
 
     @Test
@@ -73,7 +75,8 @@ class JavaMaxPoolingTest {
         var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = javaPoolingOnly();
         INDArray batch = Nd4j.rand(DataType.FLOAT, 6, 32, 28, 28);
-        INDArray view = batch.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray view =
+                batch.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
         assertThat(view.offset()).isPositive();
         assertThat(JavaMaxPooling.takesJavaPath(view)).isTrue();
         var workspaces = LayerWorkspaceMgr.noWorkspaces();
@@ -88,10 +91,23 @@ class JavaMaxPoolingTest {
 
     @Test
     void oddSizedInputsPoolAsDeeplearning4jDoes() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(1e-3)).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.TANH).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(3)
+                        .padding(1, 1)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(9, 7, 1))
                 .build();
         var plain = new MultiLayerNetwork(conf.clone());
@@ -102,7 +118,8 @@ class JavaMaxPoolingTest {
         INDArray features = Nd4j.rand(DataType.FLOAT, 4, 63);
         INDArray labels = Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}, {0, 1}, {1, 0}});
 
-        assertThat(maxDifference(java.output(features, false), plain.output(features, false))).isEqualTo(0.0);
+        assertThat(maxDifference(java.output(features, false), plain.output(features, false)))
+                .isEqualTo(0.0);
         INDArray expected = Gradients.of(plain, new DataSet(features, labels));
         INDArray actual = Gradients.of(java, new DataSet(features, labels));
         assertThat(JavaMaxPooling.countIn(java)).isEqualTo(1);
@@ -126,7 +143,8 @@ class JavaMaxPoolingTest {
     void gradientsAreTheSame() {
         var plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         var java = javaPoolingOnly();
-        var batch = new DataSet(MnistTranslator.features(train, order, 0, BATCH), MnistTranslator.oneHotLabels(train, order, 0, BATCH));
+        var batch = new DataSet(
+                MnistTranslator.features(train, order, 0, BATCH), MnistTranslator.oneHotLabels(train, order, 0, BATCH));
 
         INDArray expected = Gradients.of(plain, batch);
         INDArray actual = Gradients.of(java, batch);
@@ -140,7 +158,8 @@ class JavaMaxPoolingTest {
         MultiLayerNetwork plain = ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3));
         MultiLayerNetwork java = javaPoolingOnly();
         for (int b = 0; b < 5; b++) {
-            var batch = new DataSet(MnistTranslator.features(train, order, b * BATCH, BATCH),
+            var batch = new DataSet(
+                    MnistTranslator.features(train, order, b * BATCH, BATCH),
                     MnistTranslator.oneHotLabels(train, order, b * BATCH, BATCH));
             plain.fit(batch);
             java.fit(batch);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.dl4j.JavaMaxPooling;
-import io.digitstream.model.dl4j.OutputReusingConvolution;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
@@ -46,21 +44,41 @@ class OutputReusingConvolutionTest {
     void theReferenceCnnAndRestoredSnapshotsReuseTheForwardOutput() throws Exception {
         var network = ReferenceCnn.create(777, new Adam(1e-3));
 
-        assertThat(OutputReusingConvolution.countIn(deeplearning4jConvolutions())).isZero();
+        assertThat(OutputReusingConvolution.countIn(deeplearning4jConvolutions()))
+                .isZero();
         assertThat(OutputReusingConvolution.countIn(network)).isEqualTo(2);
-        assertThat(OutputReusingConvolution.countIn(Dl4jRuntime.withFasterLayers(network))).isEqualTo(2);
+        assertThat(OutputReusingConvolution.countIn(Dl4jRuntime.withFasterLayers(network)))
+                .isEqualTo(2);
         String name = network.getLayer(2).conf().getLayer().getLayerName();
         assertThat(network.getLayer(name)).isSameAs(network.getLayer(2)).isInstanceOf(OutputReusingConvolution.class);
-        assertThat(OutputReusingConvolution.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(network)))).isEqualTo(2);
+        assertThat(OutputReusingConvolution.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(network))))
+                .isEqualTo(2);
     }
 
     @Test
     void onlyPlainReluConvolutionsAreReplaced() {
-        var conf = new NeuralNetConfiguration.Builder().seed(5).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.TANH).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.LEAKYRELU).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(3)
+                        .padding(1, 1)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(3)
+                        .padding(1, 1)
+                        .activation(Activation.LEAKYRELU)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(3)
+                        .padding(1, 1)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(6, 6, 1))
                 .build();
         var network = new MultiLayerNetwork(conf);
@@ -68,7 +86,9 @@ class OutputReusingConvolutionTest {
 
         OutputReusingConvolution.install(network);
 
-        assertThat(network.getLayers()).extracting(Layer::getClass).map(Class::getSimpleName)
+        assertThat(network.getLayers())
+                .extracting(Layer::getClass)
+                .map(Class::getSimpleName)
                 .containsExactly("ConvolutionLayer", "ConvolutionLayer", "OutputReusingConvolution", "OutputLayer");
     }
 
@@ -101,10 +121,14 @@ class OutputReusingConvolutionTest {
         reusing.setInput(first, workspaces);
         reusing.activate(true, workspaces);
         reusing.setInput(second, workspaces);
-        INDArray actual = reusing.backpropGradient(epsilon.dup(), workspaces).getFirst().gradient().dup();
+        INDArray actual = reusing.backpropGradient(epsilon.dup(), workspaces)
+                .getFirst()
+                .gradient()
+                .dup();
         assertThat(((OutputReusingConvolution) reusing).reusingBackwardPasses()).isZero();
         plain.setInput(second, workspaces);
-        INDArray expected = plain.backpropGradient(epsilon.dup(), workspaces).getFirst().gradient();
+        INDArray expected =
+                plain.backpropGradient(epsilon.dup(), workspaces).getFirst().gradient();
 
         assertThat(expected.amaxNumber().doubleValue()).isGreaterThan(0.0);
         assertThat(maxDifference(actual, expected)).isEqualTo(0.0);
@@ -122,12 +146,15 @@ class OutputReusingConvolutionTest {
         assertThat(reusing.score()).isEqualTo(plain.score());
         assertThat(maxDifference(reusing.params(), plain.params())).isEqualTo(0.0);
         // both convolutions took the reusing path on every step (a fallback would be just as exact)
-        assertThat(((OutputReusingConvolution) reusing.getLayer(0)).reusingBackwardPasses()).isEqualTo(5);
-        assertThat(((OutputReusingConvolution) reusing.getLayer(2)).reusingBackwardPasses()).isEqualTo(5);
+        assertThat(((OutputReusingConvolution) reusing.getLayer(0)).reusingBackwardPasses())
+                .isEqualTo(5);
+        assertThat(((OutputReusingConvolution) reusing.getLayer(2)).reusingBackwardPasses())
+                .isEqualTo(5);
     }
 
     private DataSet batch(int index) {
-        return new DataSet(MnistTranslator.features(train, order, index * BATCH, BATCH),
+        return new DataSet(
+                MnistTranslator.features(train, order, index * BATCH, BATCH),
                 MnistTranslator.oneHotLabels(train, order, index * BATCH, BATCH));
     }
 }

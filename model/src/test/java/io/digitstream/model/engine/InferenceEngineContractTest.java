@@ -30,7 +30,8 @@ class InferenceEngineContractTest {
     private static final int ROUNDS = 25;
 
     static Stream<Function<MultiLayerNetwork, InferenceEngine>> engines() {
-        return Stream.of(Dl4jEngine::new, network -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.forStreaming()));
+        return Stream.of(
+                Dl4jEngine::new, network -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.forStreaming()));
     }
 
     @ParameterizedTest
@@ -44,7 +45,8 @@ class InferenceEngineContractTest {
             List<float[]> alone = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int count = 1 + 13 * t;
-                byte[] pixels = Arrays.copyOfRange(test.rawPixels(), 100 * t * Mnist.PIXELS, (100 * t + count) * Mnist.PIXELS);
+                byte[] pixels =
+                        Arrays.copyOfRange(test.rawPixels(), 100 * t * Mnist.PIXELS, (100 * t + count) * Mnist.PIXELS);
                 batches.add(pixels);
                 alone.add(engine.predict(pixels, count));
             }

@@ -1,6 +1,5 @@
 package io.digitstream.model.onnx;
 
-import io.digitstream.model.onnx.OnnxSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,22 +7,20 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineKind;
-import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.engine.MnistTranslator;
+import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.onnx.OnnxEngine;
-import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.snapshot.TrainingFacts;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -45,7 +42,9 @@ class OnnxEngineTest {
             order[i] = i;
         }
         for (int from = 0; from < 2000; from += 100) {
-            trained.fit(new DataSet(MnistTranslator.features(train, order, from, 100), MnistTranslator.oneHotLabels(train, order, from, 100)));
+            trained.fit(new DataSet(
+                    MnistTranslator.features(train, order, from, 100),
+                    MnistTranslator.oneHotLabels(train, order, from, 100)));
         }
     }
 
@@ -63,7 +62,8 @@ class OnnxEngineTest {
                         assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
                     }
                     for (int image = 0; image < batch; image++) {
-                        assertThat(MnistTranslator.digit(actual, image)).isEqualTo(MnistTranslator.digit(expected, image));
+                        assertThat(MnistTranslator.digit(actual, image))
+                                .isEqualTo(MnistTranslator.digit(expected, image));
                     }
                 }
             }
@@ -74,8 +74,9 @@ class OnnxEngineTest {
     @Test
     void theVerifierServesTheOnnxEngineWhenItPassesParity() {
         var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
-        try (LoadedModel model = verifier.verify(Dl4jSnapshots.snapshot(trained, "mnist-cnn", 1,
-                new TrainingFacts("test", 0, 0, null, null))).orElseThrow()) {
+        try (LoadedModel model = verifier.verify(
+                        Dl4jSnapshots.snapshot(trained, "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null)))
+                .orElseThrow()) {
             assertThat(model.engine().name()).isEqualTo("onnx");
         }
     }
@@ -94,17 +95,27 @@ class OnnxEngineTest {
     @Test
     void aNetworkTheExportDoesNotCoverFallsBackToTheReferenceEngine() {
         // a valid 784 -> 10 model, but not the reference architecture
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(784)).build();
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(784))
+                .build();
         var network = new MultiLayerNetwork(conf);
         network.init();
         assertThatThrownBy(() -> OnnxExport.export(network)).isInstanceOf(UnsupportedOperationException.class);
 
         var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
-        try (LoadedModel model = verifier.verify(Dl4jSnapshots.snapshot(network, "mnist-cnn", 1,
-                new TrainingFacts("test", 0, 0, null, null))).orElseThrow()) {
+        try (LoadedModel model = verifier.verify(
+                        Dl4jSnapshots.snapshot(network, "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null)))
+                .orElseThrow()) {
             assertThat(model.engine().name()).isEqualTo("dl4j");
         }
     }

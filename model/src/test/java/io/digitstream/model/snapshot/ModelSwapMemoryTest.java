@@ -1,14 +1,11 @@
 package io.digitstream.model.snapshot;
 
-import io.digitstream.model.onnx.OnnxSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
-import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
+import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import java.nio.file.Files;
@@ -26,8 +23,8 @@ class ModelSwapMemoryTest {
     @Test
     @EnabledOnOs(OS.LINUX) // reads the resident set from /proc
     void residentMemoryStaysFlatOverAHundredSwaps() throws Exception {
-        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1,
-                new TrainingFacts("test", 0, 0, null, null));
+        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(
+                ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null));
         var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
         byte[] batch = Arrays.copyOf(MnistFixture.test().rawPixels(), 128 * 784);
 
@@ -44,8 +41,8 @@ class ModelSwapMemoryTest {
         }
         System.gc();
         long atEnd = residentKb();
-        LoggerFactory.getLogger(ModelSwapMemoryTest.class).info(
-                "resident memory after 20 swaps {} MB, after 100 swaps {} MB", afterWarmUp / 1024, atEnd / 1024);
+        LoggerFactory.getLogger(ModelSwapMemoryTest.class)
+                .info("resident memory after 20 swaps {} MB, after 100 swaps {} MB", afterWarmUp / 1024, atEnd / 1024);
         // Measured here: models that are never closed grow the resident set by about 27 MB a swap (727 MB
         // to 2,878 MB over these 80 swaps); closed ones by 9-65 MB in all, the Java heap growing in a
         // JVM that ran other tests first. 256 MB is ten leaked swaps.
@@ -53,7 +50,10 @@ class ModelSwapMemoryTest {
     }
 
     private static long residentKb() throws Exception {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -3,12 +3,9 @@ package io.digitstream.model.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.dl4j.Dl4jRuntime;
+import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
-import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
@@ -61,7 +58,8 @@ class ModelVerifierTest {
 
     @Test
     void verifyingLeavesTheCallersOpenMpThreadsAsTheyWere() {
-        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, FACTS);
+        ModelSnapshot snapshot =
+                Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, FACTS);
         int original = Dl4jRuntime.openMpThreadsOfThisThread(3);
         try {
             verifier.verify(snapshot).orElseThrow().close();
@@ -83,10 +81,19 @@ class ModelVerifierTest {
 
     @Test
     void aModelWithFiveOutputsIsRejected() {
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(784)).build();
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(5)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(784))
+                .build();
         var network = new MultiLayerNetwork(conf);
         network.init();
 
@@ -96,10 +103,19 @@ class ModelVerifierTest {
 
     @Test
     void aModelForAnotherInputSizeIsRejected() {
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(32 * 32)).build();
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(32 * 32))
+                .build();
         var network = new MultiLayerNetwork(conf);
         network.init();
 
@@ -110,8 +126,15 @@ class ModelVerifierTest {
     @Test
     void aPayloadThatIsNotAModelIsRejected() {
         byte[] garbage = "not a zip at all".getBytes();
-        var header = new SnapshotHeader("mnist-cnn", 5L, 0L, SnapshotHeader.DL4J_MODEL_ZIP, SnapshotCodec.sha256Hex(garbage),
-                List.of(1, 28, 28), 10, FACTS);
+        var header = new SnapshotHeader(
+                "mnist-cnn",
+                5L,
+                0L,
+                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotCodec.sha256Hex(garbage),
+                List.of(1, 28, 28),
+                10,
+                FACTS);
 
         assertThat(codeOf(verifier.verify(new ModelSnapshot(header, garbage)))).isEqualTo(ErrorCode.MODEL_UNLOADABLE);
     }
@@ -119,10 +142,18 @@ class ModelVerifierTest {
     @Test
     void aHeaderDeclaringAnotherShapeIsRejectedBeforeLoading() {
         byte[] payload = Dl4jSnapshots.serialize(ReferenceCnn.create(777, new Adam(1e-3)));
-        var header = new SnapshotHeader("mnist-cnn", 6L, 0L, SnapshotHeader.DL4J_MODEL_ZIP, SnapshotCodec.sha256Hex(payload),
-                List.of(3, 32, 32), 10, FACTS);
+        var header = new SnapshotHeader(
+                "mnist-cnn",
+                6L,
+                0L,
+                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotCodec.sha256Hex(payload),
+                List.of(3, 32, 32),
+                10,
+                FACTS);
 
-        assertThat(codeOf(verifier.verify(new ModelSnapshot(header, payload)))).isEqualTo(ErrorCode.MODEL_SHAPE_MISMATCH);
+        assertThat(codeOf(verifier.verify(new ModelSnapshot(header, payload))))
+                .isEqualTo(ErrorCode.MODEL_SHAPE_MISMATCH);
     }
 
     @Test

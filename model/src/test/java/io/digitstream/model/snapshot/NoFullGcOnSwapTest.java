@@ -6,9 +6,6 @@ import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxSettings;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
-import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import java.nio.file.Files;
@@ -33,8 +30,8 @@ class NoFullGcOnSwapTest {
 
     @Test
     void verifyingAndClosingModelsCallsNoSystemGc() throws Exception {
-        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1,
-                new TrainingFacts("test", 0, 0, null, null));
+        ModelSnapshot snapshot = Dl4jSnapshots.snapshot(
+                ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null));
         byte[] batch = Arrays.copyOf(MnistFixture.test().rawPixels(), 32 * 784);
         Path file = dir.resolve("swaps.jfr");
         try (Recording recording = new Recording()) {
@@ -60,8 +57,13 @@ class NoFullGcOnSwapTest {
     }
 
     private static String caller(RecordedEvent event) {
-        return event.getStackTrace() == null ? "?" : event.getStackTrace().getFrames().stream()
-                .map(RecordedFrame::getMethod).map(m -> m.getType().getName() + "." + m.getName())
-                .filter(name -> !name.startsWith("java.")).findFirst().orElse("?");
+        return event.getStackTrace() == null
+                ? "?"
+                : event.getStackTrace().getFrames().stream()
+                        .map(RecordedFrame::getMethod)
+                        .map(m -> m.getType().getName() + "." + m.getName())
+                        .filter(name -> !name.startsWith("java."))
+                        .findFirst()
+                        .orElse("?");
     }
 }

@@ -1,14 +1,14 @@
 package io.digitstream.producer.images;
 
-import io.digitstream.mnist.image.MnistStyle;
-import io.digitstream.schemas.Decoded;
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
-import io.digitstream.producer.replay.Replayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,11 +43,9 @@ public final class ImageSender {
         Path file();
     }
 
-    public record Predicted(Path file, String id, Prediction prediction) implements Outcome {
-    }
+    public record Predicted(Path file, String id, Prediction prediction) implements Outcome {}
 
-    public record Failed(Path file, String reason) implements Outcome {
-    }
+    public record Failed(Path file, String reason) implements Outcome {}
 
     private final KafkaConnection cluster;
     private final TopicNames topics;
@@ -65,15 +63,22 @@ public final class ImageSender {
     public List<Outcome> send(List<Path> files, Duration timeout) {
         Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, Path> waiting = new LinkedHashMap<>();
-        try (var consumer = new KafkaConsumer<>(cluster.clientConfig(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 60_000))),
-                new StringDeserializer(), MessageSerdes.prediction().deserializer());
-             var producer = new KafkaProducer<>(Replayer.producerConfig(cluster), new StringSerializer(),
-                     MessageSerdes.imageEvent().serializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                        cluster.clientConfig(Map.of(
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                (int) Math.min(timeout.toMillis(), 60_000))),
+                        new StringDeserializer(),
+                        MessageSerdes.prediction().deserializer());
+                var producer = new KafkaProducer<>(
+                        Replayer.producerConfig(cluster),
+                        new StringSerializer(),
+                        MessageSerdes.imageEvent().serializer())) {
             // start reading predictions before sending, so none can be missed
             List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(p -> consumer.position(p, timeout));
@@ -94,14 +99,20 @@ public final class ImageSender {
                     outcomes.put(file, new Failed(file, invalid.code() + ": " + invalid.reason()));
                     continue;
                 }
-                String id = file.getFileName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+                String id =
+                        file.getFileName() + "-" + UUID.randomUUID().toString().substring(0, 8);
                 var event = new ImageEvent(id, new Image.Encoded(bytes), null, System.currentTimeMillis());
                 try {
-                    producer.send(new ProducerRecord<>(topics.digitsIn(), id, event)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    producer.send(new ProducerRecord<>(topics.digitsIn(), id, event))
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     waiting.put(id, file);
                 } catch (ExecutionException | TimeoutException e) {
-                    outcomes.put(file, new Failed(file, "not accepted by " + topics.digitsIn() + ": "
-                            + (e.getCause() == null ? e : e.getCause()).getMessage()));
+                    outcomes.put(
+                            file,
+                            new Failed(
+                                    file,
+                                    "not accepted by " + topics.digitsIn() + ": "
+                                            + (e.getCause() == null ? e : e.getCause()).getMessage()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     outcomes.put(file, new Failed(file, "interrupted"));
@@ -117,14 +128,22 @@ public final class ImageSender {
                     }
                 }
             }
-            waiting.forEach((id, file) -> outcomes.put(file, new Failed(file, "sent as " + id
-                    + " but no prediction came within " + timeout + " (is a classifier running? see " + topics.deadLetters() + ")")));
+            waiting.forEach((id, file) -> outcomes.put(
+                    file,
+                    new Failed(
+                            file,
+                            "sent as " + id + " but no prediction came within " + timeout
+                                    + " (is a classifier running? see " + topics.deadLetters() + ")")));
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             for (Path file : files) {
                 outcomes.putIfAbsent(file, null);
                 if (outcomes.get(file) == null || waiting.containsValue(file)) {
-                    outcomes.put(file, new Failed(file, "the Kafka cluster at " + cluster.bootstrapServers() + " did not answer: "
-                            + e.getMessage()));
+                    outcomes.put(
+                            file,
+                            new Failed(
+                                    file,
+                                    "the Kafka cluster at " + cluster.bootstrapServers() + " did not answer: "
+                                            + e.getMessage()));
                 }
             }
         }

@@ -1,8 +1,8 @@
 package io.digitstream.producer.replay;
 
+import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.image.MnistStyle;
-import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
@@ -41,8 +41,12 @@ public final class Replayer implements AutoCloseable {
     }
 
     public Replayer(KafkaConnection cluster, String topic) {
-        this(new KafkaProducer<>(producerConfig(cluster), new StringSerializer(),
-                MessageSerdes.imageEvent().serializer()), topic);
+        this(
+                new KafkaProducer<>(
+                        producerConfig(cluster),
+                        new StringSerializer(),
+                        MessageSerdes.imageEvent().serializer()),
+                topic);
     }
 
     Replayer(Producer<String, ImageEvent> producer, String topic) {
@@ -52,13 +56,20 @@ public final class Replayer implements AutoCloseable {
 
     public static Map<String, Object> producerConfig(KafkaConnection cluster) {
         return cluster.clientConfig(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_IMAGE_RECORD_BYTES,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                TopicSpecs.MAX_IMAGE_RECORD_BYTES,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                30_000));
     }
 
     /**
@@ -68,8 +79,8 @@ public final class Replayer implements AutoCloseable {
      */
     public Result replay(MnistDataset data, ReplayPlan plan, Progress progress) {
         if (plan.from() + plan.count() > data.size()) {
-            throw new IllegalArgumentException("the data set has " + data.size() + " images; asked for "
-                    + plan.from() + ".." + (plan.from() + plan.count() - 1));
+            throw new IllegalArgumentException("the data set has " + data.size() + " images; asked for " + plan.from()
+                    + ".." + (plan.from() + plan.count() - 1));
         }
         int[] order = plan.order();
         long started = System.nanoTime();
@@ -104,8 +115,10 @@ public final class Replayer implements AutoCloseable {
         producer.flush();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (firstError.get() != null) {
-            throw new IllegalStateException(failed.get() + " of " + order.length + " images were not accepted by "
-                    + topic + ": " + firstError.get().getMessage(), firstError.get());
+            throw new IllegalStateException(
+                    failed.get() + " of " + order.length + " images were not accepted by " + topic + ": "
+                            + firstError.get().getMessage(),
+                    firstError.get());
         }
         return new Result(order.length, failed.get(), elapsed);
     }

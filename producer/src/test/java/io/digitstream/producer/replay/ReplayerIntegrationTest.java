@@ -3,15 +3,13 @@ package io.digitstream.producer.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.producer.images.ImageSender;
-import io.digitstream.producer.replay.ReplayPlan;
-import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
-import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Files;
@@ -82,7 +80,8 @@ class ReplayerIntegrationTest {
     void eachBadFileIsNamedAndTheRestAreStillSent() throws Exception {
         Path missing = files.resolve("missing.png");
         Path text = Files.writeString(files.resolve("notes.png"), "not an image");
-        Path good = Files.write(files.resolve("seven.png"),
+        Path good = Files.write(
+                files.resolve("seven.png"),
                 io.digitstream.mnist.image.MnistStyle.toPng(MnistFixture.test().image(0), 2, true));
 
         // no classifier runs here: the good file is sent and then waits in vain, which is reported too
@@ -98,17 +97,23 @@ class ReplayerIntegrationTest {
 
     @Test
     void aBrokerThatIsDownIsAClearError() {
-        List<ImageSender.Outcome> outcomes = new ImageSender("127.0.0.1:1", TOPICS)
-                .send(List.of(files.resolve("x.png")), Duration.ofSeconds(2));
+        List<ImageSender.Outcome> outcomes =
+                new ImageSender("127.0.0.1:1", TOPICS).send(List.of(files.resolve("x.png")), Duration.ofSeconds(2));
         assertThat(((ImageSender.Failed) outcomes.get(0)).reason()).contains("127.0.0.1:1");
-        assertThatThrownBy(() -> new ReplayPlan(0, -1, null, 0, false, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplayPlan(0, -1, null, 0, false, "x"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static List<ImageEvent> readAll(int atLeast) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
                 MessageSerdes.imageEvent().deserializer())) {
             consumer.subscribe(List.of(TOPICS.digitsIn()));
             List<ImageEvent> events = new ArrayList<>();

@@ -2,8 +2,8 @@ package io.digitstream.schemas.message;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
@@ -26,8 +26,7 @@ public final class ImageEventCodec {
     static final String LABEL = "label";
     static final String SENT_AT = "sentAt";
 
-    private ImageEventCodec() {
-    }
+    private ImageEventCodec() {}
 
     /** Checks the record as a whole: key present and equal to the event's id. */
     public static Decoded<ImageEvent> decode(String key, byte[] value) {
@@ -37,10 +36,13 @@ public final class ImageEventCodec {
         if (key == null) {
             return Decoded.invalid(ErrorCode.MISSING_KEY, "the record has no key; send the image id as the key");
         }
-        return decode(value).flatMap(event -> key.equals(event.id())
-                ? Decoded.valid(event)
-                : Decoded.invalid(ErrorCode.KEY_MISMATCH,
-                        "the record key '" + abbreviate(key) + "' differs from the event id '" + abbreviate(event.id()) + "'"));
+        return decode(value)
+                .flatMap(event -> key.equals(event.id())
+                        ? Decoded.valid(event)
+                        : Decoded.invalid(
+                                ErrorCode.KEY_MISMATCH,
+                                "the record key '" + abbreviate(key) + "' differs from the event id '"
+                                        + abbreviate(event.id()) + "'"));
     }
 
     public static Decoded<ImageEvent> decode(byte[] value) {
@@ -89,15 +91,18 @@ public final class ImageEventCodec {
                     }
                     case LABEL -> {
                         bit = 4;
-                        if (valueToken != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
-                                || parser.getIntValue() < 0 || parser.getIntValue() > 9) {
+                        if (valueToken != JsonToken.VALUE_NUMBER_INT
+                                || parser.getNumberType() != JsonParser.NumberType.INT
+                                || parser.getIntValue() < 0
+                                || parser.getIntValue() > 9) {
                             return null;
                         }
                         label = parser.getIntValue();
                     }
                     case SENT_AT -> {
                         bit = 8;
-                        if (valueToken != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        if (valueToken != JsonToken.VALUE_NUMBER_INT
+                                || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                                 || parser.getLongValue() < 0) {
                             return null;
                         }
@@ -116,7 +121,11 @@ public final class ImageEventCodec {
                 }
                 seen |= bit;
             }
-            if (token != JsonToken.END_OBJECT || parser.nextToken() != null || id == null || id.isEmpty() || grey == null) {
+            if (token != JsonToken.END_OBJECT
+                    || parser.nextToken() != null
+                    || id == null
+                    || id.isEmpty()
+                    || grey == null) {
                 return null;
             }
             return new ImageEvent(id, new Image.Pixels(grey), label, sentAt);
@@ -132,7 +141,10 @@ public final class ImageEventCodec {
     private static byte[] base64InPlace(JsonParser parser, byte[] value) throws IOException {
         long quote = parser.currentTokenLocation().getByteOffset();
         int length = parser.getTextLength();
-        if (quote < 0 || quote + length + 1 >= value.length || value[(int) quote] != '"' || value[(int) quote + length + 1] != '"') {
+        if (quote < 0
+                || quote + length + 1 >= value.length
+                || value[(int) quote] != '"'
+                || value[(int) quote + length + 1] != '"') {
             return null; // escapes made the text shorter than its bytes, or no byte offsets
         }
         java.nio.ByteBuffer decoded;
@@ -158,8 +170,12 @@ public final class ImageEventCodec {
             return Decoded.invalid(ErrorCode.NOT_JSON, "the value is not valid JSON: " + firstLine(e));
         }
         if (root == null || !root.isObject()) {
-            return Decoded.invalid(ErrorCode.NOT_AN_OBJECT, "the value must be a JSON object, not "
-                    + (root == null ? "empty" : root.getNodeType().name().toLowerCase()));
+            return Decoded.invalid(
+                    ErrorCode.NOT_AN_OBJECT,
+                    "the value must be a JSON object, not "
+                            + (root == null
+                                    ? "empty"
+                                    : root.getNodeType().name().toLowerCase()));
         }
 
         JsonNode idNode = root.get(ID);
@@ -219,7 +235,8 @@ public final class ImageEventCodec {
             return Decoded.invalid(ErrorCode.AMBIGUOUS_IMAGE, "give either 'pixels' or 'image', not both");
         }
         if (!hasPixels && !hasImage) {
-            return Decoded.invalid(ErrorCode.NO_IMAGE, "the event needs 'pixels' (784 grey values) or 'image' (base64 PNG/JPEG)");
+            return Decoded.invalid(
+                    ErrorCode.NO_IMAGE, "the event needs 'pixels' (784 grey values) or 'image' (base64 PNG/JPEG)");
         }
         return hasPixels ? readPixels(pixels) : readEncoded(image);
     }
@@ -230,32 +247,36 @@ public final class ImageEventCodec {
             try {
                 bytes = Base64.getDecoder().decode(node.textValue());
             } catch (IllegalArgumentException e) {
-                return Decoded.invalid(ErrorCode.BAD_BASE64, "'pixels' is a string but not valid base64: " + e.getMessage());
+                return Decoded.invalid(
+                        ErrorCode.BAD_BASE64, "'pixels' is a string but not valid base64: " + e.getMessage());
             }
             if (bytes.length != Mnist.PIXELS) {
-                return Decoded.invalid(ErrorCode.BAD_PIXEL_COUNT,
+                return Decoded.invalid(
+                        ErrorCode.BAD_PIXEL_COUNT,
                         "'pixels' decodes to " + bytes.length + " bytes; expected " + Mnist.PIXELS + " (28x28)");
             }
             return Decoded.valid(new Image.Pixels(bytes));
         }
         if (!node.isArray()) {
-            return Decoded.invalid(ErrorCode.WRONG_TYPE,
+            return Decoded.invalid(
+                    ErrorCode.WRONG_TYPE,
                     "'pixels' must be an array of 784 integers or a base64 string, not " + typeOf(node));
         }
         if (node.size() != Mnist.PIXELS) {
-            return Decoded.invalid(ErrorCode.BAD_PIXEL_COUNT,
+            return Decoded.invalid(
+                    ErrorCode.BAD_PIXEL_COUNT,
                     "'pixels' has " + node.size() + " values; expected " + Mnist.PIXELS + " (28x28)");
         }
         byte[] grey = new byte[Mnist.PIXELS];
         for (int i = 0; i < Mnist.PIXELS; i++) {
             JsonNode v = node.get(i);
             if (!v.isIntegralNumber()) {
-                return Decoded.invalid(ErrorCode.WRONG_TYPE,
-                        "pixel " + i + " must be an integer 0..255, not " + typeOf(v));
+                return Decoded.invalid(
+                        ErrorCode.WRONG_TYPE, "pixel " + i + " must be an integer 0..255, not " + typeOf(v));
             }
             if (!v.canConvertToInt() || v.intValue() < 0 || v.intValue() > 255) {
-                return Decoded.invalid(ErrorCode.PIXEL_OUT_OF_RANGE,
-                        "pixel " + i + " is " + v.asText() + "; values must be 0..255");
+                return Decoded.invalid(
+                        ErrorCode.PIXEL_OUT_OF_RANGE, "pixel " + i + " is " + v.asText() + "; values must be 0..255");
             }
             grey[i] = (byte) v.intValue();
         }
@@ -270,8 +291,9 @@ public final class ImageEventCodec {
         // base64 is 4/3 the size: refuse before allocating the decoded copy
         long decodedSize = (long) text.length() * 3 / 4;
         if (decodedSize > TopicSpecs.MAX_ENCODED_IMAGE_BYTES) {
-            return Decoded.invalid(ErrorCode.IMAGE_TOO_LARGE, "'image' is about " + decodedSize
-                    + " bytes; the limit is " + TopicSpecs.MAX_ENCODED_IMAGE_BYTES);
+            return Decoded.invalid(
+                    ErrorCode.IMAGE_TOO_LARGE,
+                    "'image' is about " + decodedSize + " bytes; the limit is " + TopicSpecs.MAX_ENCODED_IMAGE_BYTES);
         }
         byte[] bytes;
         try {
@@ -306,7 +328,8 @@ public final class ImageEventCodec {
             return Decoded.invalid(ErrorCode.WRONG_TYPE, "'sentAt' must be epoch milliseconds, not " + typeOf(node));
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
-            return Decoded.invalid(ErrorCode.BAD_TIMESTAMP, "'sentAt' is " + node.asText() + "; it must be a non-negative integer");
+            return Decoded.invalid(
+                    ErrorCode.BAD_TIMESTAMP, "'sentAt' is " + node.asText() + "; it must be a non-negative integer");
         }
         return Decoded.valid(node.longValue());
     }
@@ -317,7 +340,9 @@ public final class ImageEventCodec {
 
     private static String firstLine(IOException e) {
         String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+        return message == null
+                ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("");
     }
 
     private static String abbreviate(String s) {

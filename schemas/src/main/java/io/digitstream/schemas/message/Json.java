@@ -20,6 +20,5 @@ public final class Json {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 }

@@ -40,8 +40,8 @@ public final class JsonSerde<T> implements Serde<T> {
             try {
                 return Json.MAPPER.readValue(bytes, type);
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("Not a valid " + type.getSimpleName() + " on topic " + topic
-                        + ": " + e.getMessage(), e);
+                throw new SerializationException(
+                        "Not a valid " + type.getSimpleName() + " on topic " + topic + ": " + e.getMessage(), e);
             }
         };
     }

@@ -5,8 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** The serde of each message type. */
 public final class MessageSerdes {
-    private MessageSerdes() {
-    }
+    private MessageSerdes() {}
 
     public static Serde<ImageEvent> imageEvent() {
         return new ImageEventSerde();
@@ -14,7 +13,8 @@ public final class MessageSerdes {
 
     public static Serde<Prediction> prediction() {
         Serde<Prediction> json = new JsonSerde<>(Prediction.class);
-        return Serdes.serdeFrom((topic, prediction) -> prediction == null ? null : PredictionCodec.encode(prediction),
+        return Serdes.serdeFrom(
+                (topic, prediction) -> prediction == null ? null : PredictionCodec.encode(prediction),
                 json.deserializer());
     }
 

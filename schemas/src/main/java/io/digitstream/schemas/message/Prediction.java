@@ -62,21 +62,37 @@ public record Prediction(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Prediction p && id.equals(p.id) && digit.equals(p.digit) && confidence.equals(p.confidence)
-                && Arrays.equals(probabilities, p.probabilities) && modelName.equals(p.modelName)
-                && modelVersion.equals(p.modelVersion) && Objects.equals(label, p.label)
-                && Objects.equals(sentAt, p.sentAt) && emittedAt.equals(p.emittedAt) && batchSize.equals(p.batchSize);
+        return o instanceof Prediction p
+                && id.equals(p.id)
+                && digit.equals(p.digit)
+                && confidence.equals(p.confidence)
+                && Arrays.equals(probabilities, p.probabilities)
+                && modelName.equals(p.modelName)
+                && modelVersion.equals(p.modelVersion)
+                && Objects.equals(label, p.label)
+                && Objects.equals(sentAt, p.sentAt)
+                && emittedAt.equals(p.emittedAt)
+                && batchSize.equals(p.batchSize);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, digit, confidence, Arrays.hashCode(probabilities), modelName, modelVersion,
-                label, sentAt, emittedAt, batchSize);
+        return Objects.hash(
+                id,
+                digit,
+                confidence,
+                Arrays.hashCode(probabilities),
+                modelName,
+                modelVersion,
+                label,
+                sentAt,
+                emittedAt,
+                batchSize);
     }
 
     @Override
     public String toString() {
-        return "Prediction[id=" + id + ", digit=" + digit + ", confidence=" + confidence + ", model=" + modelName
-                + " v" + modelVersion + ", label=" + label + ", batchSize=" + batchSize + "]";
+        return "Prediction[id=" + id + ", digit=" + digit + ", confidence=" + confidence + ", model=" + modelName + " v"
+                + modelVersion + ", label=" + label + ", batchSize=" + batchSize + "]";
     }
 }

@@ -14,8 +14,7 @@ import java.io.UncheckedIOException;
  * third smaller. Reading stays with Jackson's data binding ({@link JsonSerde}).
  */
 public final class PredictionCodec {
-    private PredictionCodec() {
-    }
+    private PredictionCodec() {}
 
     public static byte[] encode(Prediction prediction) {
         var out = new ByteArrayOutputStream(320);

@@ -29,8 +29,7 @@ public final class SnapshotCodec {
     static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int PREAMBLE = MAGIC.length + 2 + 4;
 
-    private SnapshotCodec() {
-    }
+    private SnapshotCodec() {}
 
     public static byte[] encode(ModelSnapshot snapshot) {
         byte[] header;
@@ -55,7 +54,8 @@ public final class SnapshotCodec {
             return Decoded.invalid(ErrorCode.NULL_VALUE, "the snapshot record has a null value");
         }
         if (bytes.length < MAGIC.length) {
-            return Decoded.invalid(ErrorCode.TRUNCATED_SNAPSHOT, "only " + bytes.length + " bytes; not even the magic number");
+            return Decoded.invalid(
+                    ErrorCode.TRUNCATED_SNAPSHOT, "only " + bytes.length + " bytes; not even the magic number");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         for (byte expected : MAGIC) {
@@ -68,12 +68,14 @@ public final class SnapshotCodec {
         }
         int format = Short.toUnsignedInt(in.getShort());
         if (format != FORMAT_VERSION) {
-            return Decoded.invalid(ErrorCode.UNKNOWN_FORMAT_VERSION,
+            return Decoded.invalid(
+                    ErrorCode.UNKNOWN_FORMAT_VERSION,
                     "envelope format " + format + "; this build reads format " + FORMAT_VERSION);
         }
         int headerLength = in.getInt();
         if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
-            return Decoded.invalid(ErrorCode.BAD_HEADER, "header length " + headerLength + " is outside 1.." + MAX_HEADER_BYTES);
+            return Decoded.invalid(
+                    ErrorCode.BAD_HEADER, "header length " + headerLength + " is outside 1.." + MAX_HEADER_BYTES);
         }
         if (in.remaining() < headerLength + 8) {
             return Decoded.invalid(ErrorCode.TRUNCATED_SNAPSHOT, "the envelope ends inside its header");
@@ -82,25 +84,29 @@ public final class SnapshotCodec {
         try {
             header = Json.MAPPER.readValue(bytes, in.position(), headerLength, SnapshotHeader.class);
         } catch (IOException | RuntimeException e) {
-            return Decoded.invalid(ErrorCode.BAD_HEADER, "the header is not a valid snapshot header: "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            return Decoded.invalid(
+                    ErrorCode.BAD_HEADER,
+                    "the header is not a valid snapshot header: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
         in.position(in.position() + headerLength);
         long payloadLength = in.getLong();
         if (payloadLength < 0 || payloadLength > in.remaining()) {
-            return Decoded.invalid(ErrorCode.TRUNCATED_SNAPSHOT,
+            return Decoded.invalid(
+                    ErrorCode.TRUNCATED_SNAPSHOT,
                     "the payload declares " + payloadLength + " bytes but " + in.remaining() + " follow");
         }
         if (payloadLength < in.remaining()) {
-            return Decoded.invalid(ErrorCode.BAD_HEADER,
-                    (in.remaining() - payloadLength) + " unexpected bytes after the payload");
+            return Decoded.invalid(
+                    ErrorCode.BAD_HEADER, (in.remaining() - payloadLength) + " unexpected bytes after the payload");
         }
         byte[] payload = new byte[(int) payloadLength];
         in.get(payload);
         String actual = sha256Hex(payload);
         if (!actual.equalsIgnoreCase(header.payloadSha256())) {
-            return Decoded.invalid(ErrorCode.CHECKSUM_MISMATCH, "payload SHA-256 is " + actual
-                    + " but the header says " + header.payloadSha256());
+            return Decoded.invalid(
+                    ErrorCode.CHECKSUM_MISMATCH,
+                    "payload SHA-256 is " + actual + " but the header says " + header.payloadSha256());
         }
         return Decoded.valid(new ModelSnapshot(header, payload));
     }

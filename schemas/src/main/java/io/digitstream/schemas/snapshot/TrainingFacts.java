@@ -12,5 +12,5 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param testExamples  how many test images that accuracy was measured on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TrainingFacts(String recipe, double epochs, long examplesSeen, Double testAccuracy, Integer testExamples) {
-}
+public record TrainingFacts(
+        String recipe, double epochs, long examplesSeen, Double testAccuracy, Integer testExamples) {}

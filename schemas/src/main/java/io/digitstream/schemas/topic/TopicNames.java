@@ -7,8 +7,8 @@ import java.util.Objects;
  * The names of the five topics. They are configurable; {@link #DEFAULTS} are the names
  * users' docs and scripts use.
  */
-public record TopicNames(String digitsIn, String predictionsOut, String modelSnapshots,
-                         String deadLetters, String accuracyOut) {
+public record TopicNames(
+        String digitsIn, String predictionsOut, String modelSnapshots, String deadLetters, String accuracyOut) {
 
     public static final String DIGITS_IN = "digits-in";
     public static final String PREDICTIONS_OUT = "predictions-out";
@@ -30,8 +30,12 @@ public record TopicNames(String digitsIn, String predictionsOut, String modelSna
 
     /** The same names with a prefix, so tests and demos can share a broker without clashing. */
     public TopicNames withPrefix(String prefix) {
-        return new TopicNames(prefix + digitsIn, prefix + predictionsOut, prefix + modelSnapshots,
-                prefix + deadLetters, prefix + accuracyOut);
+        return new TopicNames(
+                prefix + digitsIn,
+                prefix + predictionsOut,
+                prefix + modelSnapshots,
+                prefix + deadLetters,
+                prefix + accuracyOut);
     }
 
     public List<String> all() {

@@ -29,8 +29,7 @@ public final class TopicSpecs {
      */
     public static final int MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
 
-    private TopicSpecs() {
-    }
+    private TopicSpecs() {}
 
     /** Every topic, ready for {@code Admin.createTopics}. Replication empty = the broker's default. */
     public static List<NewTopic> all(TopicNames names, int partitions, Optional<Short> replication) {
@@ -55,8 +54,10 @@ public final class TopicSpecs {
     public static NewTopic modelSnapshots(TopicNames names, Optional<Short> replication) {
         return new NewTopic(names.modelSnapshots(), Optional.of(1), replication)
                 .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_SNAPSHOT_BYTES)));
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(MAX_SNAPSHOT_BYTES)));
     }
 
     public static NewTopic deadLetters(TopicNames names, int partitions, Optional<Short> replication) {

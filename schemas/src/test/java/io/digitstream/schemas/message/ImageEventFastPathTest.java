@@ -49,7 +49,8 @@ class ImageEventFastPathTest {
     @MethodSource("canonicalEvents")
     void unknownFieldsAnywhereAreSkipped(ImageEvent event) {
         String json = new String(ImageEventCodec.encode(event), StandardCharsets.UTF_8);
-        String padded = "{\"note\":{\"x\":[1,{\"y\":\"pixels\"}]}," + json.substring(1, json.length() - 1) + ",\"z\":null}";
+        String padded =
+                "{\"note\":{\"x\":[1,{\"y\":\"pixels\"}]}," + json.substring(1, json.length() - 1) + ",\"z\":null}";
         byte[] bytes = padded.getBytes(StandardCharsets.UTF_8);
 
         assertThat(ImageEventCodec.decodeCanonical(bytes)).isEqualTo(event);
@@ -57,32 +58,33 @@ class ImageEventFastPathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            // base64 with JSON escapes ("\/" is "/"): valid, but not decodable in place
-            "{\"id\":\"k\",\"pixels\":\"ESCAPED\"}",
-            // the other ways to send pixels
-            "{\"id\":\"k\",\"pixels\":ARRAY}",
-            "{\"id\":\"k\",\"image\":\"iVBORw0KGgo=\"}",
-            // repeated fields, nulls, numbers the tree judges
-            "{\"id\":\"k\",\"id\":\"k\",\"pixels\":\"B64\"}",
-            "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":null}",
-            "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":3.0}",
-            "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":12}",
-            "{\"id\":\"k\",\"pixels\":\"B64\",\"sentAt\":-1}",
-            "{\"id\":\"k\",\"pixels\":\"B64\",\"sentAt\":123456789012345678901234567890}",
-            "{\"id\":\"k\",\"pixels\":\"B64\"} trailing",
-            "{\"id\":\"k\",\"pixels\":\"B64\"",
-            "{\"id\":\"\",\"pixels\":\"B64\"}",
-            "{\"pixels\":\"B64\"}",
-            "{\"id\":\"k\",\"pixels\":\"AAAA\"}",
-            "{\"id\":\"k\",\"pixels\":\"not base64!\"}",
-            "[1,2,3]",
-            "",
-    })
+    @ValueSource(
+            strings = {
+                // base64 with JSON escapes ("\/" is "/"): valid, but not decodable in place
+                "{\"id\":\"k\",\"pixels\":\"ESCAPED\"}",
+                // the other ways to send pixels
+                "{\"id\":\"k\",\"pixels\":ARRAY}",
+                "{\"id\":\"k\",\"image\":\"iVBORw0KGgo=\"}",
+                // repeated fields, nulls, numbers the tree judges
+                "{\"id\":\"k\",\"id\":\"k\",\"pixels\":\"B64\"}",
+                "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":null}",
+                "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":3.0}",
+                "{\"id\":\"k\",\"pixels\":\"B64\",\"label\":12}",
+                "{\"id\":\"k\",\"pixels\":\"B64\",\"sentAt\":-1}",
+                "{\"id\":\"k\",\"pixels\":\"B64\",\"sentAt\":123456789012345678901234567890}",
+                "{\"id\":\"k\",\"pixels\":\"B64\"} trailing",
+                "{\"id\":\"k\",\"pixels\":\"B64\"",
+                "{\"id\":\"\",\"pixels\":\"B64\"}",
+                "{\"pixels\":\"B64\"}",
+                "{\"id\":\"k\",\"pixels\":\"AAAA\"}",
+                "{\"id\":\"k\",\"pixels\":\"not base64!\"}",
+                "[1,2,3]",
+                "",
+            })
     void everythingElseIsLeftToTheTree(String template) {
         byte[] ones = pixels(255); // base64 of 0xFF bytes is all '/'
-        String json = template
-                .replace("ESCAPED", Base64.getEncoder().encodeToString(ones).replace("/", "\\/"))
+        String json = template.replace(
+                        "ESCAPED", Base64.getEncoder().encodeToString(ones).replace("/", "\\/"))
                 .replace("ARRAY", Arrays.toString(new int[Mnist.PIXELS]))
                 .replace("B64", Base64.getEncoder().encodeToString(pixels(-1)));
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);

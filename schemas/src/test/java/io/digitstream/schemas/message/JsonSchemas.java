@@ -5,7 +5,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.digitstream.schemas.message.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
@@ -14,8 +13,7 @@ import java.util.Set;
 final class JsonSchemas {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-    private JsonSchemas() {
-    }
+    private JsonSchemas() {}
 
     static Set<ValidationMessage> validate(String schemaFile, byte[] json) throws IOException {
         try (InputStream in = JsonSchemas.class.getResourceAsStream("/schemas/" + schemaFile)) {

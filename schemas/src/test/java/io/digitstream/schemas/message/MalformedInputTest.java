@@ -1,13 +1,10 @@
 package io.digitstream.schemas.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.digitstream.schemas.message.Image;
-import io.digitstream.schemas.message.ImageEvent;
-import io.digitstream.schemas.message.ImageEventCodec;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MalformedInputTest {
 
     private static String ints(int count, int value) {
-        return IntStream.range(0, count).mapToObj(i -> Integer.toString(value)).collect(Collectors.joining(",", "[", "]"));
+        return IntStream.range(0, count)
+                .mapToObj(i -> Integer.toString(value))
+                .collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String pixelsWith(int index, String value) {
@@ -49,34 +48,90 @@ class MalformedInputTest {
                 Arguments.of("numeric id", "key", "{\"id\":5,\"pixels\":" + good + "}", ErrorCode.WRONG_TYPE),
                 Arguments.of("empty id", "", "{\"id\":\"\",\"pixels\":" + good + "}", ErrorCode.EMPTY_ID),
                 Arguments.of("no image at all", "key", "{\"id\":\"key\"}", ErrorCode.NO_IMAGE),
-                Arguments.of("pixels and image", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"image\":\"AAAA\"}",
+                Arguments.of(
+                        "pixels and image",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"image\":\"AAAA\"}",
                         ErrorCode.AMBIGUOUS_IMAGE),
-                Arguments.of("783 pixels", "key", "{\"id\":\"key\",\"pixels\":" + ints(783, 0) + "}", ErrorCode.BAD_PIXEL_COUNT),
-                Arguments.of("785 pixels", "key", "{\"id\":\"key\",\"pixels\":" + ints(785, 0) + "}", ErrorCode.BAD_PIXEL_COUNT),
-                Arguments.of("pixel 256", "key", "{\"id\":\"key\",\"pixels\":" + pixelsWith(17, "256") + "}",
+                Arguments.of(
+                        "783 pixels",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + ints(783, 0) + "}",
+                        ErrorCode.BAD_PIXEL_COUNT),
+                Arguments.of(
+                        "785 pixels",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + ints(785, 0) + "}",
+                        ErrorCode.BAD_PIXEL_COUNT),
+                Arguments.of(
+                        "pixel 256",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + pixelsWith(17, "256") + "}",
                         ErrorCode.PIXEL_OUT_OF_RANGE),
-                Arguments.of("pixel -1", "key", "{\"id\":\"key\",\"pixels\":" + pixelsWith(0, "-1") + "}",
+                Arguments.of(
+                        "pixel -1",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + pixelsWith(0, "-1") + "}",
                         ErrorCode.PIXEL_OUT_OF_RANGE),
-                Arguments.of("pixel 1.5", "key", "{\"id\":\"key\",\"pixels\":" + pixelsWith(3, "1.5") + "}", ErrorCode.WRONG_TYPE),
-                Arguments.of("pixel as string", "key", "{\"id\":\"key\",\"pixels\":" + pixelsWith(3, "\"9\"") + "}",
+                Arguments.of(
+                        "pixel 1.5",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + pixelsWith(3, "1.5") + "}",
+                        ErrorCode.WRONG_TYPE),
+                Arguments.of(
+                        "pixel as string",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + pixelsWith(3, "\"9\"") + "}",
                         ErrorCode.WRONG_TYPE),
                 Arguments.of("pixels an object", "key", "{\"id\":\"key\",\"pixels\":{}}", ErrorCode.WRONG_TYPE),
-                Arguments.of("pixels bad base64", "key", "{\"id\":\"key\",\"pixels\":\"@@not base64@@\"}", ErrorCode.BAD_BASE64),
-                Arguments.of("base64 of 783 bytes", "key", "{\"id\":\"key\",\"pixels\":\"" + base64(783) + "\"}",
+                Arguments.of(
+                        "pixels bad base64",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":\"@@not base64@@\"}",
+                        ErrorCode.BAD_BASE64),
+                Arguments.of(
+                        "base64 of 783 bytes",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":\"" + base64(783) + "\"}",
                         ErrorCode.BAD_PIXEL_COUNT),
                 Arguments.of("image bad base64", "key", "{\"id\":\"key\",\"image\":\"%%%\"}", ErrorCode.BAD_BASE64),
                 Arguments.of("image a number", "key", "{\"id\":\"key\",\"image\":12}", ErrorCode.WRONG_TYPE),
-                Arguments.of("image over 4 MiB", "key", "{\"id\":\"key\",\"image\":\"" + base64(5 * 1024 * 1024) + "\"}",
+                Arguments.of(
+                        "image over 4 MiB",
+                        "key",
+                        "{\"id\":\"key\",\"image\":\"" + base64(5 * 1024 * 1024) + "\"}",
                         ErrorCode.IMAGE_TOO_LARGE),
-                Arguments.of("label 10", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":10}", ErrorCode.BAD_LABEL),
-                Arguments.of("label -1", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":-1}", ErrorCode.BAD_LABEL),
-                Arguments.of("label 2.5", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":2.5}", ErrorCode.BAD_LABEL),
-                Arguments.of("label as string", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":\"3\"}",
+                Arguments.of(
+                        "label 10",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":10}",
+                        ErrorCode.BAD_LABEL),
+                Arguments.of(
+                        "label -1",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":-1}",
+                        ErrorCode.BAD_LABEL),
+                Arguments.of(
+                        "label 2.5",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":2.5}",
+                        ErrorCode.BAD_LABEL),
+                Arguments.of(
+                        "label as string",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"label\":\"3\"}",
                         ErrorCode.WRONG_TYPE),
-                Arguments.of("negative sentAt", "key", "{\"id\":\"key\",\"pixels\":" + good + ",\"sentAt\":-5}",
+                Arguments.of(
+                        "negative sentAt",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"sentAt\":-5}",
                         ErrorCode.BAD_TIMESTAMP),
                 Arguments.of("null key", null, "{\"id\":\"key\",\"pixels\":" + good + "}", ErrorCode.MISSING_KEY),
-                Arguments.of("key differs from id", "other", "{\"id\":\"key\",\"pixels\":" + good + "}", ErrorCode.KEY_MISMATCH),
+                Arguments.of(
+                        "key differs from id",
+                        "other",
+                        "{\"id\":\"key\",\"pixels\":" + good + "}",
+                        ErrorCode.KEY_MISMATCH),
                 Arguments.of("null value", "key", null, ErrorCode.NULL_VALUE));
     }
 
@@ -115,7 +170,8 @@ class MalformedInputTest {
 
         return Stream.of(
                 Arguments.of("empty", new byte[0], ErrorCode.TRUNCATED_SNAPSHOT),
-                Arguments.of("truncated in the payload", Arrays.copyOf(good, good.length - 2), ErrorCode.TRUNCATED_SNAPSHOT),
+                Arguments.of(
+                        "truncated in the payload", Arrays.copyOf(good, good.length - 2), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("truncated in the header", Arrays.copyOf(good, 30), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("truncated in the preamble", Arrays.copyOf(good, 7), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("wrong checksum", wrongChecksum, ErrorCode.CHECKSUM_MISMATCH),
@@ -138,12 +194,13 @@ class MalformedInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedEvents")
-    void theSerdeTurnsBadEventsIntoSerializationExceptionsNamingTheCode(String name, String key, String value,
-                                                                         ErrorCode expected) {
+    void theSerdeTurnsBadEventsIntoSerializationExceptionsNamingTheCode(
+            String name, String key, String value, ErrorCode expected) {
         if (value == null || key == null || !key.equals("key") || expected == ErrorCode.KEY_MISMATCH) {
             return; // record-level checks belong to the classifier, not to a value deserializer
         }
-        var deserializer = io.digitstream.schemas.message.MessageSerdes.imageEvent().deserializer();
+        var deserializer =
+                io.digitstream.schemas.message.MessageSerdes.imageEvent().deserializer();
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> deserializer.deserialize("digits-in", value.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)

@@ -1,16 +1,9 @@
 package io.digitstream.schemas.message;
 
-import io.digitstream.schemas.Decoded;
-import io.digitstream.schemas.Mnist;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.digitstream.schemas.message.AccuracyReport;
-import io.digitstream.schemas.message.Image;
-import io.digitstream.schemas.message.ImageEvent;
-import io.digitstream.schemas.message.ImageEventCodec;
-import io.digitstream.schemas.message.Json;
-import io.digitstream.schemas.message.MessageSerdes;
-import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
@@ -42,7 +35,8 @@ class MessageRoundTripTest {
 
     @Test
     void encodedImageEventWithoutOptionalFieldsRoundTrips() throws Exception {
-        var event = new ImageEvent("img-2", new Image.Encoded(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}), null, null);
+        var event = new ImageEvent(
+                "img-2", new Image.Encoded(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}), null, null);
 
         byte[] bytes = ImageEventCodec.encode(event);
 
@@ -52,8 +46,10 @@ class MessageRoundTripTest {
 
     @Test
     void pixelsGivenAsAnIntArrayAreReadAndMatchTheSchema() throws Exception {
-        String array = IntStream.range(0, Mnist.PIXELS).mapToObj(i -> Integer.toString(i % 256))
-                .reduce((a, b) -> a + "," + b).orElseThrow();
+        String array = IntStream.range(0, Mnist.PIXELS)
+                .mapToObj(i -> Integer.toString(i % 256))
+                .reduce((a, b) -> a + "," + b)
+                .orElseThrow();
         byte[] json = ("{\"id\":\"a\",\"pixels\":[" + array + "],\"label\":3,\"extra\":\"ignored\"}").getBytes();
 
         var decoded = ImageEventCodec.decode("a", json);
@@ -71,8 +67,8 @@ class MessageRoundTripTest {
     @Test
     void predictionRoundTripsAndMatchesItsSchema() throws Exception {
         double[] probabilities = {0.01, 0.01, 0.01, 0.9, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01};
-        var prediction = new Prediction("img-1", 3, 0.9, probabilities, "mnist-cnn", 4L, 3, 1_700_000_000_000L,
-                1_700_000_000_012L, 32);
+        var prediction = new Prediction(
+                "img-1", 3, 0.9, probabilities, "mnist-cnn", 4L, 3, 1_700_000_000_000L, 1_700_000_000_012L, 32);
         var serde = MessageSerdes.prediction();
 
         byte[] bytes = serde.serializer().serialize("predictions-out", prediction);
@@ -85,13 +81,14 @@ class MessageRoundTripTest {
 
     @Test
     void aNetworksFloatProbabilitiesAreWrittenShortAndReadBackToTheSameFloats() throws Exception {
-        float[] network = {1.2345678e-7f, 0.0001f, 0.003f, 0.8999999f, 0.01f, 0.02f, 0.03f, 0.04f, 0.00049f, 0.0050001f};
+        float[] network = {1.2345678e-7f, 0.0001f, 0.003f, 0.8999999f, 0.01f, 0.02f, 0.03f, 0.04f, 0.00049f, 0.0050001f
+        };
         double[] probabilities = new double[10];
         for (int i = 0; i < 10; i++) {
             probabilities[i] = network[i];
         }
-        var prediction = new Prediction("img-2", 3, (double) network[3], probabilities, "mnist-cnn", 4L, null, null,
-                1_700_000_000_012L, 1);
+        var prediction = new Prediction(
+                "img-2", 3, (double) network[3], probabilities, "mnist-cnn", 4L, null, null, 1_700_000_000_012L, 1);
         var serde = MessageSerdes.prediction();
 
         byte[] bytes = serde.serializer().serialize("predictions-out", prediction);
@@ -127,13 +124,20 @@ class MessageRoundTripTest {
         byte[] bytes = SnapshotCodec.encode(snapshot);
 
         assertThat(SnapshotCodec.decode(bytes)).isEqualTo(Decoded.valid(snapshot));
-        assertThat(JsonSchemas.validate("snapshot-header.schema.json", Json.MAPPER.writeValueAsBytes(snapshot.header())))
+        assertThat(JsonSchemas.validate(
+                        "snapshot-header.schema.json", Json.MAPPER.writeValueAsBytes(snapshot.header())))
                 .isEmpty();
     }
 
     static ModelSnapshot snapshot(byte[] payload) {
-        var header = new SnapshotHeader("mnist-cnn", 3L, 1_700_000_000_000L, SnapshotHeader.DL4J_MODEL_ZIP,
-                SnapshotCodec.sha256Hex(payload), List.of(1, 28, 28), 10,
+        var header = new SnapshotHeader(
+                "mnist-cnn",
+                3L,
+                1_700_000_000_000L,
+                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotCodec.sha256Hex(payload),
+                List.of(1, 28, 28),
+                10,
                 new TrainingFacts("seed", 1.0, 60_000, 0.985, 10_000));
         return new ModelSnapshot(header, payload);
     }

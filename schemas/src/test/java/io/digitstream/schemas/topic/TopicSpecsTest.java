@@ -14,14 +14,28 @@ class TopicSpecsTest {
     void snapshotAndAccuracyTopicsAreCompactedAndSnapshotsFit() {
         var topics = TopicSpecs.all(TopicNames.DEFAULTS, 3, Optional.empty());
 
-        NewTopic snapshots = topics.stream().filter(t -> t.name().equals("model-snapshots")).findFirst().orElseThrow();
-        NewTopic accuracy = topics.stream().filter(t -> t.name().equals("accuracy-out")).findFirst().orElseThrow();
-        NewTopic input = topics.stream().filter(t -> t.name().equals("digits-in")).findFirst().orElseThrow();
-        NewTopic predictions = topics.stream().filter(t -> t.name().equals("predictions-out")).findFirst().orElseThrow();
+        NewTopic snapshots = topics.stream()
+                .filter(t -> t.name().equals("model-snapshots"))
+                .findFirst()
+                .orElseThrow();
+        NewTopic accuracy = topics.stream()
+                .filter(t -> t.name().equals("accuracy-out"))
+                .findFirst()
+                .orElseThrow();
+        NewTopic input = topics.stream()
+                .filter(t -> t.name().equals("digits-in"))
+                .findFirst()
+                .orElseThrow();
+        NewTopic predictions = topics.stream()
+                .filter(t -> t.name().equals("predictions-out"))
+                .findFirst()
+                .orElseThrow();
 
-        assertThat(snapshots.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+        assertThat(snapshots.configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                 .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicSpecs.MAX_SNAPSHOT_BYTES));
-        assertThat(accuracy.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        assertThat(accuracy.configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         assertThat(input.numPartitions()).isEqualTo(3);
         assertThat(predictions.numPartitions()).isEqualTo(input.numPartitions());
         assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrderElementsOf(TopicNames.DEFAULTS.all());

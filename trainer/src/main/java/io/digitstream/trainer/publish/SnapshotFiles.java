@@ -12,12 +12,12 @@ import java.nio.file.StandardCopyOption;
 public final class SnapshotFiles {
     public static final String EXTENSION = ".dgsn";
 
-    private SnapshotFiles() {
-    }
+    private SnapshotFiles() {}
 
     public static Path write(ModelSnapshot snapshot, Path directory) throws IOException {
         Files.createDirectories(directory);
-        Path target = directory.resolve(snapshot.header().modelName() + "-v" + snapshot.header().version() + EXTENSION);
+        Path target = directory.resolve(
+                snapshot.header().modelName() + "-v" + snapshot.header().version() + EXTENSION);
         Path part = Files.createTempFile(directory, "snapshot", ".part");
         Files.write(part, SnapshotCodec.encode(snapshot));
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,10 +1,10 @@
 package io.digitstream.trainer.publish;
 
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.cluster.TopicAdmin;
-import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -61,14 +61,22 @@ public final class SnapshotPublisher implements AutoCloseable {
             throw unreachable(e);
         }
         int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
-        this.producer = new KafkaProducer<>(cluster.clientConfig(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 5_000L))),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                cluster.clientConfig(Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        timeout.toMillis(),
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        requestTimeout,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        (int) Math.max(timeout.toMillis(), requestTimeout + 5_000L))),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** One more than the newest version of {@code modelName} on the topic (1 when there is none). */
@@ -79,12 +87,16 @@ public final class SnapshotPublisher implements AutoCloseable {
     /** The newest well-formed version of {@code modelName} on the topic, read from the beginning. */
     public Optional<Long> latestVersion(String modelName) {
         Map<String, Object> props = cluster.clientConfig(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024));
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024));
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -121,13 +133,21 @@ public final class SnapshotPublisher implements AutoCloseable {
                     + " accepts at most " + TopicSpecs.MAX_SNAPSHOT_BYTES);
         }
         try {
-            RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, snapshot.header().modelName(), envelope))
+            RecordMetadata metadata = producer.send(
+                            new ProducerRecord<>(topic, snapshot.header().modelName(), envelope))
                     .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            log.info("Published {} ({} bytes) to {} at offset {}", snapshot.label(), envelope.length, topic, metadata.offset());
+            log.info(
+                    "Published {} ({} bytes) to {} at offset {}",
+                    snapshot.label(),
+                    envelope.length,
+                    topic,
+                    metadata.offset());
             return metadata;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not publish " + snapshot.label() + " to " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not publish " + snapshot.label() + " to " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -137,8 +157,10 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     private IllegalStateException unreachable(Exception e) {
-        return new IllegalStateException("No answer from the Kafka cluster at " + cluster.bootstrapServers() + " within " + timeout
-                + "; is the broker running and are the bootstrap servers right?", e);
+        return new IllegalStateException(
+                "No answer from the Kafka cluster at " + cluster.bootstrapServers() + " within " + timeout
+                        + "; is the broker running and are the bootstrap servers right?",
+                e);
     }
 
     @Override

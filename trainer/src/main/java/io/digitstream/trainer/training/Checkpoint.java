@@ -9,5 +9,5 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param examplesSeen training examples processed so far
  * @param endOfEpoch   true at the end of an epoch
  */
-public record Checkpoint(MultiLayerNetwork network, double epochs, long examplesSeen, boolean endOfEpoch, double loss) {
-}
+public record Checkpoint(
+        MultiLayerNetwork network, double epochs, long examplesSeen, boolean endOfEpoch, double loss) {}

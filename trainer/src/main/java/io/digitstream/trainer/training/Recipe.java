@@ -11,8 +11,16 @@ import java.util.Locale;
  * @param rotateDegrees  augmentation: rotate by up to this many degrees either way (0 = none)
  * @param scale          augmentation: resize by up to this fraction either way (0 = none)
  */
-public record Recipe(String name, int epochs, int batchSize, double learningRate, int decayEvery, double shiftPixels,
-                     double rotateDegrees, double scale, long seed) {
+public record Recipe(
+        String name,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        int decayEvery,
+        double shiftPixels,
+        double rotateDegrees,
+        double scale,
+        long seed) {
 
     /** The reference exactly: Adam 0.001, batch 100, 2 epochs, shuffled, seed 777, pixels / 255. */
     public static final Recipe SEED = new Recipe("seed", 2, 100, 1e-3, 0, 0, 0, 0, 777);
@@ -25,8 +33,14 @@ public record Recipe(String name, int epochs, int batchSize, double learningRate
     public static final Recipe DEFAULT = new Recipe("default", 8, 100, 1e-3, 2, 2, 10, 0.1, 777);
 
     public Recipe {
-        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || decayEvery < 0 || shiftPixels < 0 || rotateDegrees < 0
-                || scale < 0 || scale >= 1) {
+        if (epochs < 1
+                || batchSize < 1
+                || learningRate <= 0
+                || decayEvery < 0
+                || shiftPixels < 0
+                || rotateDegrees < 0
+                || scale < 0
+                || scale >= 1) {
             throw new IllegalArgumentException("invalid recipe " + name);
         }
     }

@@ -1,7 +1,7 @@
 package io.digitstream.trainer.training;
 
-import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Mnist;
@@ -50,7 +50,7 @@ public final class Trainer {
                 int from = batch * recipe.batchSize();
                 int count = Math.min(recipe.batchSize(), data.size() - from);
                 try (INDArray features = features(data, order, from, count, random);
-                     INDArray labels = MnistTranslator.oneHotLabels(data, order, from, count)) {
+                        INDArray labels = MnistTranslator.oneHotLabels(data, order, from, count)) {
                     network.fit(new DataSet(features, labels));
                 }
                 loss = network.score();
@@ -60,8 +60,8 @@ public final class Trainer {
                 listener.onBatch(epoch, batch, batchesPerEpoch, loss, epochExamples / Math.max(seconds, 1e-9));
                 boolean endOfEpoch = batch == batchesPerEpoch - 1;
                 if (endOfEpoch || (checkpointEveryBatches > 0 && (batch + 1) % checkpointEveryBatches == 0)) {
-                    listener.onCheckpoint(new Checkpoint(network, epoch + (batch + 1) / (double) batchesPerEpoch,
-                            examplesSeen, endOfEpoch, loss));
+                    listener.onCheckpoint(new Checkpoint(
+                            network, epoch + (batch + 1) / (double) batchesPerEpoch, examplesSeen, endOfEpoch, loss));
                 }
             }
         }

@@ -14,22 +14,28 @@ import org.knowm.xchart.XYSeries;
 
 /** The trainer's pictures: the confusion matrix of a snapshot, and loss and accuracy by epoch over a run. */
 public final class TrainingCharts {
-    private TrainingCharts() {
-    }
+    private TrainingCharts() {}
 
     /** Writes {@code <file stem>-confusion.png} beside the snapshot file and returns its path. */
     public static Path confusionMatrix(Evaluation evaluation, String title, Path file) throws IOException {
-        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(560)
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(640)
+                .height(560)
                 .title(title + String.format(" (accuracy %.2f %%)", 100 * evaluation.accuracy()))
-                .xAxisTitle("predicted").yAxisTitle("label").build();
+                .xAxisTitle("predicted")
+                .yAxisTitle("label")
+                .build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setLegendVisible(false);
-        List<Integer> digits = java.util.stream.IntStream.range(0, Mnist.CLASSES).boxed().toList();
+        List<Integer> digits =
+                java.util.stream.IntStream.range(0, Mnist.CLASSES).boxed().toList();
         var cells = new java.util.ArrayList<Number[]>();
         for (int label = 0; label < Mnist.CLASSES; label++) {
             for (int predicted = 0; predicted < Mnist.CLASSES; predicted++) {
                 // rows top to bottom as in the printed table: label 0 at the top
-                cells.add(new Number[] {predicted, Mnist.CLASSES - 1 - label, evaluation.confusion()[label][predicted]});
+                cells.add(new Number[] {
+                    predicted, Mnist.CLASSES - 1 - label, evaluation.confusion()[label][predicted]
+                });
             }
         }
         List<Integer> reversed = new java.util.ArrayList<>(digits);
@@ -42,12 +48,21 @@ public final class TrainingCharts {
     }
 
     /** Training loss and test accuracy at each published snapshot, against epochs. */
-    public static Path lossAndAccuracy(List<TrainingRun.Published> run, String modelName, Path directory) throws IOException {
-        double[] epochs = run.stream().mapToDouble(p -> p.snapshot().header().training().epochs()).toArray();
+    public static Path lossAndAccuracy(List<TrainingRun.Published> run, String modelName, Path directory)
+            throws IOException {
+        double[] epochs = run.stream()
+                .mapToDouble(p -> p.snapshot().header().training().epochs())
+                .toArray();
         double[] loss = run.stream().mapToDouble(TrainingRun.Published::loss).toArray();
-        double[] accuracy = run.stream().mapToDouble(p -> 100 * p.evaluation().accuracy()).toArray();
-        XYChart chart = new XYChartBuilder().width(800).height(480).title(modelName + ": training")
-                .xAxisTitle("epochs").yAxisTitle("loss (last batch)").build();
+        double[] accuracy =
+                run.stream().mapToDouble(p -> 100 * p.evaluation().accuracy()).toArray();
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(480)
+                .title(modelName + ": training")
+                .xAxisTitle("epochs")
+                .yAxisTitle("loss (last batch)")
+                .build();
         chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         chart.addSeries("training loss", epochs, loss).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         XYSeries acc = chart.addSeries("test accuracy %", epochs, accuracy);

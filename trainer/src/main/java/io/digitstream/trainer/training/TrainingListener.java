@@ -8,10 +8,8 @@ public interface TrainingListener {
      *
      * @param imagesPerSecond throughput of this epoch so far
      */
-    default void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double imagesPerSecond) {
-    }
+    default void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double imagesPerSecond) {}
 
     /** At the end of each epoch, and every N batches when asked for. */
-    default void onCheckpoint(Checkpoint checkpoint) {
-    }
+    default void onCheckpoint(Checkpoint checkpoint) {}
 }

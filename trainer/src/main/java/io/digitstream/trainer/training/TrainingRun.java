@@ -32,8 +32,7 @@ public final class TrainingRun {
     private static final int EVAL_BATCH = 500;
 
     /** What one checkpoint produced; {@code loss} is the training loss of its last batch. */
-    public record Published(ModelSnapshot snapshot, Evaluation evaluation, Path file, double loss) {
-    }
+    public record Published(ModelSnapshot snapshot, Evaluation evaluation, Path file, double loss) {}
 
     private final Recipe recipe;
     private final String modelName;
@@ -47,8 +46,13 @@ public final class TrainingRun {
     /**
      * @param midEpochEvalLimit test images used to evaluate mid-epoch checkpoints (the whole test set at epoch ends)
      */
-    public TrainingRun(Recipe recipe, String modelName, int checkpointEveryBatches, int midEpochEvalLimit,
-                       Path outputDirectory, Optional<SnapshotPublisher> publisher) {
+    public TrainingRun(
+            Recipe recipe,
+            String modelName,
+            int checkpointEveryBatches,
+            int midEpochEvalLimit,
+            Path outputDirectory,
+            Optional<SnapshotPublisher> publisher) {
         this.recipe = recipe;
         this.modelName = modelName;
         this.checkpointEveryBatches = checkpointEveryBatches;
@@ -57,11 +61,15 @@ public final class TrainingRun {
         this.publisher = publisher;
     }
 
-    public MultiLayerNetwork run(MnistDataset train, MnistDataset test, TrainingListener progress,
-                                 Consumer<Published> onPublished) {
+    public MultiLayerNetwork run(
+            MnistDataset train, MnistDataset test, TrainingListener progress, Consumer<Published> onPublished) {
         nextVersion = publisher.map(p -> p.nextVersion(modelName)).orElseGet(this::nextLocalVersion);
-        log.info("Training {} by the '{}' recipe on {} images; first snapshot is v{}", modelName, recipe.name(),
-                train.size(), nextVersion);
+        log.info(
+                "Training {} by the '{}' recipe on {} images; first snapshot is v{}",
+                modelName,
+                recipe.name(),
+                train.size(),
+                nextVersion);
         var trainer = new Trainer(recipe, checkpointEveryBatches);
         return trainer.train(train, new TrainingListener() {
             @Override
@@ -72,8 +80,9 @@ public final class TrainingRun {
             @Override
             public void onCheckpoint(Checkpoint checkpoint) {
                 progress.onCheckpoint(checkpoint);
-                Published p = snapshot(checkpoint, checkpoint.endOfEpoch() ? test
-                        : test.slice(0, Math.min(midEpochEvalLimit, test.size())));
+                Published p = snapshot(
+                        checkpoint,
+                        checkpoint.endOfEpoch() ? test : test.slice(0, Math.min(midEpochEvalLimit, test.size())));
                 published.add(p);
                 try {
                     TrainingCharts.lossAndAccuracy(published, modelName, outputDirectory);
@@ -88,13 +97,17 @@ public final class TrainingRun {
     private Published snapshot(Checkpoint checkpoint, MnistDataset evalSet) {
         var engine = new Dl4jEngine(checkpoint.network()); // shares the network; not closed here
         Evaluation evaluation = Evaluation.of(engine, evalSet, EVAL_BATCH);
-        var facts = new TrainingFacts(recipe.name(), checkpoint.epochs(), checkpoint.examplesSeen(), evaluation.accuracy(),
+        var facts = new TrainingFacts(
+                recipe.name(),
+                checkpoint.epochs(),
+                checkpoint.examplesSeen(),
+                evaluation.accuracy(),
                 evaluation.examples());
         ModelSnapshot snapshot = Dl4jSnapshots.snapshot(checkpoint.network(), modelName, nextVersion++, facts);
         try {
             Path file = SnapshotFiles.write(snapshot, outputDirectory);
-            Path evaluationFile = outputDirectory.resolve(file.getFileName().toString()
-                    .replace(SnapshotFiles.EXTENSION, ".evaluation.json"));
+            Path evaluationFile = outputDirectory.resolve(
+                    file.getFileName().toString().replace(SnapshotFiles.EXTENSION, ".evaluation.json"));
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(evaluationFile.toFile(), evaluation);
             TrainingCharts.confusionMatrix(evaluation, snapshot.label(), file);
             publisher.ifPresent(p -> p.publish(snapshot));
@@ -111,9 +124,11 @@ public final class TrainingRun {
         }
         try (Stream<Path> files = Files.list(outputDirectory)) {
             return files.map(f -> name.matcher(f.getFileName().toString()))
-                    .filter(java.util.regex.Matcher::matches)
-                    .mapToLong(m -> Long.parseLong(m.group(1)))
-                    .max().orElse(0) + 1;
+                            .filter(java.util.regex.Matcher::matches)
+                            .mapToLong(m -> Long.parseLong(m.group(1)))
+                            .max()
+                            .orElse(0)
+                    + 1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,9 +11,8 @@ import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
-import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.schemas.topic.TopicNames;
-import io.digitstream.trainer.publish.SnapshotPublisher;
+import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingListener;
 import io.digitstream.trainer.training.TrainingRun;
@@ -62,9 +61,9 @@ class SnapshotPublishingIntegrationTest {
         try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), TOPICS, Duration.ofSeconds(20))) {
             // two trainer runs, one after the other, as two processes would
             new TrainingRun(Recipe.SEED.withEpochs(1), "mnist-cnn", 0, 100, models, Optional.of(publisher))
-                    .run(train, test, new TrainingListener() { }, published::add);
+                    .run(train, test, new TrainingListener() {}, published::add);
             new TrainingRun(Recipe.SEED.withEpochs(1), "mnist-cnn", 2, 100, models, Optional.of(publisher))
-                    .run(train, test, new TrainingListener() { }, published::add);
+                    .run(train, test, new TrainingListener() {}, published::add);
             assertThat(publisher.latestVersion("mnist-cnn")).contains(3L);
             assertThat(publisher.latestVersion("another-model")).isEmpty();
         }
@@ -77,11 +76,14 @@ class SnapshotPublishingIntegrationTest {
         byte[] pixels = Arrays.copyOf(test.rawPixels(), 50 * 784);
         for (int i = 0; i < 3; i++) {
             try (LoadedModel loaded = verifier.verify(onTopic.get(i).value()).orElseThrow();
-                 LoadedModel local = verifier.verify(published.get(i).snapshot()).orElseThrow()) {
+                    LoadedModel local =
+                            verifier.verify(published.get(i).snapshot()).orElseThrow()) {
                 SnapshotHeader header = loaded.header();
                 assertThat(header.version()).isEqualTo(i + 1L);
-                assertThat(header.training().testAccuracy()).isEqualTo(published.get(i).evaluation().accuracy());
-                assertThat(loaded.engine().predict(pixels, 50)).containsExactly(local.engine().predict(pixels, 50));
+                assertThat(header.training().testAccuracy())
+                        .isEqualTo(published.get(i).evaluation().accuracy());
+                assertThat(loaded.engine().predict(pixels, 50))
+                        .containsExactly(local.engine().predict(pixels, 50));
             }
         }
 
@@ -89,22 +91,36 @@ class SnapshotPublishingIntegrationTest {
             var resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPICS.modelSnapshots());
             var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            assertThat(Long.parseLong(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()))
+            assertThat(Long.parseLong(
+                            config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()))
                     .isGreaterThan(published.get(0).file().toFile().length());
         }
-        assertThat(models.toFile().list()).contains("mnist-cnn-v1.dgsn", "mnist-cnn-v3.dgsn", "mnist-cnn-v3.evaluation.json",
-                "mnist-cnn-v3-confusion.png", "mnist-cnn-training.png");
+        assertThat(models.toFile().list())
+                .contains(
+                        "mnist-cnn-v1.dgsn",
+                        "mnist-cnn-v3.dgsn",
+                        "mnist-cnn-v3.evaluation.json",
+                        "mnist-cnn-v3-confusion.png",
+                        "mnist-cnn-training.png");
     }
 
     @Test
     void aSnapshotTooLargeForTheTopicIsAnErrorNotASilentDrop() {
         byte[] payload = new byte[TopicSpecs.MAX_SNAPSHOT_BYTES + 1];
-        var header = new SnapshotHeader("huge", 1L, 0L, SnapshotHeader.DL4J_MODEL_ZIP, SnapshotCodec.sha256Hex(payload),
-                List.of(1, 28, 28), 10, null);
+        var header = new SnapshotHeader(
+                "huge",
+                1L,
+                0L,
+                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotCodec.sha256Hex(payload),
+                List.of(1, 28, 28),
+                10,
+                null);
         try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), TOPICS, Duration.ofSeconds(20))) {
             assertThatThrownBy(() -> publisher.publish(new ModelSnapshot(header, payload)))
                     .isInstanceOf(SnapshotPublisher.SnapshotTooLargeException.class)
-                    .hasMessageContaining("huge v1").hasMessageContaining("accepts at most");
+                    .hasMessageContaining("huge v1")
+                    .hasMessageContaining("accepts at most");
             assertThat(publisher.latestVersion("huge")).isEmpty();
         }
     }
@@ -119,10 +135,13 @@ class SnapshotPublishingIntegrationTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> readAll() {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "reader"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG, "reader"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(TOPICS.modelSnapshots()));
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -2,16 +2,12 @@ package io.digitstream.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.model.engine.Dl4jEngine;
-import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Decoded;
-import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.Trainer;
-import io.digitstream.trainer.training.TrainingListener;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +26,7 @@ class OwnImagesTest {
     @BeforeAll
     static void train() {
         engine = new Dl4jEngine(new Trainer(Recipe.SEED.withEpochs(1), 0)
-                .train(MnistFixture.train().slice(0, 2000), new TrainingListener() { }));
+                .train(MnistFixture.train().slice(0, 2000), new TrainingListener() {}));
     }
 
     @Test
@@ -38,7 +34,9 @@ class OwnImagesTest {
         MnistDataset test = MnistFixture.test();
         List<Path> files;
         try (Stream<Path> listing = Files.list(resource("/own-images"))) {
-            files = listing.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).sorted().toList();
+            files = listing.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted()
+                    .toList();
         }
         assertThat(files).hasSize(12);
         for (Path file : files) {
@@ -52,7 +50,8 @@ class OwnImagesTest {
 
             int own = MnistTranslator.digit(engine.predict(pixels.orElseThrow(), 1), 0);
             int original = MnistTranslator.digit(engine.predict(test.image(index), 1), 0);
-            assertThat(own).as("%s classified as %d, its original as %d", file.getFileName(), own, original)
+            assertThat(own)
+                    .as("%s classified as %d, its original as %d", file.getFileName(), own, original)
                     .isEqualTo(original);
         }
     }

@@ -6,10 +6,6 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.evaluation.Evaluation;
-import io.digitstream.trainer.training.Checkpoint;
-import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.Trainer;
-import io.digitstream.trainer.training.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,9 +44,10 @@ class TrainerTest {
     @Test
     void theSameSeedTrainsTheSameNetwork() {
         MnistDataset small = MnistFixture.train().slice(0, 300);
-        var a = new Trainer(Recipe.SEED.withEpochs(1), 0).train(small, new TrainingListener() { });
-        var b = new Trainer(Recipe.SEED.withEpochs(1), 0).train(small, new TrainingListener() { });
-        assertThat(a.params().data().asFloat()).containsExactly(b.params().data().asFloat());
+        var a = new Trainer(Recipe.SEED.withEpochs(1), 0).train(small, new TrainingListener() {});
+        var b = new Trainer(Recipe.SEED.withEpochs(1), 0).train(small, new TrainingListener() {});
+        assertThat(a.params().data().asFloat())
+                .containsExactly(b.params().data().asFloat());
     }
 
     @Test
