@@ -114,10 +114,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return HOST + ":" + brokerPort;
     }
 
-    public boolean isRunning() {
-        return server != null;
-    }
-
     @Override
     public synchronized void close() {
         stop();
