@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs {@link InferenceBenchmark} under JMH and prints images/s per engine and batch size as a
- * Markdown table, beside the PyTorch figures DESIGN.md records for this machine.
+ * Markdown table, each engine's GFLOP/s beside a float32 matrix product measured in the same run.
  */
 @Command(
         name = "inference-bench",
@@ -25,8 +25,6 @@ import picocli.CommandLine.Option;
         showDefaultValues = true,
         description = "JMH: images/s of each inference engine at several batch sizes.")
 public final class InferenceBench implements Callable<Integer> {
-    /** The seed's PyTorch (2 threads, oneDNN) on this kind of machine, images/s (DESIGN.md, issue 4). */
-    private static final Map<Integer, Integer> PYTORCH = Map.of(1, 622, 32, 8_583, 128, 8_673, 512, 7_742);
 
     @Option(names = "--engines", split = ",", defaultValue = "dl4j,onnx,onnx-spinning")
     String[] engines;
@@ -107,9 +105,8 @@ public final class InferenceBench implements Callable<Integer> {
             header.append(' ').append(engine).append(" |");
             rule.append("---|");
         }
-        header.append(
-                " PyTorch (DESIGN.md) | fastest onnx / dl4j | fastest onnx / PyTorch | fastest onnx, GFLOP/s | share of sgemm |");
-        rule.append("---|---|---|---|---|");
+        header.append(" fastest onnx / dl4j | fastest onnx, GFLOP/s | share of sgemm |");
+        rule.append("---|---|---|");
         System.out.println(header);
         System.out.println(rule);
         for (var row : table.entrySet()) {
@@ -131,10 +128,7 @@ public final class InferenceBench implements Callable<Integer> {
                     .max()
                     .orElse(Double.NaN);
             double[] dl4j = row.getValue().get("dl4j");
-            Integer pytorch = PYTORCH.get(batch);
-            line.append(pytorch == null ? " - |" : String.format(Locale.ROOT, " %,d |", pytorch));
             line.append(ratio(fastest, dl4j == null ? Double.NaN : dl4j[0]));
-            line.append(ratio(fastest, pytorch == null ? Double.NaN : pytorch));
             double flops = fastest * 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
             line.append(Double.isNaN(flops) ? " - |" : String.format(Locale.ROOT, " %.0f |", flops / 1e9));
             line.append(

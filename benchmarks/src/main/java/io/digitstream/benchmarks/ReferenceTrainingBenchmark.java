@@ -22,9 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One training step of the reference network (batch 100 of fixture images, Adam 0.001) three ways,
- * so the trainer's speed is a ratio measured on one machine in one run. DESIGN.md's figures for the
- * seed's PyTorch (14.3 s per epoch) and stock Deeplearning4j M2.1 (167 s) come from a day whose
- * machine state cannot be ordered again; the ratios between the three can be compared with them.
+ * so the trainer's speed is a ratio measured on one machine in one run: figures from other days and
+ * other CPUs cannot be compared, the ratios between these three can.
  *
  * <ul>
  *   <li>{@code digitstream}: as the trainer runs (oneDNN natives and layer helpers, {@link
