@@ -18,6 +18,7 @@ import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -51,7 +52,7 @@ class AccuracyEndToEndTest {
         TopicNames topics = TopicNames.DEFAULTS;
         try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
             }
             List<TrainingRun.Published> published = new ArrayList<>();
             try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(30))) {

@@ -16,6 +16,7 @@ import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -79,10 +80,7 @@ public final class Demo {
         }
         TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            TopicAdmin.ensureTopics(
-                    admin,
-                    TopicSpecs.all(topics, TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
-                    Duration.ofSeconds(30));
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
 
         MnistDataset train;

@@ -21,6 +21,7 @@ import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,7 +32,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -304,7 +304,7 @@ public final class PipelineBench implements Callable<Integer> {
             throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + tag + maxBatch + "-");
         try (Admin admin = Admin.create(bootstrap.clientConfig(Map.of()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
         var settings = ClassifierSettings.builder(bootstrap)
                 .optApplicationId("bench-" + tag + maxBatch)

@@ -10,6 +10,7 @@ import io.digitstream.producer.images.ImageSender;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,7 +40,7 @@ class ReplayerIntegrationTest {
     static void start() {
         kafka = EmbeddedKafka.onFreePort().start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(TOPICS, 3, Optional.empty()), Duration.ofSeconds(30));
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(TOPICS, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
     }
 

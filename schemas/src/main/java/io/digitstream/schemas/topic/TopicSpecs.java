@@ -1,5 +1,6 @@
 package io.digitstream.schemas.topic;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,43 +32,45 @@ public final class TopicSpecs {
 
     private TopicSpecs() {}
 
-    /** Every topic, ready for {@code Admin.createTopics}. Replication empty = the broker's default. */
-    public static List<NewTopic> all(TopicNames names, int partitions, Optional<Short> replication) {
+    /** Every topic, ready for {@code Admin.createTopics}. */
+    public static List<NewTopic> all(TopicNames names, TopicLayout layout) {
         return List.of(
-                digitsIn(names, partitions, replication),
-                predictionsOut(names, partitions, replication),
-                modelSnapshots(names, replication),
-                deadLetters(names, partitions, replication),
-                accuracyOut(names, replication));
+                topic(
+                        names.digitsIn(),
+                        layout.partitions(),
+                        layout,
+                        Map.of(MAX_MESSAGE_BYTES, MAX_IMAGE_RECORD_BYTES_VALUE)),
+                topic(names.predictionsOut(), layout.partitions(), layout, Map.of()),
+                modelSnapshots(names, layout),
+                topic(
+                        names.deadLetters(),
+                        layout.partitions(),
+                        layout,
+                        Map.of(MAX_MESSAGE_BYTES, MAX_IMAGE_RECORD_BYTES_VALUE)),
+                topic(names.accuracyOut(), 1, layout, Map.of(CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 
-    public static NewTopic digitsIn(TopicNames names, int partitions, Optional<Short> replication) {
-        return new NewTopic(names.digitsIn(), Optional.of(partitions), replication)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_IMAGE_RECORD_BYTES)));
-    }
-
-    public static NewTopic predictionsOut(TopicNames names, int partitions, Optional<Short> replication) {
-        return new NewTopic(names.predictionsOut(), Optional.of(partitions), replication);
-    }
-
-    /** Compacted by model name: the latest snapshot of each model is kept forever. */
-    public static NewTopic modelSnapshots(TopicNames names, Optional<Short> replication) {
-        return new NewTopic(names.modelSnapshots(), Optional.of(1), replication)
-                .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
+    /** Compacted by model name, one partition: the latest snapshot of each model is kept forever, in order. */
+    public static NewTopic modelSnapshots(TopicNames names, TopicLayout layout) {
+        return topic(
+                names.modelSnapshots(),
+                1,
+                layout,
+                Map.of(
+                        CLEANUP_POLICY,
                         TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        MAX_MESSAGE_BYTES,
                         Integer.toString(MAX_SNAPSHOT_BYTES)));
     }
 
-    public static NewTopic deadLetters(TopicNames names, int partitions, Optional<Short> replication) {
-        return new NewTopic(names.deadLetters(), Optional.of(partitions), replication)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_IMAGE_RECORD_BYTES)));
-    }
+    private static final String MAX_MESSAGE_BYTES = TopicConfig.MAX_MESSAGE_BYTES_CONFIG;
+    private static final String CLEANUP_POLICY = TopicConfig.CLEANUP_POLICY_CONFIG;
+    private static final String MAX_IMAGE_RECORD_BYTES_VALUE = Integer.toString(MAX_IMAGE_RECORD_BYTES);
 
-    /** Compacted by model version: the latest report for each version is what matters. */
-    public static NewTopic accuracyOut(TopicNames names, Optional<Short> replication) {
-        return new NewTopic(names.accuracyOut(), Optional.of(1), replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    private static NewTopic topic(String name, int partitions, TopicLayout layout, Map<String, String> configs) {
+        Map<String, String> all = new HashMap<>(configs);
+        layout.minInsyncReplicas()
+                .ifPresent(n -> all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
+        return new NewTopic(name, Optional.of(partitions), layout.replicationFactor()).configs(all);
     }
 }

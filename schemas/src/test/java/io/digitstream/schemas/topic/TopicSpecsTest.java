@@ -3,7 +3,6 @@ package io.digitstream.schemas.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ class TopicSpecsTest {
 
     @Test
     void snapshotAndAccuracyTopicsAreCompactedAndSnapshotsFit() {
-        var topics = TopicSpecs.all(TopicNames.DEFAULTS, 3, Optional.empty());
+        var topics = TopicSpecs.all(TopicNames.DEFAULTS, TopicLayout.DEFAULT);
 
         NewTopic snapshots = topics.stream()
                 .filter(t -> t.name().equals("model-snapshots"))
@@ -39,6 +38,28 @@ class TopicSpecsTest {
         assertThat(input.numPartitions()).isEqualTo(3);
         assertThat(predictions.numPartitions()).isEqualTo(input.numPartitions());
         assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrderElementsOf(TopicNames.DEFAULTS.all());
+    }
+
+    @Test
+    void aReplicatedLayoutPutsEveryPartitionOfEveryTopicOnThatManyBrokers() {
+        var topics = TopicSpecs.all(
+                TopicNames.DEFAULTS, TopicLayout.DEFAULT.withPartitions(6).replicated(3, 2));
+
+        assertThat(topics).allSatisfy(topic -> {
+            assertThat(topic.replicationFactor()).isEqualTo((short) 3);
+            assertThat(topic.configs()).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        });
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("digits-in"))
+                .singleElement()
+                .extracting(NewTopic::numPartitions)
+                .isEqualTo(6);
+        // the default leaves replication to the broker
+        assertThat(TopicSpecs.all(TopicNames.DEFAULTS, TopicLayout.DEFAULT)).allSatisfy(topic -> {
+            assertThat(topic.replicationFactor()).isEqualTo((short) -1);
+            assertThat(topic.configs()).doesNotContainKey(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        });
+        assertThatThrownBy(() -> TopicLayout.DEFAULT.replicated(2, 3)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class SnapshotPublisher implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)));
         try (Admin client = Admin.create(admin)) {
-            TopicAdmin.ensureTopics(client, List.of(TopicSpecs.modelSnapshots(topics, Optional.empty())), timeout);
+            TopicAdmin.ensureTopics(client, List.of(TopicSpecs.modelSnapshots(topics, TopicLayout.DEFAULT)), timeout);
         } catch (IllegalStateException e) {
             throw unreachable(e);
         }
