@@ -252,19 +252,7 @@ class ClassifierIntegrationTest {
     }
 
     private static long endOffsets(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            var partitions = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions();
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(p -> latest.put(
-                    new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset)
-                    .sum();
-        }
+        return KafkaTestSupport.recordsIn(kafka.bootstrapServers(), topic);
     }
 
     private static long committedOffsets(String groupId, TopicNames topics) throws Exception {

@@ -4,13 +4,16 @@ import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,17 +29,27 @@ public final class KafkaTestSupport {
     private KafkaTestSupport() {}
 
     public static void createTopics(EmbeddedKafka kafka, TopicNames topics) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, 3, Optional.empty()), Duration.ofSeconds(30));
+        createTopics(kafka.bootstrapServers(), topics, TopicLayout.DEFAULT);
+    }
+
+    public static void createTopics(String bootstrapServers, TopicNames topics, TopicLayout layout) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, layout), Duration.ofSeconds(30));
         }
     }
 
     /** Publishes {@link TestModels#snapshot} of this version and waits for the broker's acknowledgement. */
     public static void publishSnapshot(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
+        publishSnapshot(kafka.bootstrapServers(), topics, version);
+    }
+
+    public static void publishSnapshot(String bootstrapServers, TopicNames topics, long version) throws Exception {
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                         TopicSpecs.MAX_SNAPSHOT_BYTES),
                 new StringSerializer(),
@@ -48,10 +61,14 @@ public final class KafkaTestSupport {
 
     /** Reads every committed prediction from the start of the topic. */
     public static KafkaConsumer<String, Prediction> predictionReader(EmbeddedKafka kafka, TopicNames topics) {
+        return predictionReader(kafka.bootstrapServers(), topics);
+    }
+
+    public static KafkaConsumer<String, Prediction> predictionReader(String bootstrapServers, TopicNames topics) {
         var consumer = new KafkaConsumer<>(
                 Map.<String, Object>of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
+                        bootstrapServers,
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -64,5 +81,21 @@ public final class KafkaTestSupport {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
+    }
+
+    /** Records written to a topic so far, summed over its partitions (its end offsets). */
+    public static long recordsIn(String bootstrapServers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
+        }
     }
 }

@@ -26,29 +26,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka cluster (broker and KRaft controller in one process) started from Kafka's
- * own server classes. Its log directory survives {@link #stop()} so the same broker can be
- * started again, as a restarted broker would be; {@link #close()} stops it and deletes its data.
+ * A Kafka node (broker and KRaft controller in one) started from Kafka's own server classes: on its
+ * own a single-node cluster, or one node of an {@link EmbeddedKafkaCluster}. Its log directory
+ * survives {@link #stop()} so the same node can be started again, as a restarted broker would be;
+ * {@link #close()} stops it and deletes its data.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String HOST = "127.0.0.1";
 
+    private final int nodeId;
+    private final String clusterId;
     private final Path logDir;
-    private final boolean ownsLogDir;
     private final int brokerPort;
     private final int controllerPort;
+    private String voters;
     private final Map<String, String> overrides;
-    private final String clusterId = Uuid.randomUuid().toString();
     private KafkaRaftServer server;
     private boolean formatted;
 
-    private EmbeddedKafka(
-            Path logDir, boolean ownsLogDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+    EmbeddedKafka(
+            int nodeId,
+            String clusterId,
+            Path logDir,
+            int brokerPort,
+            int controllerPort,
+            Map<String, String> overrides) {
+        this.nodeId = nodeId;
+        this.clusterId = clusterId;
         this.logDir = logDir;
-        this.ownsLogDir = ownsLogDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.voters = nodeId + "@" + HOST + ":" + controllerPort;
         this.overrides = Map.copyOf(overrides);
     }
 
@@ -58,20 +67,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * A single-node cluster; call {@link #start()}.
+     *
      * @param port     the client port, 0 for any free one
      * @param overrides broker configs that replace the defaults
      */
     public static EmbeddedKafka create(int port, Map<String, String> overrides) {
-        try {
-            return new EmbeddedKafka(
-                    Files.createTempDirectory("digitstream-kafka-"),
-                    true,
-                    port == 0 ? freePort() : port,
-                    freePort(),
-                    overrides);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new EmbeddedKafka(
+                1,
+                Uuid.randomUuid().toString(),
+                temporaryDirectory(),
+                port == 0 ? freePort() : port,
+                freePort(),
+                overrides);
+    }
+
+    /** The KRaft quorum this node votes in, as {@code id@host:port,...}; set by a cluster before it starts. */
+    void voters(String voters) {
+        this.voters = voters;
+    }
+
+    /** This node's {@code id@host:port} in the controller quorum. */
+    String voter() {
+        return nodeId + "@" + HOST + ":" + controllerPort;
+    }
+
+    public int nodeId() {
+        return nodeId;
     }
 
     /** Starts the broker and waits until it answers, at most {@code timeout}. */
@@ -117,20 +139,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        if (ownsLogDir) {
-            try {
-                Utils.delete(logDir.toFile());
-            } catch (IOException e) {
-                log.warn("Could not delete {}", logDir, e);
-            }
+        try {
+            Utils.delete(logDir.toFile());
+        } catch (IOException e) {
+            log.warn("Could not delete {}", logDir, e);
         }
     }
 
     private Map<String, Object> config() {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("controller.quorum.voters", voters);
         props.put(
                 "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
@@ -138,7 +158,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toString());
-        // one node: every internal topic has one replica
+        // one node: every internal topic has one replica (a cluster overrides these)
         props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "4");
         props.put("transaction.state.log.replication.factor", "1");
@@ -158,7 +178,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void format(KafkaConfig config) {
         try {
             new Formatter()
-                    .setNodeId(1)
+                    .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
@@ -202,10 +222,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + HOST, e);
+        }
+    }
+
+    static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("digitstream-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
