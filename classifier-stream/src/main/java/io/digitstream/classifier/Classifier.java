@@ -5,12 +5,12 @@ import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.model.snapshot.ModelVerifier;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +34,7 @@ public final class Classifier implements AutoCloseable {
     private final ModelRegistry models;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ClassifierMetrics metrics;
+    private boolean closed;
 
     private Classifier(
             KafkaStreams streams, ModelRegistry models, KafkaStreamsMetrics streamsMetrics, ClassifierMetrics metrics) {
@@ -55,6 +56,8 @@ public final class Classifier implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // A record that cannot be written is not skipped: the task fails and retries from its last commit.
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
+        // the snapshot loader catches its own failures; this is Kafka 5's default, set now
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
         props.put(
                 StreamsConfig.POLL_MS_CONFIG,
@@ -129,7 +132,8 @@ public final class Classifier implements AutoCloseable {
                 try {
                     TopicAdmin.ensureTopics(
                             admin,
-                            TopicSpecs.all(settings.topics(), settings.partitions(), Optional.empty()),
+                            TopicSpecs.all(
+                                    settings.topics(), TopicLayout.DEFAULT.withPartitions(settings.partitions())),
                             Duration.ofSeconds(10));
                     return;
                 } catch (IllegalStateException e) {
@@ -165,9 +169,28 @@ public final class Classifier implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    public void close(Duration timeout) {
-        streams.close(timeout);
+    /**
+     * Stops the stream threads (each commits what it can: the buffer's changelog, then the input
+     * offsets), at most {@code timeout}, so a cluster that is already gone cannot hold the process;
+     * then frees the models. Idempotent.
+     */
+    public synchronized void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long started = System.nanoTime();
+        boolean clean = streams.close(timeout);
         streamsMetrics.close();
         models.close();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (clean) {
+            log.info("Classifier closed in {} ms: every task committed its buffer and offsets", millis);
+        } else {
+            log.warn(
+                    "Classifier closed after {} ms without a final commit (is the cluster reachable?);"
+                            + " uncommitted images are read again by whoever takes over their partitions",
+                    millis);
+        }
     }
 }

@@ -6,12 +6,12 @@ import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,16 +69,18 @@ public final class AccuracyCommand implements Runnable {
             KafkaConnection cluster = kafka.connection();
             try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
                 TopicAdmin.ensureTopics(
-                        admin,
-                        TopicSpecs.all(kafka.topics(), TopicSpecs.DEFAULT_PARTITIONS, Optional.empty()),
-                        Duration.ofSeconds(30));
+                        admin, TopicSpecs.all(kafka.topics(), TopicLayout.DEFAULT), Duration.ofSeconds(30));
             }
             var props = AccuracyTopology.streamsProperties(cluster, applicationId, stateDir);
-            try (var stop = StopSignal.install("accuracy");
-                    var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window), props)) {
-                streams.start();
-                stop.await();
-                streams.close(StopSignal.CLOSE_TIMEOUT);
+            try (var stop = StopSignal.install("accuracy")) {
+                // not try-with-resources: KafkaStreams.close() without a timeout waits for ever
+                var streams = new KafkaStreams(AccuracyTopology.build(kafka.topics(), window), props);
+                try {
+                    streams.start();
+                    stop.await();
+                } finally {
+                    streams.close(StopSignal.CLOSE_TIMEOUT);
+                }
             }
             return 0;
         }

@@ -59,8 +59,17 @@ public final class ProducerCommand implements Runnable {
 
         @Option(
                 names = "--fixture",
-                description = "Replay the committed 1,000-image fixture instead of the MNIST test set.")
+                defaultValue = "${env:DIGITSTREAM_FIXTURE:-false}",
+                description =
+                        "Replay the committed 1,000-image fixture instead of the MNIST test set (env DIGITSTREAM_FIXTURE).")
         boolean fixture;
+
+        @Option(
+                names = "--loop",
+                defaultValue = "${env:DIGITSTREAM_REPLAY_LOOP:-false}",
+                description =
+                        "Replay again and again until stopped; round N's ids get 'rN-' after the prefix (env DIGITSTREAM_REPLAY_LOOP).")
+        boolean loop;
 
         @Mixin
         DataOptions data;
@@ -77,27 +86,28 @@ public final class ProducerCommand implements Runnable {
                     ? MnistFixture.test()
                     : MnistStore.withDefaults(data.dataDir()).test();
             int n = count == null ? test.size() - from : count;
-            var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, idPrefix);
-            try (var replayer = new Replayer(kafka.connection(), kafka.topics().digitsIn())) {
-                Replayer.Result result = replayer.replay(
-                        test,
-                        plan,
-                        (sent, total, perSecond) -> System.err.printf(
-                                Locale.ROOT,
-                                "\rsent %,d/%,d  %,.0f images/s%s",
-                                sent,
-                                total,
-                                perSecond,
-                                sent == total ? "\n" : ""));
-                System.out.printf(
-                        Locale.ROOT,
-                        "Sent %,d images to %s in %.1f s (%,.0f images/s)%n",
-                        result.sent(),
-                        kafka.topics().digitsIn(),
-                        result.elapsed().toMillis() / 1000.0,
-                        result.perSecond());
-                return 0;
+            var progress = new ReplayProgress(System.err);
+            long sent = 0;
+            long started = System.nanoTime();
+            try (var stop = StopSignal.install("producer").interrupting(Thread.currentThread());
+                    var replayer =
+                            new Replayer(kafka.connection(), kafka.topics().digitsIn())) {
+                for (int round = 0; round == 0 || (loop && !stop.signalled()); round++) {
+                    String prefix = round == 0 ? idPrefix : idPrefix + "r" + round + "-";
+                    var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, prefix);
+                    sent += replayer.replay(test, plan, progress).sent();
+                }
             }
+            progress.done();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "Sent %,d images to %s in %.1f s (%,.0f images/s)%n",
+                    sent,
+                    kafka.topics().digitsIn(),
+                    seconds,
+                    sent / Math.max(seconds, 1e-9));
+            return 0;
         }
     }
 

@@ -15,35 +15,50 @@ import org.slf4j.LoggerFactory;
 public final class StopSignal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopSignal.class);
 
-    /** What a command may spend closing: under Docker's default stop timeout of 10 s. */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
+    /** What a command may spend closing its clients: well under Docker's default stop timeout of 10 s. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final CountDownLatch signalled = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final String name;
     private volatile long signalledAt;
+    private volatile Thread worker;
 
     private StopSignal(String name, Duration grace) {
         this.name = name;
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            signalledAt = System.nanoTime();
-                            signalled.countDown();
-                            try {
-                                if (!closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                                    log.warn("{} did not close within {}; exiting anyway", name, grace);
-                                }
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        name + "-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> onSignal(grace), name + "-stop"));
+    }
+
+    /** In the shutdown hook: wake the command, then give it {@code grace} to close before the JVM goes. */
+    private void onSignal(Duration grace) {
+        signalledAt = System.nanoTime();
+        signalled.countDown();
+        Thread interrupted = worker;
+        if (interrupted != null) {
+            interrupted.interrupt();
+        }
+        try {
+            if (!closed.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} did not close within {}; exiting anyway", name, grace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Installs the hook; close the result after everything the command runs. */
     public static StopSignal install(String name) {
-        return new StopSignal(name, CLOSE_TIMEOUT.plusSeconds(1));
+        return new StopSignal(name, CLOSE_TIMEOUT.plusSeconds(2));
+    }
+
+    /** For a command that works rather than waits: the signal interrupts {@code thread}. */
+    public StopSignal interrupting(Thread thread) {
+        this.worker = thread;
+        return this;
+    }
+
+    public boolean signalled() {
+        return signalled.getCount() == 0;
     }
 
     /** Blocks until the process is asked to stop. */

@@ -3,7 +3,7 @@ package io.digitstream.app.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.digitstream.app.Digitstream;
+import io.digitstream.app.LauncherProcess;
 import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
@@ -16,7 +16,6 @@ import io.digitstream.schemas.topic.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -179,13 +178,8 @@ class ClassifierCrashTest {
 
     private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log, String applicationId)
             throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(
-                java,
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Digitstream.class.getName(),
+        return LauncherProcess.start(
+                log,
                 "classifier",
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),
@@ -212,9 +206,5 @@ class ClassifierCrashTest {
                 stateDir.toString(),
                 "--metrics-port",
                 "-1");
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
     }
 }

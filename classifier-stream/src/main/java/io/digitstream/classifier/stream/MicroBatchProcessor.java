@@ -113,6 +113,17 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     @Override
+    public void close() {
+        if (!waiting.isEmpty()) {
+            log.info(
+                    "Task {} closing with {} images buffered: they stay in the buffer's changelog (or their offsets"
+                            + " stay uncommitted), so whoever takes the task over classifies them",
+                    context.taskId(),
+                    waiting.size());
+        }
+    }
+
+    @Override
     public void process(Record<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         Decoded<PendingImage> accepted =

@@ -73,7 +73,8 @@ public final class Replayer implements AutoCloseable {
     }
 
     /**
-     * Sends the plan's images and waits until every one is acknowledged.
+     * Sends the plan's images and waits until every one is acknowledged. An interrupt of the calling
+     * thread stops it early: what was sent is still flushed, and the result counts it.
      *
      * @throws IllegalStateException when the broker refuses or does not answer
      */
@@ -87,7 +88,8 @@ public final class Replayer implements AutoCloseable {
         long interval = plan.rate() > 0 ? (long) (1e9 / plan.rate()) : 0;
         var failed = new AtomicLong();
         var firstError = new AtomicReference<Exception>();
-        for (int i = 0; i < order.length; i++) {
+        int sent = 0;
+        for (int i = 0; i < order.length && !Thread.currentThread().isInterrupted(); i++) {
             if (interval > 0) {
                 // pace against the start, not the previous send, so short stalls are caught up
                 long due = started + i * interval;
@@ -107,20 +109,26 @@ public final class Replayer implements AutoCloseable {
                     firstError.compareAndSet(null, e);
                 }
             });
+            sent++;
             if (progress != null && ((i + 1) % 100 == 0 || i == order.length - 1)) {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 progress.sent(i + 1, order.length, (i + 1) / Math.max(seconds, 1e-9));
             }
         }
+        // a producer's flush gives up on an interrupted thread: flush first, then keep the interrupt
+        boolean interrupted = Thread.interrupted();
         producer.flush();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (firstError.get() != null) {
             throw new IllegalStateException(
-                    failed.get() + " of " + order.length + " images were not accepted by " + topic + ": "
+                    failed.get() + " of " + sent + " images were not accepted by " + topic + ": "
                             + firstError.get().getMessage(),
                     firstError.get());
         }
-        return new Result(order.length, failed.get(), elapsed);
+        return new Result(sent, failed.get(), elapsed);
     }
 
     @Override
