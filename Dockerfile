@@ -1,21 +1,28 @@
-# One image for every part: `digitstream <subcommand>` (see docker-compose.yml).
-# Build stage: Maven on JDK 17.
+# syntax=docker/dockerfile:1
+# One image for every part: `digitstream <command>` (see docker-compose.yml), for linux/amd64 and
+# linux/arm64 (docker buildx build --platform linux/amd64,linux/arm64 .).
+
+# Build stage: the repository's own build (scripts/build-dist.sh, which CI also runs on a fresh
+# clone). It runs on the platform being built for, so Maven takes that platform's natives; the
+# Maven repository is a cache mount, kept between builds.
 FROM maven:3.9-eclipse-temurin-17 AS build
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -pl demo -am package -DskipTests \
- && mvn -B -q -pl demo dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/lib \
- && cp demo/target/demo-*.jar /out/lib/
+RUN --mount=type=cache,target=/root/.m2 scripts/build-dist.sh "${TARGETARCH:-amd64}"
 
 # Runtime stage: a glibc-based JRE (ND4J's natives do not load on Alpine/musl).
 FROM eclipse-temurin:17-jre-jammy
-RUN useradd --create-home --uid 10001 digitstream && mkdir -p /data /models && chown digitstream /data /models
-COPY --from=build /out/lib /app/lib
+RUN useradd --create-home --uid 10001 digitstream \
+ && mkdir -p /data /models /state \
+ && chown digitstream /data /models /state
+COPY --from=build /src/app/target/digitstream /opt/digitstream
+RUN ln -s /opt/digitstream/bin/digitstream /usr/local/bin/digitstream
 USER digitstream
 WORKDIR /home/digitstream
 # OMP_WAIT_POLICY=PASSIVE: ND4J's OpenMP threads sleep at a barrier instead of spinning first;
-# training ran 16 % faster that way on a 2-core machine (docs/BENCHMARKS.md, Training).
-ENV DIGITSTREAM_DATA_DIR=/data DIGITSTREAM_MODEL_DIR=/models OMP_WAIT_POLICY=PASSIVE \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Dorg.bytedeco.javacpp.cachedir=/home/digitstream/.javacpp"
-ENTRYPOINT ["java", "-cp", "/app/lib/*", "io.digitstream.demo.DemoApp"]
+# training ran 11-16 % faster that way on 2 cores (docs/BENCHMARKS-HISTORY.md, Training).
+ENV DIGITSTREAM_DATA_DIR=/data DIGITSTREAM_MODEL_DIR=/models DIGITSTREAM_STATE_DIR=/state OMP_WAIT_POLICY=PASSIVE \
+    JAVA_OPTS="-XX:MaxRAMPercentage=50 -Dorg.bytedeco.javacpp.cachedir=/home/digitstream/.javacpp"
+ENTRYPOINT ["digitstream"]
 CMD ["--help"]

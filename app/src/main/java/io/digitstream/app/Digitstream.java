@@ -4,6 +4,7 @@ import io.digitstream.app.command.AccuracyCommand;
 import io.digitstream.app.command.BrokerCommand;
 import io.digitstream.app.command.ClassifierCommand;
 import io.digitstream.app.command.DemoCommand;
+import io.digitstream.app.command.HealthCommand;
 import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.app.command.TrainerCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "digitstream",
         mixinStandardHelpOptions = true,
+        versionProvider = Digitstream.Version.class,
         showDefaultValues = true,
         subcommands = {
             DemoCommand.class,
@@ -32,7 +34,8 @@ import picocli.CommandLine.Mixin;
             TrainerCommand.class,
             ClassifierCommand.class,
             ProducerCommand.class,
-            AccuracyCommand.class
+            AccuracyCommand.class,
+            HealthCommand.class
         },
         description = {
             "Real-time handwritten-digit classification on Apache Kafka.",
@@ -80,5 +83,14 @@ public final class Digitstream implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return DemoCommand.run(demo);
+    }
+
+    /** The version from the jar's manifest; a build from source says so. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Digitstream.class.getPackage().getImplementationVersion();
+            return new String[] {"digitstream " + (version == null ? "(built from source)" : version)};
+        }
     }
 }
