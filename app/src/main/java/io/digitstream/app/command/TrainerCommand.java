@@ -55,7 +55,9 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Option(
             names = "--fixture",
-            description = "Train on the small committed fixture (4,000 + 1,000 images) instead of MNIST.")
+            defaultValue = "${env:DIGITSTREAM_FIXTURE:-false}",
+            description =
+                    "Train on the small committed fixture (4,000 + 1,000 images) instead of MNIST (env DIGITSTREAM_FIXTURE).")
     boolean fixture;
 
     @Option(names = "--train-limit", description = "Train on the first N training images only.")
