@@ -15,6 +15,9 @@ public enum ErrorCode {
     MISSING_FIELD("a required field is missing"),
     WRONG_TYPE("a field has the wrong JSON type"),
     EMPTY_ID("the id is empty"),
+    ID_TOO_LONG("the id is longer than allowed"),
+    DUPLICATE_FIELD("a field appears twice in the event"),
+    TRAILING_CONTENT("something follows the event's JSON object"),
     // The image itself
     NO_IMAGE("the event has neither 'pixels' nor 'image'"),
     AMBIGUOUS_IMAGE("the event has both 'pixels' and 'image'"),
@@ -40,7 +43,13 @@ public enum ErrorCode {
     MODEL_SHAPE_MISMATCH("the model does not take 1x28x28 images to 10 probabilities"),
     MODEL_WEIGHTS_INVALID("the model has NaN or infinite weights"),
     MODEL_OUTPUT_INVALID("the model gives non-finite or non-normalised probabilities on the canary batch"),
-    STALE_VERSION("the snapshot is not newer than the model being served");
+    STALE_VERSION("the snapshot is not newer than the model being served"),
+    UNSIGNED_SNAPSHOT("the snapshot carries no signature and this instance requires one"),
+    UNKNOWN_SIGNING_KEY("the snapshot is signed by a key this instance does not trust"),
+    BAD_SIGNATURE("the snapshot's signature does not match its bytes (changed after signing, or forged)"),
+    FORBIDDEN_MODEL_ENTRY("the model zip holds an entry a model does not need (Java-serialized objects are refused)"),
+    ACCURACY_BELOW_FLOOR("the model's accuracy on the holdout set is below the configured floor"),
+    ACCURACY_REGRESSION("the model is less accurate on the holdout set than the one being served");
 
     private final String meaning;
 

@@ -10,6 +10,9 @@ import java.util.Objects;
  * @param sentAt epoch milliseconds when the producer sent it, else null
  */
 public record ImageEvent(String id, Image image, Integer label, Long sentAt) {
+    /** The longest id accepted, in characters: an id is a name, not a payload. */
+    public static final int MAX_ID_LENGTH = 256;
+
     public ImageEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(image, "image");

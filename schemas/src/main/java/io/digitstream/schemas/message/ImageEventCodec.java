@@ -26,7 +26,20 @@ public final class ImageEventCodec {
     static final String LABEL = "label";
     static final String SENT_AT = "sentAt";
 
+    /** A parser that refuses a field named twice: which one counts would be the parser's choice, not the sender's. */
+    private static final com.fasterxml.jackson.core.JsonFactory STRICT =
+            Json.MAPPER.getFactory().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private ImageEventCodec() {}
+
+    /** Whether anything but white space follows the value the parser has just read. */
+    private static boolean followedByMore(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true; // something that is not even JSON follows
+        }
+    }
 
     /** Checks the record as a whole: key present and equal to the event's id. */
     public static Decoded<ImageEvent> decode(String key, byte[] value) {
@@ -125,6 +138,7 @@ public final class ImageEventCodec {
                     || parser.nextToken() != null
                     || id == null
                     || id.isEmpty()
+                    || id.length() > ImageEvent.MAX_ID_LENGTH
                     || grey == null) {
                 return null;
             }
@@ -164,8 +178,19 @@ public final class ImageEventCodec {
     /** The reference decoder: every form the contract allows, and a reason for everything else. */
     static Decoded<ImageEvent> decodeTree(byte[] value) {
         JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(value);
+        try (JsonParser parser = STRICT.createParser(value)) {
+            try {
+                root = Json.MAPPER.readTree(parser);
+            } catch (IOException e) {
+                String message = firstLine(e);
+                return message.startsWith("Duplicate field")
+                        ? Decoded.invalid(ErrorCode.DUPLICATE_FIELD, "a field appears twice: " + message)
+                        : Decoded.invalid(ErrorCode.NOT_JSON, "the value is not valid JSON: " + message);
+            }
+            if (followedByMore(parser)) {
+                return Decoded.invalid(
+                        ErrorCode.TRAILING_CONTENT, "the event is one JSON object and nothing else; more follows it");
+            }
         } catch (IOException e) {
             return Decoded.invalid(ErrorCode.NOT_JSON, "the value is not valid JSON: " + firstLine(e));
         }
@@ -188,6 +213,11 @@ public final class ImageEventCodec {
         String id = idNode.textValue();
         if (id.isEmpty()) {
             return Decoded.invalid(ErrorCode.EMPTY_ID, "'id' must not be empty");
+        }
+        if (id.length() > ImageEvent.MAX_ID_LENGTH) {
+            return Decoded.invalid(
+                    ErrorCode.ID_TOO_LONG,
+                    "'id' has " + id.length() + " characters; at most " + ImageEvent.MAX_ID_LENGTH + " are allowed");
         }
 
         Decoded<Integer> label = readLabel(root.get(LABEL));

@@ -21,4 +21,8 @@ public final class MessageSerdes {
     public static Serde<AccuracyReport> accuracyReport() {
         return new JsonSerde<>(AccuracyReport.class);
     }
+
+    public static Serde<ModelDecision> modelDecision() {
+        return new JsonSerde<>(ModelDecision.class);
+    }
 }

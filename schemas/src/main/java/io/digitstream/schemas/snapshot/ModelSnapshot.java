@@ -2,12 +2,26 @@ package io.digitstream.schemas.snapshot;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
-/** A verified snapshot: the header and the payload whose SHA-256 matched it. */
-public record ModelSnapshot(SnapshotHeader header, byte[] payload) {
+/**
+ * A snapshot: the header and the payload whose SHA-256 matched it.
+ *
+ * @param signerKeyId the key that signed the envelope it came from; null when unsigned or not yet encoded
+ */
+public record ModelSnapshot(SnapshotHeader header, byte[] payload, String signerKeyId) {
     public ModelSnapshot {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(payload, "payload");
+    }
+
+    /** A snapshot about to be encoded (signed or not). */
+    public ModelSnapshot(SnapshotHeader header, byte[] payload) {
+        this(header, payload, null);
+    }
+
+    public Optional<String> signer() {
+        return Optional.ofNullable(signerKeyId);
     }
 
     /** "name v7", for logs. */
@@ -17,7 +31,10 @@ public record ModelSnapshot(SnapshotHeader header, byte[] payload) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelSnapshot s && header.equals(s.header) && Arrays.equals(payload, s.payload);
+        return o instanceof ModelSnapshot s
+                && header.equals(s.header)
+                && Arrays.equals(payload, s.payload)
+                && Objects.equals(signerKeyId, s.signerKeyId);
     }
 
     @Override

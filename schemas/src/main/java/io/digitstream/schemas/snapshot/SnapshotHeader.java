@@ -1,5 +1,6 @@
 package io.digitstream.schemas.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,11 @@ import java.util.Objects;
  * @param payloadSha256 hex SHA-256 of the payload, checked before anything loads it
  * @param inputShape    channels, height, width of one input image
  * @param outputSize    number of classes
+ * @param rollbackOf    set when a key holder republished an older version's weights on purpose: the
+ *                      version they came from. The accuracy gate lets such a snapshot through; the
+ *                      field is signed with the rest of the header, so nobody else can set it
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SnapshotHeader(
         @JsonProperty(required = true) String modelName,
         @JsonProperty(required = true) Long version,
@@ -23,7 +28,8 @@ public record SnapshotHeader(
         @JsonProperty(required = true) String payloadSha256,
         @JsonProperty(required = true) List<Integer> inputShape,
         @JsonProperty(required = true) Integer outputSize,
-        TrainingFacts training) {
+        TrainingFacts training,
+        Long rollbackOf) {
 
     /** The model name (snapshot key) every part uses unless told otherwise. */
     public static final String DEFAULT_MODEL_NAME = "mnist-cnn";
@@ -46,5 +52,32 @@ public record SnapshotHeader(
             throw new IllegalArgumentException("version must be >= 1");
         }
         inputShape = List.copyOf(inputShape);
+    }
+
+    /** A header without a rollback mark. */
+    public SnapshotHeader(
+            String modelName,
+            Long version,
+            Long createdAt,
+            String payloadFormat,
+            String payloadSha256,
+            List<Integer> inputShape,
+            Integer outputSize,
+            TrainingFacts training) {
+        this(modelName, version, createdAt, payloadFormat, payloadSha256, inputShape, outputSize, training, null);
+    }
+
+    /** The same snapshot republished as {@code newVersion}; {@code rollback} marks a deliberate return to older weights. */
+    public SnapshotHeader republished(long newVersion, long now, boolean rollback) {
+        return new SnapshotHeader(
+                modelName,
+                newVersion,
+                now,
+                payloadFormat,
+                payloadSha256,
+                inputShape,
+                outputSize,
+                training,
+                rollback ? version : null);
     }
 }

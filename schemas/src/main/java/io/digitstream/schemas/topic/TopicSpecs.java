@@ -47,7 +47,9 @@ public final class TopicSpecs {
                         layout.partitions(),
                         layout,
                         Map.of(MAX_MESSAGE_BYTES, MAX_IMAGE_RECORD_BYTES_VALUE)),
-                topic(names.accuracyOut(), 1, layout, Map.of(CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                topic(names.accuracyOut(), 1, layout, Map.of(CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                // an audit trail: every decision kept (for the broker's retention), in order
+                topic(names.modelDecisions(), 1, layout, Map.of()));
     }
 
     /** Compacted by model name, one partition: the latest snapshot of each model is kept forever, in order. */

@@ -6,6 +6,7 @@ import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Base64;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -132,7 +134,43 @@ class MalformedInputTest {
                         "other",
                         "{\"id\":\"key\",\"pixels\":" + good + "}",
                         ErrorCode.KEY_MISMATCH),
-                Arguments.of("null value", "key", null, ErrorCode.NULL_VALUE));
+                Arguments.of("null value", "key", null, ErrorCode.NULL_VALUE),
+                // strict input: one object and nothing else, each field once, an id of bounded length
+                Arguments.of(
+                        "a second object after the event",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + "}{\"id\":\"key\"}",
+                        ErrorCode.TRAILING_CONTENT),
+                Arguments.of(
+                        "garbage after the event",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + "} trailing",
+                        ErrorCode.TRAILING_CONTENT),
+                Arguments.of(
+                        "the id twice",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":" + good + ",\"id\":\"other\"}",
+                        ErrorCode.DUPLICATE_FIELD),
+                Arguments.of(
+                        "the label twice",
+                        "key",
+                        "{\"id\":\"key\",\"label\":1,\"pixels\":" + good + ",\"label\":7}",
+                        ErrorCode.DUPLICATE_FIELD),
+                Arguments.of(
+                        "an id longer than allowed",
+                        "k".repeat(ImageEvent.MAX_ID_LENGTH + 1),
+                        "{\"id\":\"" + "k".repeat(ImageEvent.MAX_ID_LENGTH + 1) + "\",\"pixels\":" + good + "}",
+                        ErrorCode.ID_TOO_LONG));
+    }
+
+    @Test
+    void whiteSpaceAfterTheEventAndAnIdOfTheMaximumLengthAreFine() {
+        String id = "k".repeat(ImageEvent.MAX_ID_LENGTH);
+        String event = "{\"id\":\"" + id + "\",\"pixels\":" + ints(784, 0) + "}\n  ";
+
+        assertThat(ImageEventCodec.decode(id, event.getBytes(StandardCharsets.UTF_8))
+                        .isValid())
+                .isTrue();
     }
 
     @ParameterizedTest(name = "{0} -> {3}")
@@ -149,13 +187,13 @@ class MalformedInputTest {
     }
 
     static Stream<Arguments> malformedSnapshots() {
-        byte[] good = SnapshotCodec.encode(MessageRoundTripTest.snapshot(new byte[] {9, 8, 7, 6, 5, 4}));
+        byte[] good = SnapshotCodec.encodeUnsigned(MessageRoundTripTest.snapshot(new byte[] {9, 8, 7, 6, 5, 4}));
 
         byte[] wrongChecksum = good.clone();
-        wrongChecksum[wrongChecksum.length - 1] ^= 0x01;
+        wrongChecksum[wrongChecksum.length - 5] ^= 0x01; // the payload's last byte, before the empty signature block
 
         byte[] unknownVersion = good.clone();
-        unknownVersion[5] = 2;
+        unknownVersion[5] = 9;
 
         byte[] badMagic = good.clone();
         badMagic[0] = 'X';
@@ -171,7 +209,11 @@ class MalformedInputTest {
         return Stream.of(
                 Arguments.of("empty", new byte[0], ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of(
-                        "truncated in the payload", Arrays.copyOf(good, good.length - 2), ErrorCode.TRUNCATED_SNAPSHOT),
+                        "truncated in the payload", Arrays.copyOf(good, good.length - 6), ErrorCode.TRUNCATED_SNAPSHOT),
+                Arguments.of(
+                        "truncated in the signature block",
+                        Arrays.copyOf(good, good.length - 2),
+                        ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("truncated in the header", Arrays.copyOf(good, 30), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("truncated in the preamble", Arrays.copyOf(good, 7), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("wrong checksum", wrongChecksum, ErrorCode.CHECKSUM_MISMATCH),
@@ -179,14 +221,14 @@ class MalformedInputTest {
                 Arguments.of("bad magic", badMagic, ErrorCode.BAD_MAGIC),
                 Arguments.of("absurd header length", hugeHeader, ErrorCode.BAD_HEADER),
                 Arguments.of("header not JSON", notJsonHeader, ErrorCode.BAD_HEADER),
-                Arguments.of("bytes after the payload", trailing, ErrorCode.BAD_HEADER),
+                Arguments.of("bytes after the signature block", trailing, ErrorCode.BAD_HEADER),
                 Arguments.of("null", null, ErrorCode.NULL_VALUE));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("malformedSnapshots")
     void malformedSnapshotsYieldTheirCode(String name, byte[] bytes, ErrorCode expected) {
-        var decoded = SnapshotCodec.decode(bytes);
+        var decoded = SnapshotCodec.decode(bytes, SnapshotTrust.unchecked());
 
         assertThat(decoded).isInstanceOf(Decoded.Invalid.class);
         assertThat(((Decoded.Invalid<?>) decoded).code()).isEqualTo(expected);

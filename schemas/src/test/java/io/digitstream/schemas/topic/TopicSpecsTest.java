@@ -65,6 +65,7 @@ class TopicSpecsTest {
     @Test
     void prefixedNamesKeepTheirShape() {
         assertThat(TopicNames.DEFAULTS.withPrefix("t1-").digitsIn()).isEqualTo("t1-digits-in");
-        assertThatThrownBy(() -> new TopicNames("a", "b", "c", "d", " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TopicNames("a", "b", "c", "d", "e", " "))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
