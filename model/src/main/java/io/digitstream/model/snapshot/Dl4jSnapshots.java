@@ -1,6 +1,8 @@
 package io.digitstream.model.snapshot;
 
 import io.digitstream.model.dl4j.Dl4jRuntime;
+import io.digitstream.schemas.Decoded;
+import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -44,9 +46,19 @@ public final class Dl4jSnapshots {
         return out.toByteArray();
     }
 
-    /** @throws IOException when the payload is not a Deeplearning4j model zip */
-    public static MultiLayerNetwork restore(byte[] payload) throws IOException {
-        return Dl4jRuntime.withFasterLayers(
-                ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(payload), false));
+    /**
+     * The network a payload holds, or why not. Deeplearning4j only sees the payload once {@link
+     * ModelZip} has reduced it to the two entries a network needs: it would deserialize any other.
+     */
+    public static Decoded<MultiLayerNetwork> restore(byte[] payload) {
+        return ModelZip.allowedEntriesOf(payload).flatMap(zip -> {
+            try {
+                return Decoded.valid(Dl4jRuntime.withFasterLayers(
+                        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false)));
+            } catch (IOException | RuntimeException | LinkageError e) {
+                return Decoded.invalid(
+                        ErrorCode.MODEL_UNLOADABLE, "the payload does not load as a Deeplearning4j model: " + e);
+            }
+        });
     }
 }

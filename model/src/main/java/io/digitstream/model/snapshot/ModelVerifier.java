@@ -7,6 +7,8 @@ import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.engine.MnistTranslator;
+import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
@@ -22,13 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a snapshot may serve: checksum, declared shapes, that the payload loads, and
- * that a canary batch of real digits gets finite probabilities summing to one. Only a model that
- * passes all of them is handed out; anything else is a typed reason and the caller keeps serving
- * what it has.
+ * Decides whether a decoded (and, where required, signature-checked) snapshot may serve: declared
+ * shapes, a payload holding only what a model needs ({@link ModelZip}), that it loads, finite
+ * weights, and finite probabilities summing to one on a canary batch of real digits; then it scores
+ * the model on the holdout set, for the promotion gate to judge. Only a model that passes all of
+ * them is handed out; anything else is a typed reason and the caller keeps serving what it has.
  */
 public final class ModelVerifier {
     static final int CANARY_SIZE = 16;
+    private static final int HOLDOUT_BATCH = 250;
     private static final double SUM_TOLERANCE = 1e-3;
     /** How far the fast engine's probabilities may stray from the reference's. */
     public static final double PARITY_TOLERANCE = 1e-4;
@@ -38,27 +42,29 @@ public final class ModelVerifier {
     private final byte[] canary;
     private final EngineKind engine;
     private final OnnxSettings onnx;
+    private final Holdout holdout;
 
-    /** Verifies with the reference engine only. */
+    /** Verifies with the reference engine only, scoring on the default holdout. */
     public ModelVerifier() {
-        this(EngineKind.DL4J, OnnxSettings.singleThreaded());
+        this(EngineKind.DL4J, OnnxSettings.singleThreaded(), Holdout.fixture(Holdout.DEFAULT_SIZE));
     }
 
     /**
      * @param engine  the engine to serve verified models with; a fast engine that fails its parity
      *                check against the reference falls back to the reference
      * @param onnx    how the fast engine runs
+     * @param holdout the labelled images every model is scored on before it may serve
      */
-    public ModelVerifier(EngineKind engine, OnnxSettings onnx) {
+    public ModelVerifier(EngineKind engine, OnnxSettings onnx, Holdout holdout) {
         MnistDataset test = MnistFixture.test();
         this.canary = java.util.Arrays.copyOf(test.rawPixels(), CANARY_SIZE * Mnist.PIXELS);
         this.engine = engine;
         this.onnx = onnx;
+        this.holdout = holdout;
     }
 
-    /** Decodes the envelope bytes and verifies what they hold. */
-    public Decoded<LoadedModel> verify(byte[] envelope) {
-        return SnapshotCodec.decode(envelope).flatMap(this::verify);
+    public Holdout holdout() {
+        return holdout;
     }
 
     public Decoded<LoadedModel> verify(ModelSnapshot snapshot) {
@@ -74,24 +80,28 @@ public final class ModelVerifier {
                     "the header declares input " + header.inputShape() + " and " + header.outputSize()
                             + " outputs; this pipeline needs [1, 28, 28] and 10");
         }
-        MultiLayerNetwork network;
-        try {
-            network = Dl4jSnapshots.restore(snapshot.payload());
-        } catch (Exception | LinkageError e) {
-            return Decoded.invalid(
-                    ErrorCode.MODEL_UNLOADABLE, "the payload does not load as a Deeplearning4j model: " + e);
+        Decoded<MultiLayerNetwork> restored = Dl4jSnapshots.restore(snapshot.payload());
+        if (restored instanceof Decoded.Invalid<MultiLayerNetwork> invalid) {
+            return invalid.retype();
         }
+        MultiLayerNetwork network = restored.orElseThrow();
         // measured: on 2 cores the 16-image DL4J canary is faster on one OpenMP thread, and the other
         // core stays with the stream thread; OpenMP's thread count is per calling thread
         int openMpThreads = Dl4jRuntime.openMpThreadsOfThisThread(1);
         try {
-            return verifyLoaded(network, header);
+            return verifyLoaded(network, header)
+                    .map(served -> new LoadedModel(
+                            header,
+                            served,
+                            Evaluation.of(served, holdout.data(), HOLDOUT_BATCH),
+                            snapshot.signerKeyId()));
         } finally {
             Dl4jRuntime.openMpThreadsOfThisThread(openMpThreads);
         }
     }
 
-    private Decoded<LoadedModel> verifyLoaded(MultiLayerNetwork network, SnapshotHeader header) {
+    /** The engine to serve the network with, once its weights and its answers on the canary batch are sound. */
+    private Decoded<InferenceEngine> verifyLoaded(MultiLayerNetwork network, SnapshotHeader header) {
         // ReLU and max-pooling can hide a NaN weight from the canary, so look at every weight
         float[] weights = network.params().data().asFloat();
         for (int i = 0; i < weights.length; i++) {
@@ -112,10 +122,10 @@ public final class ModelVerifier {
             InferenceEngine fast = fastEngine(network, canaryResult.orElseThrow(), header);
             if (fast != null) {
                 reference.close();
-                return Decoded.valid(new LoadedModel(header, fast));
+                return Decoded.valid(fast);
             }
         }
-        return Decoded.valid(new LoadedModel(header, reference));
+        return Decoded.valid(reference);
     }
 
     /** The ONNX engine for this network if it matches the reference on the canary batch, else null. */

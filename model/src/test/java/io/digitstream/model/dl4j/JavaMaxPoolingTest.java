@@ -54,7 +54,8 @@ class JavaMaxPoolingTest {
         assertThat(JavaMaxPooling.countIn(JavaMaxPooling.install(java))).isEqualTo(2);
         String name = java.getLayer(1).conf().getLayer().getLayerName(); // the name Deeplearning4j gave it
         assertThat(java.getLayer(name)).isSameAs(java.getLayer(1)).isInstanceOf(JavaMaxPooling.class);
-        assertThat(JavaMaxPooling.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(java))))
+        assertThat(JavaMaxPooling.countIn(
+                        Dl4jSnapshots.restore(Dl4jSnapshots.serialize(java)).orElseThrow()))
                 .isEqualTo(2);
     }
 

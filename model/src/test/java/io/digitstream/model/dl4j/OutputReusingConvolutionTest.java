@@ -51,7 +51,8 @@ class OutputReusingConvolutionTest {
                 .isEqualTo(2);
         String name = network.getLayer(2).conf().getLayer().getLayerName();
         assertThat(network.getLayer(name)).isSameAs(network.getLayer(2)).isInstanceOf(OutputReusingConvolution.class);
-        assertThat(OutputReusingConvolution.countIn(Dl4jSnapshots.restore(Dl4jSnapshots.serialize(network))))
+        assertThat(OutputReusingConvolution.countIn(
+                        Dl4jSnapshots.restore(Dl4jSnapshots.serialize(network)).orElseThrow()))
                 .isEqualTo(2);
     }
 

@@ -9,6 +9,7 @@ import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.LoadedModel;
@@ -73,7 +74,7 @@ class OnnxEngineTest {
 
     @Test
     void theVerifierServesTheOnnxEngineWhenItPassesParity() {
-        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded(), Holdout.fixture(100));
         try (LoadedModel model = verifier.verify(
                         Dl4jSnapshots.snapshot(trained, "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null)))
                 .orElseThrow()) {
@@ -112,7 +113,7 @@ class OnnxEngineTest {
         network.init();
         assertThatThrownBy(() -> OnnxExport.export(network)).isInstanceOf(UnsupportedOperationException.class);
 
-        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded(), Holdout.fixture(100));
         try (LoadedModel model = verifier.verify(
                         Dl4jSnapshots.snapshot(network, "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null)))
                 .orElseThrow()) {

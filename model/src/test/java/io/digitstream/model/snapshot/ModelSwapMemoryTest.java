@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
@@ -25,7 +26,7 @@ class ModelSwapMemoryTest {
     void residentMemoryStaysFlatOverAHundredSwaps() throws Exception {
         ModelSnapshot snapshot = Dl4jSnapshots.snapshot(
                 ReferenceCnn.create(777, new Adam(1e-3)), "mnist-cnn", 1, new TrainingFacts("test", 0, 0, null, null));
-        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded());
+        var verifier = new ModelVerifier(EngineKind.ONNX, OnnxSettings.singleThreaded(), Holdout.fixture(100));
         byte[] batch = Arrays.copyOf(MnistFixture.test().rawPixels(), 128 * 784);
 
         long afterWarmUp = 0;

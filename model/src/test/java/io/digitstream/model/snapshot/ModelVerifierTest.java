@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.engine.Dl4jEngine;
+import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
@@ -46,12 +48,17 @@ class ModelVerifierTest {
         byte[] pixels = Arrays.copyOf(MnistFixture.test().rawPixels(), 64 * 784);
 
         float[] expected = new Dl4jEngine(network).predict(pixels, 64);
-        Decoded<LoadedModel> loaded = verifier.verify(SnapshotCodec.encode(snapshot));
+        Decoded<LoadedModel> loaded = verifier.verify(snapshot);
 
         assertThat(loaded).isInstanceOf(Decoded.Valid.class);
         try (LoadedModel model = loaded.orElseThrow()) {
             assertThat(model.version()).isEqualTo(1);
             assertThat(model.engine().predict(pixels, 64)).containsExactly(expected);
+            // scored on the holdout, the whole fixture test set, as the network itself scores there
+            assertThat(model.holdout().examples()).isEqualTo(Holdout.DEFAULT_SIZE);
+            assertThat(model.holdout().accuracy())
+                    .isEqualTo(Evaluation.of(new Dl4jEngine(network), MnistFixture.test(), 500)
+                            .accuracy());
         }
         assertThat(snapshot.payload().length).as("no updater state").isLessThan(300_000);
     }

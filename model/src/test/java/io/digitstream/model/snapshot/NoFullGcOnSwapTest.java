@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
@@ -38,7 +39,7 @@ class NoFullGcOnSwapTest {
             recording.enable("jdk.SystemGC").withStackTrace();
             recording.start();
             for (EngineKind kind : EngineKind.values()) {
-                var verifier = new ModelVerifier(kind, OnnxSettings.singleThreaded());
+                var verifier = new ModelVerifier(kind, OnnxSettings.singleThreaded(), Holdout.fixture(100));
                 for (int swap = 0; swap < 3; swap++) {
                     try (LoadedModel model = verifier.verify(snapshot).orElseThrow()) {
                         model.engine().predict(batch, 32);
