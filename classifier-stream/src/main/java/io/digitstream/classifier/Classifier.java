@@ -1,6 +1,8 @@
 package io.digitstream.classifier;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
+import io.digitstream.classifier.model.Admission;
+import io.digitstream.classifier.model.DecisionLog;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.cluster.TopicAdmin;
@@ -34,10 +36,16 @@ public final class Classifier implements AutoCloseable {
     private final ModelRegistry models;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ClassifierMetrics metrics;
+    private final DecisionLog decisions;
     private boolean closed;
 
     private Classifier(
-            KafkaStreams streams, ModelRegistry models, KafkaStreamsMetrics streamsMetrics, ClassifierMetrics metrics) {
+            KafkaStreams streams,
+            ModelRegistry models,
+            KafkaStreamsMetrics streamsMetrics,
+            ClassifierMetrics metrics,
+            DecisionLog decisions) {
+        this.decisions = decisions;
         this.streams = streams;
         this.models = models;
         this.streamsMetrics = streamsMetrics;
@@ -87,12 +95,23 @@ public final class Classifier implements AutoCloseable {
         if (settings.createTopics()) {
             createTopics(settings);
         }
+        if (settings.trust().unsignedAllowed()) {
+            log.warn(
+                    "Unsigned model snapshots may serve (--allow-unsigned): anyone who can write to {} decides what"
+                            + " this instance predicts",
+                    settings.topics().modelSnapshots());
+        }
         var models = new ModelRegistry();
         var metrics = new ClassifierMetrics(meterRegistry, settings.engine().name());
         var verifier =
-                new ModelVerifier(settings.engine().kind(), settings.engine().onnx());
+                new ModelVerifier(settings.engine().kind(), settings.engine().onnx(), settings.holdout());
+        var decisions = new DecisionLog(
+                settings.topics().modelDecisions(),
+                new StreamsConfig(streamsProperties(settings))
+                        .getProducerConfigs(settings.applicationId() + "-decisions"));
+        var admission = new Admission(settings.trust(), verifier, settings.gate(), settings.instanceId(), decisions);
         Topology topology = ClassifierTopology.build(
-                settings.topics(), settings.modelName(), settings.batch(), models, verifier, metrics);
+                settings.topics(), settings.modelName(), settings.batch(), models, admission, metrics);
         log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
@@ -111,7 +130,7 @@ public final class Classifier implements AutoCloseable {
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);
         streams.start();
-        var classifier = new Classifier(streams, models, streamsMetrics, metrics);
+        var classifier = new Classifier(streams, models, streamsMetrics, metrics, decisions);
         try {
             if (!running.await(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Not RUNNING after {}; still trying (state {})", settings.startupTimeout(), streams.state());
@@ -132,8 +151,12 @@ public final class Classifier implements AutoCloseable {
                 try {
                     TopicAdmin.ensureTopics(
                             admin,
-                            TopicSpecs.all(
-                                    settings.topics(), TopicLayout.DEFAULT.withPartitions(settings.partitions())),
+                            // the topics it uses (accuracy-out is the accuracy application's)
+                            TopicSpecs.all(settings.topics(), TopicLayout.DEFAULT.withPartitions(settings.partitions()))
+                                    .stream()
+                                    .filter(topic -> !topic.name()
+                                            .equals(settings.topics().accuracyOut()))
+                                    .toList(),
                             Duration.ofSeconds(10));
                     return;
                 } catch (IllegalStateException e) {
@@ -182,6 +205,7 @@ public final class Classifier implements AutoCloseable {
         long started = System.nanoTime();
         boolean clean = streams.close(timeout);
         streamsMetrics.close();
+        decisions.close(Duration.ofSeconds(1));
         models.close();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (clean) {

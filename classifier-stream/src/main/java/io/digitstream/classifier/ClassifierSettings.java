@@ -1,9 +1,12 @@
 package io.digitstream.classifier;
 
+import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.nio.file.Path;
@@ -21,6 +24,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param partitions          partitions of digits-in, predictions-out and digits-dlq if this instance creates them
  * @param createTopics        create missing topics at start-up
  * @param startupTimeout      how long to wait for the cluster at start-up before giving up
+ * @param trust               whose signed snapshots may serve (required: there is no safe default)
+ * @param holdout             the labelled images every snapshot is scored on before it may serve
+ * @param gate                how a candidate's holdout score must compare with the served model's
+ * @param instanceId          names this instance in its model decisions
  */
 public record ClassifierSettings(
         KafkaConnection cluster,
@@ -34,7 +41,11 @@ public record ClassifierSettings(
         EngineChoice engine,
         int partitions,
         boolean createTopics,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        SnapshotTrust trust,
+        Holdout holdout,
+        PromotionGate gate,
+        String instanceId) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.AT_LEAST_ONCE;
     public static final int DEFAULT_STREAM_THREADS = 1;
@@ -49,6 +60,10 @@ public record ClassifierSettings(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
+        Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(holdout, "holdout");
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(instanceId, "instanceId");
         if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)
                 && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             throw new IllegalArgumentException("the processing guarantee must be " + StreamsConfig.AT_LEAST_ONCE
@@ -64,14 +79,28 @@ public record ClassifierSettings(
         return Path.of(System.getProperty("java.io.tmpdir"), "digitstream-streams");
     }
 
-    /** Settings for a classifier of the given cluster, every other setting at its default. */
-    public static Builder builder(KafkaConnection cluster) {
-        return new Builder(cluster);
+    /** This host's name and this process's id: unique among the instances a cluster sees at once. */
+    public static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Settings for a classifier of the given cluster that serves snapshots {@code trust} accepts,
+     * every other setting at its default.
+     */
+    public static Builder builder(KafkaConnection cluster, SnapshotTrust trust) {
+        return new Builder(cluster, trust);
     }
 
     /** A builder with these settings, to change some of them. */
     public Builder toBuilder() {
-        var builder = new Builder(cluster);
+        var builder = new Builder(cluster, trust);
         builder.applicationId = applicationId;
         builder.topics = topics;
         builder.modelName = modelName;
@@ -83,12 +112,16 @@ public record ClassifierSettings(
         builder.partitions = partitions;
         builder.createTopics = createTopics;
         builder.startupTimeout = startupTimeout;
+        builder.holdout = holdout;
+        builder.gate = gate;
+        builder.instanceId = instanceId;
         return builder;
     }
 
     /** Optional settings are {@code opt*}; each starts at the default. */
     public static final class Builder {
         private final KafkaConnection cluster;
+        private final SnapshotTrust trust;
         private String applicationId = DEFAULT_APPLICATION_ID;
         private TopicNames topics = TopicNames.DEFAULTS;
         private String modelName = SnapshotHeader.DEFAULT_MODEL_NAME;
@@ -100,9 +133,28 @@ public record ClassifierSettings(
         private int partitions = TopicSpecs.DEFAULT_PARTITIONS;
         private boolean createTopics = true;
         private Duration startupTimeout = Duration.ofSeconds(DEFAULT_STARTUP_TIMEOUT_SECONDS);
+        private Holdout holdout;
+        private PromotionGate gate = PromotionGate.DEFAULT;
+        private String instanceId;
 
-        private Builder(KafkaConnection cluster) {
+        private Builder(KafkaConnection cluster, SnapshotTrust trust) {
             this.cluster = cluster;
+            this.trust = trust;
+        }
+
+        public Builder optHoldout(Holdout holdout) {
+            this.holdout = holdout;
+            return this;
+        }
+
+        public Builder optGate(PromotionGate gate) {
+            this.gate = gate;
+            return this;
+        }
+
+        public Builder optInstanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
         }
 
         public Builder optApplicationId(String applicationId) {
@@ -173,7 +225,11 @@ public record ClassifierSettings(
                     engine,
                     partitions,
                     createTopics,
-                    startupTimeout);
+                    startupTimeout,
+                    trust,
+                    holdout != null ? holdout : Holdout.fixture(Holdout.DEFAULT_SIZE),
+                    gate,
+                    instanceId != null ? instanceId : defaultInstanceId());
         }
     }
 }

@@ -3,9 +3,11 @@ package io.digitstream.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ClassifierConfigTest {
 
     private static Properties props(Duration maxDelay, Map<String, String> clientSettings) {
-        var settings = ClassifierSettings.builder(new KafkaConnection("broker:9092", clientSettings))
+        var settings = ClassifierSettings.builder(new KafkaConnection("broker:9092", clientSettings), TestModels.TRUST)
                 .optApplicationId("app")
                 .optBatch(BatchSettings.DEFAULTS.withMaxDelay(maxDelay))
                 .optProcessingGuarantee(StreamsConfig.EXACTLY_ONCE_V2)
@@ -32,8 +34,8 @@ class ClassifierConfigTest {
 
     @Test
     void theBuilderStartsFromTheDocumentedDefaults() {
-        ClassifierSettings settings =
-                ClassifierSettings.builder(KafkaConnection.to("k:1")).build();
+        ClassifierSettings settings = ClassifierSettings.builder(KafkaConnection.to("k:1"), TestModels.TRUST)
+                .build();
 
         assertThat(settings.applicationId()).isEqualTo(ClassifierSettings.DEFAULT_APPLICATION_ID);
         assertThat(settings.modelName()).isEqualTo(SnapshotHeader.DEFAULT_MODEL_NAME);
@@ -41,25 +43,19 @@ class ClassifierConfigTest {
         assertThat(settings.batch().maxBatch()).isEqualTo(BatchSettings.DEFAULT_MAX_BATCH);
         assertThat(settings.processingGuarantee()).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
         assertThat(settings.topics()).isEqualTo(TopicNames.DEFAULTS);
-        assertThat(settings.toBuilder().optStreamThreads(3).build())
-                .isEqualTo(new ClassifierSettings(
-                        settings.cluster(),
-                        settings.applicationId(),
-                        settings.topics(),
-                        settings.modelName(),
-                        settings.batch(),
-                        settings.processingGuarantee(),
-                        3,
-                        settings.stateDir(),
-                        settings.engine(),
-                        settings.partitions(),
-                        settings.createTopics(),
-                        settings.startupTimeout()));
+        ClassifierSettings changed = settings.toBuilder().optStreamThreads(3).build();
+        assertThat(changed.streamThreads()).isEqualTo(3);
+        assertThat(changed.toBuilder()
+                        .optStreamThreads(settings.streamThreads())
+                        .build())
+                .isEqualTo(settings);
+        assertThat(settings.gate()).isEqualTo(PromotionGate.DEFAULT);
+        assertThat(settings.holdout().size()).isEqualTo(Holdout.DEFAULT_SIZE);
     }
 
     @Test
     void anUnknownProcessingGuaranteeIsRefusedWithTheTwoThatExist() {
-        assertThatThrownBy(() -> ClassifierSettings.builder(KafkaConnection.to("k:1"))
+        assertThatThrownBy(() -> ClassifierSettings.builder(KafkaConnection.to("k:1"), TestModels.TRUST)
                         .optProcessingGuarantee("exactly_once")
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -73,7 +73,7 @@ class ClassifierIntegrationTest {
         var cluster = new KafkaConnection(
                 kafka.bootstrapServers(),
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(commitIntervalMs)));
-        return ClassifierSettings.builder(cluster)
+        return TestModels.settings(cluster)
                 .optApplicationId(appId)
                 .optTopics(topics)
                 .optBatch(batch)

@@ -44,7 +44,7 @@ class ClassifierOnDockerKafkaTest {
     void predictionsFlowThroughTheOfficialImage() throws Exception {
         String bootstrap = KAFKA.getBootstrapServers();
         TopicNames topics = TopicNames.DEFAULTS;
-        var settings = ClassifierSettings.builder(KafkaConnection.to(bootstrap))
+        var settings = TestModels.settings(KafkaConnection.to(bootstrap))
                 .optApplicationId("docker-e2e")
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32))
                 .optStateDir(state)

@@ -43,7 +43,7 @@ class ClassifierOnReplicatedClusterTest {
             String bootstrap = cluster.bootstrapServers();
             KafkaTestSupport.createTopics(bootstrap, topics, TopicLayout.DEFAULT.replicated(3, 2));
             KafkaTestSupport.publishSnapshot(bootstrap, topics, 1);
-            var settings = ClassifierSettings.builder(
+            var settings = TestModels.settings(
                             new KafkaConnection(bootstrap, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200")))
                     .optApplicationId("replicated")
                     .optTopics(topics)

@@ -3,16 +3,22 @@ package io.digitstream.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.snapshot.HostileZips;
+import io.digitstream.model.snapshot.Tripwire;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ImageEventCodec;
 import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.message.ModelDecision;
 import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.schemas.topic.TopicNames;
@@ -65,7 +71,7 @@ class FaultToleranceIntegrationTest {
     private ClassifierSettings settings(EmbeddedKafka kafka, TopicNames topics, String appId) throws Exception {
         var cluster =
                 new KafkaConnection(kafka.bootstrapServers(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
-        return ClassifierSettings.builder(cluster)
+        return TestModels.settings(cluster)
                 .optApplicationId(appId)
                 .optTopics(topics)
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32))
@@ -257,8 +263,14 @@ class FaultToleranceIntegrationTest {
                         .until(() -> classifier.models().servingVersion().equals(Optional.of(5L)));
 
                 byte[] truncated = Arrays.copyOf(TestModels.snapshot(6), 1000);
-                byte[] wrongChecksum = TestModels.snapshot(7);
-                wrongChecksum[wrongChecksum.length - 100] ^= 1;
+                // signed by the key holder, but over a header whose digest is not the payload's
+                ModelSnapshot sound = TestModels.modelSnapshot(7, TestModels.WELL_TRAINED);
+                byte[] wrongChecksum = SnapshotCodec.encode(
+                        new ModelSnapshot(
+                                TestModels.withPayload(7, new byte[] {1, 2, 3}).header(), sound.payload()),
+                        TestModels.KEY);
+                byte[] tampered = TestModels.snapshot(11);
+                tampered[tampered.length - 200] ^= 1;
                 var nan = ReferenceCnn.create(8, new Adam(1e-3));
                 nan.params().putScalar(100, Double.NaN);
                 List<byte[]> badModels = List.of(
@@ -267,6 +279,17 @@ class FaultToleranceIntegrationTest {
                         envelope(nan, 8),
                         envelope(dense(32 * 32, 10), 9),
                         envelope(dense(784, 5), 10),
+                        tampered,
+                        SnapshotCodec.encodeUnsigned(TestModels.modelSnapshot(12, TestModels.WELL_TRAINED)),
+                        SnapshotCodec.encode(
+                                TestModels.modelSnapshot(13, TestModels.WELL_TRAINED), SigningKey.generate()),
+                        SnapshotCodec.encode(
+                                TestModels.withPayload(
+                                        14,
+                                        HostileZips.withSerializedPreprocessor(
+                                                TestModels.trainedPayload(TestModels.WELL_TRAINED))),
+                                TestModels.KEY),
+                        SnapshotCodec.encode(TestModels.modelSnapshot(15, TestModels.POORLY_TRAINED), TestModels.KEY),
                         TestModels.snapshot(4)); // older than the one served
                 for (byte[] model : badModels) {
                     producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), model))
@@ -283,7 +306,7 @@ class FaultToleranceIntegrationTest {
                         .until(() -> meters.find("digitstream.model.snapshots.rejected").counters().stream()
                                         .mapToDouble(c -> c.count())
                                         .sum()
-                                >= 6);
+                                >= 11);
                 List<Prediction> seen = new ArrayList<>();
                 try (var predictions = new KafkaConsumer<>(
                         consumerProps(kafka),
@@ -298,12 +321,21 @@ class FaultToleranceIntegrationTest {
                 }
                 assertThat(classifier.models().servingVersion()).contains(5L);
                 assertThat(seen).allMatch(p -> p.modelVersion() == 5L);
-                for (String code : List.of(
+                assertThat(Tripwire.tripped())
+                        .as("the serialized preprocessor was never deserialized")
+                        .isFalse();
+                List<String> codes = List.of(
                         "TRUNCATED_SNAPSHOT",
                         "CHECKSUM_MISMATCH",
                         "MODEL_WEIGHTS_INVALID",
                         "MODEL_SHAPE_MISMATCH",
-                        "STALE_VERSION")) {
+                        "BAD_SIGNATURE",
+                        "UNSIGNED_SNAPSHOT",
+                        "UNKNOWN_SIGNING_KEY",
+                        "FORBIDDEN_MODEL_ENTRY",
+                        "ACCURACY_REGRESSION",
+                        "STALE_VERSION");
+                for (String code : codes) {
                     assertThat(classifier.metrics().count("digitstream.model.snapshots.rejected", "code", code))
                             .as(code)
                             .isPositive();
@@ -312,13 +344,49 @@ class FaultToleranceIntegrationTest {
                                 .metrics()
                                 .count("digitstream.model.snapshots.rejected", "code", "MODEL_SHAPE_MISMATCH"))
                         .isEqualTo(2);
+
+                // every decision is an event on the decisions topic, with its reason and its figures
+                List<ModelDecision> decisions = new ArrayList<>();
+                try (var reader = new KafkaConsumer<>(
+                        consumerProps(kafka),
+                        new StringDeserializer(),
+                        MessageSerdes.modelDecision().deserializer())) {
+                    reader.assign(partitions(reader, topics.modelDecisions()));
+                    reader.seekToBeginning(reader.assignment());
+                    await().atMost(Duration.ofMinutes(1)).until(() -> {
+                        reader.poll(Duration.ofMillis(100)).forEach(r -> decisions.add(r.value()));
+                        return decisions.size() >= 12;
+                    });
+                }
+                assertThat(decisions)
+                        .filteredOn(ModelDecision::serving)
+                        .singleElement()
+                        .satisfies(d -> {
+                            assertThat(d.version()).isEqualTo(5);
+                            assertThat(d.signerKeyId()).isEqualTo(TestModels.KEY.keyId());
+                            assertThat(d.holdoutAccuracy()).isGreaterThan(PromotionGate.DEFAULT_FLOOR);
+                        });
+                assertThat(decisions)
+                        .filteredOn(d -> !d.serving())
+                        .extracting(ModelDecision::code)
+                        .containsAll(codes);
+                assertThat(decisions)
+                        .filteredOn(d -> "ACCURACY_REGRESSION".equals(d.code()))
+                        .singleElement()
+                        .satisfies(d -> {
+                            assertThat(d.version()).isEqualTo(15);
+                            assertThat(d.servedVersion()).isEqualTo(5);
+                            assertThat(d.holdoutAccuracy()).isLessThan(d.servedHoldoutAccuracy());
+                        });
+                assertThat(decisions).allSatisfy(d -> assertThat(d.instanceId()).isNotBlank());
             }
         }
     }
 
     private static byte[] envelope(MultiLayerNetwork network, long version) {
-        return SnapshotCodec.encode(Dl4jSnapshots.snapshot(
-                network, TestModels.MODEL, version, new TrainingFacts("test", 0, 0, null, null)));
+        return SnapshotCodec.encode(
+                Dl4jSnapshots.snapshot(network, TestModels.MODEL, version, new TrainingFacts("test", 0, 0, null, null)),
+                TestModels.KEY);
     }
 
     private static MultiLayerNetwork dense(int inputs, int outputs) {

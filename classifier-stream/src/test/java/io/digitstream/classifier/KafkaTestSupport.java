@@ -65,16 +65,18 @@ public final class KafkaTestSupport {
     }
 
     public static KafkaConsumer<String, Prediction> predictionReader(String bootstrapServers, TopicNames topics) {
+        return predictionReader(bootstrapServers, topics, Map.of());
+    }
+
+    /** The same, for a cluster that wants these client settings (a secured one's credentials). */
+    public static KafkaConsumer<String, Prediction> predictionReader(
+            String bootstrapServers, TopicNames topics, Map<String, String> clientSettings) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false),
-                new StringDeserializer(),
-                MessageSerdes.prediction().deserializer());
+                config, new StringDeserializer(), MessageSerdes.prediction().deserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();

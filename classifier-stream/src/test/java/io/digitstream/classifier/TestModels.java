@@ -1,26 +1,105 @@
 package io.digitstream.classifier;
 
+import io.digitstream.classifier.model.Admission;
+import io.digitstream.classifier.model.PromotionGate;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.ModelDecision;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrainingFacts;
-import org.nd4j.linalg.learning.config.Adam;
+import io.digitstream.schemas.snapshot.TrustedKeys;
+import io.digitstream.trainer.training.Recipe;
+import io.digitstream.trainer.training.Trainer;
+import io.digitstream.trainer.training.TrainingListener;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-/** Snapshots and events for tests: untrained reference networks are valid models for pipeline tests. */
+/**
+ * Snapshots, keys and events for tests. Models are the reference CNN trained briefly on the
+ * fixture (once per JVM), so they pass the promotion gate's floor as a served model must; every
+ * snapshot is signed by {@link #KEY}, which {@link #TRUST} trusts.
+ */
 public final class TestModels {
     public static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
+    /** The trainer's key in tests. */
+    public static final SigningKey KEY = SigningKey.generate();
+
+    public static final SnapshotTrust TRUST = SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey()));
+    /** A small holdout keeps verification quick in tests; the gate compares on it all the same. */
+    public static final Holdout HOLDOUT = Holdout.fixture(300);
+
+    /** Training batches of 100 fixture images: enough for about 85 % (served models), or for about 60 % (a worse one). */
+    public static final int WELL_TRAINED = 40;
+
+    public static final int POORLY_TRAINED = 6;
+
+    private static final Map<Integer, byte[]> PAYLOADS = new HashMap<>();
 
     private TestModels() {}
 
-    /** An envelope holding a freshly initialised reference CNN (weights seeded by the version). */
+    /** A signed envelope of the well-trained network as this version. */
     public static byte[] snapshot(long version) {
-        var network = ReferenceCnn.create(version, new Adam(1e-3));
-        return SnapshotCodec.encode(
-                Dl4jSnapshots.snapshot(network, MODEL, version, new TrainingFacts("test", 0, 0, null, null)));
+        return SnapshotCodec.encode(modelSnapshot(version, WELL_TRAINED), KEY);
+    }
+
+    /** The snapshot (not yet encoded) of the network trained for {@code batches} batches, as this version. */
+    public static ModelSnapshot modelSnapshot(long version, int batches) {
+        return withPayload(version, trainedPayload(batches));
+    }
+
+    /** A snapshot of this version around any payload (its header's digest matches it). */
+    public static ModelSnapshot withPayload(long version, byte[] payload) {
+        return new ModelSnapshot(
+                new SnapshotHeader(
+                        MODEL,
+                        version,
+                        System.currentTimeMillis(),
+                        SnapshotHeader.DL4J_MODEL_ZIP,
+                        SnapshotCodec.sha256Hex(payload),
+                        java.util.List.of(1, 28, 28),
+                        10,
+                        new TrainingFacts("test", 0, 0, null, null)),
+                payload);
+    }
+
+    /** The model zip of the reference CNN trained for {@code batches} batches of the fixture (seeded; once per JVM). */
+    public static synchronized byte[] trainedPayload(int batches) {
+        return PAYLOADS.computeIfAbsent(batches, n -> Dl4jSnapshots.serialize(train(n)));
+    }
+
+    private static MultiLayerNetwork train(int batches) {
+        MnistDataset images = MnistFixture.train().slice(0, batches * Recipe.SEED.batchSize());
+        return new Trainer(Recipe.SEED.withEpochs(1), 0).train(images, new TrainingListener() {});
+    }
+
+    /** Classifier settings for tests: this cluster, {@link #TRUST}, the small holdout. */
+    public static ClassifierSettings.Builder settings(KafkaConnection cluster) {
+        return ClassifierSettings.builder(cluster, TRUST).optHoldout(HOLDOUT);
+    }
+
+    /** Admission as a classifier instance runs it, with decisions going to {@code decisions}. */
+    public static Admission admission(Consumer<ModelDecision> decisions) {
+        return new Admission(
+                TRUST,
+                new ModelVerifier(
+                        io.digitstream.model.engine.EngineKind.DL4J,
+                        io.digitstream.model.onnx.OnnxSettings.singleThreaded(),
+                        HOLDOUT),
+                PromotionGate.DEFAULT,
+                "test-instance",
+                decisions);
     }
 
     /** Fixture test image {@code i} as an event with its label. */

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -34,7 +35,10 @@ public final class TopicAdmin {
                 entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("Created topic {}", entry.getKey());
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    // a part of a secured cluster may not create topics: fine, if an administrator has
+                    requireExisting(admin, entry.getKey(), timeout);
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException(
                             "Could not create topic " + entry.getKey() + ": "
                                     + e.getCause().getMessage(),
@@ -52,6 +56,22 @@ public final class TopicAdmin {
             }
         }
         awaitLeaders(admin, results.keySet(), timeout);
+    }
+
+    private static void requireExisting(Admin admin, String topic, Duration timeout) {
+        try {
+            admin.describeTopics(java.util.List.of(topic))
+                    .allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "Topic " + topic + " does not exist and this principal may not create it;"
+                            + " create the topics as an administrator ('digitstream topics' with an administrator's --kafka-config)",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing " + topic, e);
+        }
     }
 
     /**

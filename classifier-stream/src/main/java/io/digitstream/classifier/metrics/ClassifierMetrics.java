@@ -18,6 +18,9 @@ public final class ClassifierMetrics {
     private final Counter swaps;
     private final AtomicLong servingVersion = new AtomicLong(0);
     private final java.util.Map<Long, Counter[]> labelled = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Keeps each gauge's value reachable: Micrometer holds gauges' objects weakly. */
+    private final java.util.Map<Long, java.util.concurrent.atomic.AtomicReference<Double>> holdout =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClassifierMetrics(MeterRegistry registry, String engine) {
         this.registry = registry;
@@ -66,6 +69,16 @@ public final class ClassifierMetrics {
                     .register(registry)
         });
         pair[correct ? 1 : 0].increment();
+    }
+
+    /** A version's accuracy on the holdout set, as a gauge tagged with the version. */
+    public void holdoutAccuracy(long version, double accuracy) {
+        var holder = new java.util.concurrent.atomic.AtomicReference<>(accuracy);
+        holdout.put(version, holder);
+        Gauge.builder("digitstream.model.holdout.accuracy", holder, java.util.concurrent.atomic.AtomicReference::get)
+                .tag("version", Long.toString(version))
+                .description("Accuracy of a model version on the holdout set, as verification scored it")
+                .register(registry);
     }
 
     public void deadLetter(ErrorCode code) {

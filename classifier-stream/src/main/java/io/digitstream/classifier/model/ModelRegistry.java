@@ -42,6 +42,15 @@ public final class ModelRegistry implements AutoCloseable {
         return Outcome.SERVING;
     }
 
+    /**
+     * The model being served, to read its header and holdout score; its engine belongs to the
+     * batches, which lease it ({@link #lease}).
+     */
+    public Optional<LoadedModel> served() {
+        Served served = current.get();
+        return served == null ? Optional.empty() : Optional.of(served.model);
+    }
+
     /** The version being served, if any. */
     public Optional<Long> servingVersion() {
         Served served = current.get();

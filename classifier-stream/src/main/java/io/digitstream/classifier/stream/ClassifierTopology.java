@@ -1,8 +1,8 @@
 package io.digitstream.classifier.stream;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
+import io.digitstream.classifier.model.Admission;
 import io.digitstream.classifier.model.ModelRegistry;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,7 +38,7 @@ public final class ClassifierTopology {
             String modelName,
             BatchSettings batch,
             ModelRegistry registry,
-            ModelVerifier verifier,
+            Admission admission,
             ClassifierMetrics metrics) {
         var topology = new Topology();
 
@@ -51,7 +51,7 @@ public final class ClassifierTopology {
                 new ByteArrayDeserializer(),
                 topics.modelSnapshots(),
                 MODEL_LOADER,
-                () -> new SnapshotLoader(SNAPSHOT_STORE, modelName, verifier, registry, metrics));
+                () -> new SnapshotLoader(SNAPSHOT_STORE, modelName, admission, registry, metrics));
 
         topology.addSource(DIGITS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.digitsIn());
         topology.addProcessor(

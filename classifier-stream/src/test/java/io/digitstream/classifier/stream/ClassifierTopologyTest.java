@@ -6,7 +6,6 @@ import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.mnist.image.MnistStyle;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.Image;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.Test;
 class ClassifierTopologyTest {
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
     private static final Duration MAX_DELAY = Duration.ofMillis(50);
-    private static ModelVerifier verifier;
     private static byte[] v1;
     private static byte[] v2;
     private static byte[] v3;
@@ -53,7 +51,6 @@ class ClassifierTopologyTest {
 
     @BeforeAll
     static void models() {
-        verifier = new ModelVerifier();
         v1 = TestModels.snapshot(1);
         v2 = TestModels.snapshot(2);
         v3 = TestModels.snapshot(3);
@@ -63,7 +60,8 @@ class ClassifierTopologyTest {
         registry = new ModelRegistry();
         metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
         var batch = new BatchSettings(maxBatch, MAX_DELAY, policy, Duration.ofSeconds(5), 100);
-        var topology = ClassifierTopology.build(TOPICS, TestModels.MODEL, batch, registry, verifier, metrics);
+        var topology = ClassifierTopology.build(
+                TOPICS, TestModels.MODEL, batch, registry, TestModels.admission(decision -> {}), metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -161,7 +159,7 @@ class ClassifierTopologyTest {
         corrupt[corrupt.length - 10] ^= 0x5A;
 
         snapshots.pipeInput(TestModels.MODEL, Arrays.copyOf(v3, v3.length / 2)); // truncated
-        snapshots.pipeInput(TestModels.MODEL, corrupt); // wrong checksum
+        snapshots.pipeInput(TestModels.MODEL, corrupt); // changed after signing
         snapshots.pipeInput(TestModels.MODEL, v1); // older than served
         snapshots.pipeInput(TestModels.MODEL, "garbage".getBytes(StandardCharsets.UTF_8));
         send(0);
@@ -170,7 +168,7 @@ class ClassifierTopologyTest {
         assertThat(predictions.readValue().modelVersion()).isEqualTo(2L);
         assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "TRUNCATED_SNAPSHOT"))
                 .isEqualTo(1);
-        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "CHECKSUM_MISMATCH"))
+        assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "BAD_SIGNATURE"))
                 .isEqualTo(1);
         assertThat(metrics.count("digitstream.model.snapshots.rejected", "code", "STALE_VERSION"))
                 .isEqualTo(1);

@@ -42,6 +42,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private String voters;
     private final Map<String, String> overrides;
+    /** Null for a PLAINTEXT broker that lets anyone do anything. */
+    private final SaslUsers users;
+
     private KafkaRaftServer server;
     private boolean formatted;
 
@@ -51,7 +54,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path logDir,
             int brokerPort,
             int controllerPort,
-            Map<String, String> overrides) {
+            Map<String, String> overrides,
+            SaslUsers users) {
+        this.users = users;
         this.nodeId = nodeId;
         this.clusterId = clusterId;
         this.logDir = logDir;
@@ -79,7 +84,23 @@ public final class EmbeddedKafka implements AutoCloseable {
                 temporaryDirectory(),
                 port == 0 ? freePort() : port,
                 freePort(),
-                overrides);
+                overrides,
+                null);
+    }
+
+    /**
+     * A single-node cluster on a free port that authenticates every client (SASL/SCRAM-SHA-512 on a
+     * SASL_PLAINTEXT listener) and authorizes every request by ACL (Kafka's StandardAuthorizer;
+     * what no ACL allows is denied). Create topics and ACLs as {@link SaslUsers#ADMIN}.
+     */
+    public static EmbeddedKafka secured(SaslUsers users) {
+        return new EmbeddedKafka(
+                1, Uuid.randomUuid().toString(), temporaryDirectory(), freePort(), freePort(), Map.of(), users);
+    }
+
+    /** The settings a client needs on top of the bootstrap servers: none for a PLAINTEXT broker, the admin's otherwise. */
+    public Map<String, String> adminSettings() {
+        return users == null ? Map.of() : users.clientSettings(SaslUsers.ADMIN);
     }
 
     /** The KRaft quorum this node votes in, as {@code id@host:port,...}; set by a cluster before it starts. */
@@ -151,12 +172,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(nodeId));
         props.put("controller.quorum.voters", voters);
+        String clients = users == null ? "PLAINTEXT" : "CLIENTS";
         props.put(
-                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+                "listeners",
+                clients + "://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", clients + "://" + HOST + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", clients);
+        if (users == null) {
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            secure(props);
+        }
         props.put("log.dirs", logDir.toString());
         // one node: every internal topic has one replica (a cluster overrides these)
         props.put("offsets.topic.replication.factor", "1");
@@ -175,9 +202,42 @@ public final class EmbeddedKafka implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Authentication everywhere and ACLs: SCRAM on the client listener (its credentials live in the
+     * cluster's metadata, bootstrapped when the storage is formatted), PLAIN with a static
+     * {@link SaslUsers#ADMIN} on the controller listener (SCRAM cannot authenticate the controllers
+     * that hold those credentials), the admin the only super user.
+     */
+    private void secure(Map<String, Object> props) {
+        String adminPassword = users.passwords().get(SaslUsers.ADMIN);
+        props.put("listener.security.protocol.map", "CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", SaslUsers.MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", SaslUsers.MECHANISM);
+        props.put(
+                "listener.name.clients.scram-sha-512.sasl.jaas.config",
+                SaslUsers.scramJaas(SaslUsers.ADMIN, adminPassword));
+        props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put(
+                "listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SaslUsers.ADMIN
+                        + "\" password=\"" + adminPassword + "\" user_" + SaslUsers.ADMIN + "=\"" + adminPassword
+                        + "\";");
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + SaslUsers.ADMIN);
+        props.put("allow.everyone.if.no.acl.found", "false");
+    }
+
     private void format(KafkaConfig config) {
         try {
             new Formatter()
+                    .setScramArguments(
+                            users == null
+                                    ? List.of()
+                                    : users.passwords().entrySet().stream()
+                                            .map(u -> SaslUsers.MECHANISM + "=[name=" + u.getKey() + ",password="
+                                                    + u.getValue() + "]")
+                                            .toList())
                     .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
@@ -192,13 +252,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Map<String, Object> props = Map.of(
+        Map<String, Object> props = new HashMap<>(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5_000);
+                5_000));
+        props.putAll(adminSettings());
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {

@@ -51,7 +51,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     EmbeddedKafka.temporaryDirectory(),
                     EmbeddedKafka.freePort(),
                     EmbeddedKafka.freePort(),
-                    config));
+                    config,
+                    null));
         }
         String voters = nodes.stream().map(EmbeddedKafka::voter).collect(Collectors.joining(","));
         nodes.forEach(node -> node.voters(voters));
