@@ -14,8 +14,8 @@ RUN --mount=type=cache,target=/root/.m2 scripts/build-dist.sh "${TARGETARCH:-amd
 # Runtime stage: a glibc-based JRE (ND4J's natives do not load on Alpine/musl).
 FROM eclipse-temurin:17-jre-jammy
 RUN useradd --create-home --uid 10001 digitstream \
- && mkdir -p /data /models /state \
- && chown digitstream /data /models /state
+ && mkdir -p /data /models /state /keys \
+ && chown digitstream /data /models /state /keys
 COPY --from=build /src/app/target/digitstream /opt/digitstream
 RUN ln -s /opt/digitstream/bin/digitstream /usr/local/bin/digitstream
 USER digitstream

@@ -17,7 +17,10 @@ import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -43,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Replaying the fixture yields an accuracy report equal to an offline evaluation of the same model. */
 class AccuracyEndToEndTest {
+    private static final SigningKey KEY = SigningKey.generate();
+
     @TempDir
     Path work;
 
@@ -62,14 +67,17 @@ class AccuracyEndToEndTest {
                                 0,
                                 100,
                                 work.resolve("models"),
-                                Optional.of(publisher))
+                                Optional.of(publisher),
+                                Optional.of(KEY))
                         .run(
                                 MnistFixture.train().slice(0, 1000),
                                 test.slice(0, 100),
                                 new TrainingListener() {},
                                 published::add);
             }
-            var settings = ClassifierSettings.builder(KafkaConnection.to(kafka.bootstrapServers()))
+            var settings = ClassifierSettings.builder(
+                            KafkaConnection.to(kafka.bootstrapServers()),
+                            SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey())))
                     .optApplicationId("accuracy-e2e")
                     .optStateDir(work.resolve("classifier"))
                     .optCreateTopics(false)

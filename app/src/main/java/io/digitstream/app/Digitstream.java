@@ -5,10 +5,12 @@ import io.digitstream.app.command.BrokerCommand;
 import io.digitstream.app.command.ClassifierCommand;
 import io.digitstream.app.command.DemoCommand;
 import io.digitstream.app.command.HealthCommand;
+import io.digitstream.app.command.KeysCommand;
 import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.app.command.TrainerCommand;
 import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.model.snapshot.JavaDeserialization;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ import picocli.CommandLine.Mixin;
             ClassifierCommand.class,
             ProducerCommand.class,
             AccuracyCommand.class,
+            KeysCommand.class,
             HealthCommand.class
         },
         description = {
@@ -48,6 +51,7 @@ public final class Digitstream implements Callable<Integer> {
     DemoOptions demo;
 
     public static void main(String[] args) {
+        JavaDeserialization.forbid(); // first: nothing in digitstream deserializes Java objects, so nothing may
         System.exit(commandLine().execute(args));
     }
 

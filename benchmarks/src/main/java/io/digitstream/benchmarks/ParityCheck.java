@@ -9,9 +9,11 @@ import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "The ONNX engine against DL4J on every MNIST test image, for one snapshot file.")
 public final class ParityCheck implements Callable<Integer> {
     public static void main(String[] args) {
+        JavaDeserialization.forbid();
         System.exit(new CommandLine(new ParityCheck()).execute(args));
     }
 
@@ -44,9 +47,10 @@ public final class ParityCheck implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var snapshot = SnapshotCodec.decode(Files.readAllBytes(file)).orElseThrow();
+        var snapshot = SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked())
+                .orElseThrow();
         MnistDataset test = MnistStore.withDefaults(data.dataDir()).test();
-        var network = Dl4jSnapshots.restore(snapshot.payload());
+        var network = Dl4jSnapshots.restore(snapshot.payload()).orElseThrow();
         var reference = new Dl4jEngine(network);
         double worst = 0;
         int sameDigits = 0;

@@ -50,6 +50,13 @@ public final class KafkaOptions {
             description = "Accuracy reports (env DIGITSTREAM_ACCURACY_TOPIC; default ${DEFAULT-VALUE}).")
     String accuracyOut;
 
+    @Option(
+            names = "--decisions-topic",
+            defaultValue = "${env:DIGITSTREAM_DECISIONS_TOPIC:-" + TopicNames.MODEL_DECISIONS + "}",
+            description =
+                    "Each classifier's model decisions (env DIGITSTREAM_DECISIONS_TOPIC; default ${DEFAULT-VALUE}).")
+    String modelDecisions;
+
     @Mixin
     ClientSettingsOptions client;
 
@@ -59,6 +66,6 @@ public final class KafkaOptions {
     }
 
     public TopicNames topics() {
-        return new TopicNames(digitsIn, predictionsOut, modelSnapshots, deadLetters, accuracyOut);
+        return new TopicNames(digitsIn, predictionsOut, modelSnapshots, deadLetters, accuracyOut, modelDecisions);
     }
 }

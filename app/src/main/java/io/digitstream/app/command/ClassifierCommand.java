@@ -3,11 +3,16 @@ package io.digitstream.app.command;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.metrics.MetricsServer;
+import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
+import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cli.TrustOptions;
+import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -16,7 +21,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -43,6 +47,46 @@ public final class ClassifierCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    TrustOptions trust;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(
+            names = "--holdout",
+            defaultValue = "${env:DIGITSTREAM_HOLDOUT:-fixture}",
+            description =
+                    "The labelled images every snapshot is scored on before it serves: fixture (the committed"
+                            + " test images, no download) or mnist (the MNIST test set, from --data-dir) (env DIGITSTREAM_HOLDOUT).")
+    String holdout;
+
+    @Option(
+            names = "--holdout-size",
+            defaultValue = "${env:DIGITSTREAM_HOLDOUT_SIZE:-" + Holdout.DEFAULT_SIZE + "}",
+            description = "How many of them (the first N) (env DIGITSTREAM_HOLDOUT_SIZE).")
+    int holdoutSize;
+
+    @Option(
+            names = "--max-accuracy-drop",
+            defaultValue = "${env:DIGITSTREAM_MAX_ACCURACY_DROP:-" + PromotionGate.DEFAULT_TOLERANCE + "}",
+            description = "How much lower (a fraction: 0.005 = half a point) a new model's holdout accuracy may be than"
+                    + " the served one's and still replace it (env DIGITSTREAM_MAX_ACCURACY_DROP).")
+    double maxAccuracyDrop;
+
+    @Option(
+            names = "--min-accuracy",
+            defaultValue = "${env:DIGITSTREAM_MIN_ACCURACY:-" + PromotionGate.DEFAULT_FLOOR + "}",
+            description = "The least holdout accuracy any model needs to serve (env DIGITSTREAM_MIN_ACCURACY).")
+    double minAccuracy;
+
+    @Option(
+            names = "--instance-id",
+            defaultValue = "${env:DIGITSTREAM_INSTANCE_ID}",
+            description = "Names this instance in its model decisions (env DIGITSTREAM_INSTANCE_ID; default: host name"
+                    + " and process id).")
+    String instanceId;
 
     @Option(
             names = "--application-id",
@@ -163,7 +207,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .withMaxBatch(maxBatch)
                     .withMaxDelay(Duration.ofMillis(maxDelayMs))
                     .withNoModel(noModelPolicy, Duration.ofMillis(noModelTimeoutMs), maxPending);
-            var builder = ClassifierSettings.builder(kafka.connection())
+            var builder = ClassifierSettings.builder(kafka.connection(), trust.trust())
                     .optApplicationId(applicationId)
                     .optTopics(kafka.topics())
                     .optModelName(modelName)
@@ -172,7 +216,12 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optStreamThreads(streamThreads)
                     .optEngine(new EngineChoice(kind, onnx))
                     .optPartitions(partitions)
-                    .optStartupTimeout(Duration.ofSeconds(startupTimeoutS));
+                    .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
+                    .optHoldout(holdout())
+                    .optGate(new PromotionGate(maxAccuracyDrop, minAccuracy));
+            if (instanceId != null && !instanceId.isBlank()) {
+                builder.optInstanceId(instanceId);
+            }
             if (stateDir != null) {
                 builder.optStateDir(stateDir);
             }
@@ -180,6 +229,18 @@ public final class ClassifierCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private Holdout holdout() {
+        return switch (holdout) {
+            case "fixture" -> Holdout.fixture(holdoutSize);
+            case "mnist" ->
+                Holdout.of(
+                        "MNIST test set",
+                        MnistStore.withDefaults(data.dataDir()).test(),
+                        holdoutSize);
+            default -> throw new IllegalArgumentException("--holdout must be fixture or mnist, not " + holdout);
+        };
     }
 
     @Override
@@ -200,7 +261,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                 MetricsServer server = metricsPort < 0
                         ? null
                         : new MetricsServer(
-                                metricsPort, meters, () -> classifier.state() == KafkaStreams.State.RUNNING)) {
+                                metricsPort, meters, () -> classifier.state().isRunningOrRebalancing())) {
             if (server != null) {
                 log.info("Metrics on http://localhost:{}/metrics, health on /health", server.port());
             }

@@ -2,11 +2,14 @@ package io.digitstream.app.command;
 
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cli.SigningKeyOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.trainer.publish.SnapshotFiles;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -52,6 +55,9 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions data;
+
+    @Mixin
+    SigningKeyOptions signing;
 
     @Option(
             names = "--fixture",
@@ -106,11 +112,12 @@ public final class TrainerCommand implements Callable<Integer> {
         if (trainLimit != null) {
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
+        Optional<SigningKey> key = signing.key();
         Optional<SnapshotPublisher> publisher = noPublish
                 ? Optional.empty()
                 : Optional.of(new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS)));
         try {
-            var run = new TrainingRun(chosen, modelName, snapshotEvery, evalLimit, outputDir, publisher);
+            var run = new TrainingRun(chosen, modelName, snapshotEvery, evalLimit, outputDir, publisher, key);
             run.run(
                     train,
                     test,
@@ -137,15 +144,26 @@ public final class TrainerCommand implements Callable<Integer> {
         }
     }
 
-    /** Republishes a snapshot file as the next version: how a rollback is done. */
+    /** Republishes a snapshot file as the next version, signed anew: how a rollback is done. */
     @Command(
             name = "publish",
             mixinStandardHelpOptions = true,
-            description =
-                    "Publishes a snapshot file under the next version number (roll back by republishing an older file).")
+            description = {
+                "Publishes a snapshot file under the next version number, signed with your key. Roll back by",
+                "republishing an older file with --rollback: the accuracy gate then lets it through."
+            })
     static final class Publish implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
+        @Mixin
+        SigningKeyOptions signing;
+
+        @Option(
+                names = "--rollback",
+                description = "Mark it, in the signed header, as a deliberate return to this older model: classifiers"
+                        + " serve it even if it scores lower on their holdout than what they serve.")
+        boolean rollback;
 
         @Parameters(paramLabel = "FILE", description = "A .dgsn snapshot file written by the trainer.")
         Path file;
@@ -161,23 +179,21 @@ public final class TrainerCommand implements Callable<Integer> {
                 return 1;
             }
             ModelSnapshot original = read.orElseThrow();
+            Optional<SigningKey> key = signing.key();
             try (var publisher =
                     new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
                 long version = publisher.nextVersion(original.header().modelName());
                 SnapshotHeader h = original.header();
                 var republished = new ModelSnapshot(
-                        new SnapshotHeader(
-                                h.modelName(),
-                                version,
-                                System.currentTimeMillis(),
-                                h.payloadFormat(),
-                                h.payloadSha256(),
-                                h.inputShape(),
-                                h.outputSize(),
-                                h.training()),
-                        original.payload());
-                publisher.publish(republished);
-                System.out.printf("Published %s (v%d's weights) as v%d%n", file, h.version(), version);
+                        h.republished(version, System.currentTimeMillis(), rollback), original.payload());
+                publisher.publish(republished, SnapshotCodec.encode(republished, key));
+                System.out.printf(
+                        "Published %s (v%d's weights) as v%d%s%s%n",
+                        file,
+                        h.version(),
+                        version,
+                        rollback ? ", marked as a rollback" : "",
+                        key.map(k -> ", signed by " + k.keyId()).orElse(", unsigned"));
             }
             return 0;
         }

@@ -15,7 +15,10 @@ import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -97,7 +100,11 @@ public final class Demo {
         int replayCount = Math.min(settings.replayCount(), test.size());
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
 
-        var classifierSettings = ClassifierSettings.builder(KafkaConnection.to(bootstrap))
+        // the trainer signs with a key made for this run; the classifier trusts that key alone
+        SigningKey signingKey = SigningKey.generate();
+        log.info("Snapshots are signed with a key made for this run: {}", signingKey.keyId());
+        var trust = SnapshotTrust.requireSigned(TrustedKeys.of(signingKey.publicKey()));
+        var classifierSettings = ClassifierSettings.builder(KafkaConnection.to(bootstrap), trust)
                 .optApplicationId("digitstream-demo-" + settings.topicPrefix() + "classifier")
                 .optTopics(topics)
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(settings.maxBatch()))
@@ -142,7 +149,8 @@ public final class Demo {
                                         settings.snapshotEvery(),
                                         settings.quick() ? 200 : 2000,
                                         settings.workDir().resolve("models"),
-                                        Optional.of(publisher))
+                                        Optional.of(publisher),
+                                        Optional.of(signingKey))
                                 .run(train, test, new TrainingListener() {}, p -> {
                                     snapshots.incrementAndGet();
                                     view.printf(

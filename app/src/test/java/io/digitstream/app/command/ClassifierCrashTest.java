@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.digitstream.app.LauncherProcess;
 import io.digitstream.classifier.KafkaTestSupport;
+import io.digitstream.classifier.TestModels;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -172,6 +173,15 @@ class ClassifierCrashTest {
         return KafkaTestSupport.predictionReader(kafka, topics);
     }
 
+    /** The test trainer's public key, where a classifier process can read it. */
+    private Path trustedKeys() throws java.io.IOException {
+        Path file = work.resolve("trainer.pub");
+        if (!java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.writeString(file, TestModels.KEY.publicPem());
+        }
+        return file;
+    }
+
     private Process startClassifier(TopicNames topics, String guarantee, Path stateDir, Path log) throws Exception {
         return startClassifier(topics, guarantee, stateDir, log, "crash-" + guarantee);
     }
@@ -181,6 +191,8 @@ class ClassifierCrashTest {
         return LauncherProcess.start(
                 log,
                 "classifier",
+                "--trusted-keys",
+                trustedKeys().toString(),
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),
                 "--application-id",

@@ -57,6 +57,7 @@ class StopsCleanlyTest {
         assertStopsInTime(
                 () -> healthy(port),
                 "classifier",
+                "--allow-unsigned", // no model comes: this is about stopping
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),
                 "--metrics-port",

@@ -28,7 +28,14 @@ record ComposeFile(Map<String, Service> services) {
             Map<String, String> environment,
             Map<String, String> dependsOn,
             Healthcheck healthcheck,
-            List<String> ports) {}
+            List<String> ports,
+            String restart) {
+
+        /** A job that runs to its end (restart "no"), as opposed to a service that runs until stopped. */
+        boolean oneShot() {
+            return "no".equals(restart);
+        }
+    }
 
     /**
      * @param test     {@code ["CMD", ...]} (run as is) or {@code ["CMD-SHELL", "..."]} (run by {@code /bin/sh -c})
@@ -105,7 +112,8 @@ record ComposeFile(Map<String, Service> services) {
                 environment,
                 dependsOn,
                 healthcheck,
-                ports);
+                ports,
+                body.get("restart") == null ? "no" : String.valueOf(body.get("restart")));
     }
 
     /** Compose durations as this file uses them: {@code 5s}, {@code 60s}, {@code 1m}. */

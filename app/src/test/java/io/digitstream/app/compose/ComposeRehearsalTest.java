@@ -69,6 +69,8 @@ class ComposeRehearsalTest {
                         "/models",
                                 Files.createDirectories(volumes.resolve("models"))
                                         .toString(),
+                        "/keys",
+                                Files.createDirectories(volumes.resolve("keys")).toString(),
                         // JavaCPP unpacks ND4J's natives once per machine, not once per container
                         "/home/digitstream/.javacpp",
                                 Path.of(System.getProperty("user.home"), ".javacpp", "cache")
@@ -176,7 +178,10 @@ class ComposeRehearsalTest {
 
         // each healthcheck passes against its running service, and fails once the service is stopped
         ComposeRehearsal.Replica first = byService.get(CLASSIFIER).get(0);
-        assertThat(rehearsal.healthcheck(first)).isZero();
+        var check = compose.services().get(CLASSIFIER).healthcheck();
+        await().atMost(check.interval().multipliedBy(check.retries()))
+                .pollInterval(check.interval().dividedBy(5))
+                .until(() -> rehearsal.healthcheck(first) == 0);
         assertThat(rehearsal.stop(first))
                 .as("stopped within " + ComposeRehearsal.STOP_TIMEOUT)
                 .isTrue();
@@ -187,7 +192,7 @@ class ComposeRehearsalTest {
             if (replica == first) {
                 continue;
             }
-            if (List.of("topics", "trainer").contains(replica.service())) {
+            if (compose.services().get(replica.service()).oneShot()) {
                 assertThat(replica.process().waitFor(3, java.util.concurrent.TimeUnit.MINUTES))
                         .isTrue();
                 assertThat(replica.process().exitValue())

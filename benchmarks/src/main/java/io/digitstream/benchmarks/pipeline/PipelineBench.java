@@ -13,17 +13,23 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
-import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrainingFacts;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.trainer.training.Recipe;
+import io.digitstream.trainer.training.Trainer;
+import io.digitstream.trainer.training.TrainingListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -45,7 +51,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +69,7 @@ import picocli.CommandLine.Option;
                 "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
 public final class PipelineBench implements Callable<Integer> {
     public static void main(String[] args) {
+        JavaDeserialization.forbid();
         System.exit(new CommandLine(new PipelineBench()).execute(args));
     }
 
@@ -124,20 +130,20 @@ public final class PipelineBench implements Callable<Integer> {
     int warmUpRounds;
 
     private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
+    private static final SigningKey KEY = SigningKey.generate();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PipelineBench.class);
 
     @Override
     public Integer call() throws Exception {
         System.out.println("Machine: " + Machine.describe());
         MnistDataset test = MnistFixture.test();
-        // versions 1 .. swaps + 1, each with its own weights, encoded before anything is timed
+        // versions 1 .. swaps + 1 of a model trained on the fixture (an untrained one would not pass the
+        // promotion gate), signed by a key made for this run, encoded before anything is timed
+        var network = new Trainer(Recipe.SEED.withEpochs(1), 0).train(MnistFixture.train(), new TrainingListener() {});
         byte[][] snapshots = new byte[swaps + 1][];
         for (int v = 1; v <= swaps + 1; v++) {
-            snapshots[v - 1] = SnapshotCodec.encode(Dl4jSnapshots.snapshot(
-                    ReferenceCnn.create(776 + v, new Adam(1e-3)),
-                    MODEL,
-                    v,
-                    new TrainingFacts("bench", 0, 0, null, null)));
+            snapshots[v - 1] = SnapshotCodec.encode(
+                    Dl4jSnapshots.snapshot(network, MODEL, v, new TrainingFacts("bench", 1, 4000, null, null)), KEY);
         }
         try (EmbeddedKafka kafka =
                 bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
@@ -306,7 +312,8 @@ public final class PipelineBench implements Callable<Integer> {
         try (Admin admin = Admin.create(bootstrap.clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
-        var settings = ClassifierSettings.builder(bootstrap)
+        var settings = ClassifierSettings.builder(
+                        bootstrap, SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey())))
                 .optApplicationId("bench-" + tag + maxBatch)
                 .optTopics(topics)
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(Duration.ofMillis(maxDelayMs)))

@@ -6,6 +6,8 @@ import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.message.Json;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.trainer.publish.SnapshotFiles;
 import io.digitstream.trainer.publish.SnapshotPublisher;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One training run from data to published snapshots: trains by the recipe, and at every
- * checkpoint evaluates, writes the snapshot file (and its evaluation) and publishes it.
+ * checkpoint evaluates, writes the snapshot file (and its evaluation) and publishes it, signed with
+ * the signer's key when there is one (the classifier serves only signed snapshots unless told otherwise).
  */
 public final class TrainingRun {
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
@@ -40,6 +43,7 @@ public final class TrainingRun {
     private final int midEpochEvalLimit;
     private final Path outputDirectory;
     private final Optional<SnapshotPublisher> publisher;
+    private final Optional<SigningKey> signer;
     private final List<Published> published = new ArrayList<>();
     private long nextVersion;
 
@@ -52,13 +56,15 @@ public final class TrainingRun {
             int checkpointEveryBatches,
             int midEpochEvalLimit,
             Path outputDirectory,
-            Optional<SnapshotPublisher> publisher) {
+            Optional<SnapshotPublisher> publisher,
+            Optional<SigningKey> signer) {
         this.recipe = recipe;
         this.modelName = modelName;
         this.checkpointEveryBatches = checkpointEveryBatches;
         this.midEpochEvalLimit = midEpochEvalLimit;
         this.outputDirectory = outputDirectory;
         this.publisher = publisher;
+        this.signer = signer;
     }
 
     public MultiLayerNetwork run(
@@ -105,12 +111,13 @@ public final class TrainingRun {
                 evaluation.examples());
         ModelSnapshot snapshot = Dl4jSnapshots.snapshot(checkpoint.network(), modelName, nextVersion++, facts);
         try {
-            Path file = SnapshotFiles.write(snapshot, outputDirectory);
+            byte[] envelope = SnapshotCodec.encode(snapshot, signer);
+            Path file = SnapshotFiles.write(snapshot, envelope, outputDirectory);
             Path evaluationFile = outputDirectory.resolve(
                     file.getFileName().toString().replace(SnapshotFiles.EXTENSION, ".evaluation.json"));
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(evaluationFile.toFile(), evaluation);
             TrainingCharts.confusionMatrix(evaluation, snapshot.label(), file);
-            publisher.ifPresent(p -> p.publish(snapshot));
+            publisher.ifPresent(p -> p.publish(snapshot, envelope));
             return new Published(snapshot, evaluation, file, checkpoint.loss());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the snapshot to " + outputDirectory, e);

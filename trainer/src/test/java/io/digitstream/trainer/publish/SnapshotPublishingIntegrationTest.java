@@ -9,13 +9,17 @@ import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingListener;
 import io.digitstream.trainer.training.TrainingRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotPublishingIntegrationTest {
+    private static final SigningKey KEY = SigningKey.generate();
     private static EmbeddedKafka kafka;
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
 
@@ -60,9 +65,23 @@ class SnapshotPublishingIntegrationTest {
         List<TrainingRun.Published> published = new ArrayList<>();
         try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), TOPICS, Duration.ofSeconds(20))) {
             // two trainer runs, one after the other, as two processes would
-            new TrainingRun(Recipe.SEED.withEpochs(1), "mnist-cnn", 0, 100, models, Optional.of(publisher))
+            new TrainingRun(
+                            Recipe.SEED.withEpochs(1),
+                            "mnist-cnn",
+                            0,
+                            100,
+                            models,
+                            Optional.of(publisher),
+                            Optional.of(KEY))
                     .run(train, test, new TrainingListener() {}, published::add);
-            new TrainingRun(Recipe.SEED.withEpochs(1), "mnist-cnn", 2, 100, models, Optional.of(publisher))
+            new TrainingRun(
+                            Recipe.SEED.withEpochs(1),
+                            "mnist-cnn",
+                            2,
+                            100,
+                            models,
+                            Optional.of(publisher),
+                            Optional.of(KEY))
                     .run(train, test, new TrainingListener() {}, published::add);
             assertThat(publisher.latestVersion("mnist-cnn")).contains(3L);
             assertThat(publisher.latestVersion("another-model")).isEmpty();
@@ -73,9 +92,16 @@ class SnapshotPublishingIntegrationTest {
         assertThat(onTopic).hasSize(3).allMatch(r -> r.key().equals("mnist-cnn"));
 
         var verifier = new ModelVerifier();
+        var trust = SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey()));
         byte[] pixels = Arrays.copyOf(test.rawPixels(), 50 * 784);
         for (int i = 0; i < 3; i++) {
-            try (LoadedModel loaded = verifier.verify(onTopic.get(i).value()).orElseThrow();
+            // what went on the topic is the signed envelope, byte for byte the file
+            assertThat(onTopic.get(i).value())
+                    .isEqualTo(Files.readAllBytes(published.get(i).file()));
+            ModelSnapshot received =
+                    SnapshotCodec.decode(onTopic.get(i).value(), trust).orElseThrow();
+            assertThat(received.signer()).contains(KEY.keyId());
+            try (LoadedModel loaded = verifier.verify(received).orElseThrow();
                     LoadedModel local =
                             verifier.verify(published.get(i).snapshot()).orElseThrow()) {
                 SnapshotHeader header = loaded.header();
@@ -117,7 +143,8 @@ class SnapshotPublishingIntegrationTest {
                 10,
                 null);
         try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), TOPICS, Duration.ofSeconds(20))) {
-            assertThatThrownBy(() -> publisher.publish(new ModelSnapshot(header, payload)))
+            var snapshot = new ModelSnapshot(header, payload);
+            assertThatThrownBy(() -> publisher.publish(snapshot, SnapshotCodec.encode(snapshot, KEY)))
                     .isInstanceOf(SnapshotPublisher.SnapshotTooLargeException.class)
                     .hasMessageContaining("huge v1")
                     .hasMessageContaining("accepts at most");
