@@ -23,6 +23,6 @@ WORKDIR /home/digitstream
 # OMP_WAIT_POLICY=PASSIVE: ND4J's OpenMP threads sleep at a barrier instead of spinning first;
 # training ran 11-16 % faster that way on 2 cores (docs/BENCHMARKS-HISTORY.md, Training).
 ENV DIGITSTREAM_DATA_DIR=/data DIGITSTREAM_MODEL_DIR=/models DIGITSTREAM_STATE_DIR=/state OMP_WAIT_POLICY=PASSIVE \
-    JAVA_OPTS="-XX:MaxRAMPercentage=50 -Dorg.bytedeco.javacpp.cachedir=/home/digitstream/.javacpp"
+    JAVA_OPTS="-XX:MaxRAMPercentage=50 -Djdk.serialFilter=!* -Dorg.bytedeco.javacpp.cachedir=/home/digitstream/.javacpp"
 ENTRYPOINT ["digitstream"]
 CMD ["--help"]
