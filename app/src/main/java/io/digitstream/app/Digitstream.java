@@ -3,6 +3,7 @@ package io.digitstream.app;
 import io.digitstream.app.command.AccuracyCommand;
 import io.digitstream.app.command.BrokerCommand;
 import io.digitstream.app.command.ClassifierCommand;
+import io.digitstream.app.command.ConsoleCommand;
 import io.digitstream.app.command.DemoCommand;
 import io.digitstream.app.command.HealthCommand;
 import io.digitstream.app.command.KeysCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Mixin;
             ClassifierCommand.class,
             ProducerCommand.class,
             AccuracyCommand.class,
+            ConsoleCommand.class,
             KeysCommand.class,
             HealthCommand.class
         },

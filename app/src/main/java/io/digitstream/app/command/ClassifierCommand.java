@@ -9,10 +9,8 @@ import io.digitstream.classifier.stream.NoModelPolicy;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cli.TrustOptions;
-import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
-import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -54,19 +52,8 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(
-            names = "--holdout",
-            defaultValue = "${env:DIGITSTREAM_HOLDOUT:-fixture}",
-            description =
-                    "The labelled images every snapshot is scored on before it serves: fixture (the committed"
-                            + " test images, no download) or mnist (the MNIST test set, from --data-dir) (env DIGITSTREAM_HOLDOUT).")
-    String holdout;
-
-    @Option(
-            names = "--holdout-size",
-            defaultValue = "${env:DIGITSTREAM_HOLDOUT_SIZE:-" + Holdout.DEFAULT_SIZE + "}",
-            description = "How many of them (the first N) (env DIGITSTREAM_HOLDOUT_SIZE).")
-    int holdoutSize;
+    @Mixin
+    HoldoutOptions holdout;
 
     @Option(
             names = "--max-accuracy-drop",
@@ -217,7 +204,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optEngine(new EngineChoice(kind, onnx))
                     .optPartitions(partitions)
                     .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
-                    .optHoldout(holdout())
+                    .optHoldout(holdout.holdout(data.dataDir()))
                     .optGate(new PromotionGate(maxAccuracyDrop, minAccuracy));
             if (instanceId != null && !instanceId.isBlank()) {
                 builder.optInstanceId(instanceId);
@@ -229,18 +216,6 @@ public final class ClassifierCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-    }
-
-    private Holdout holdout() {
-        return switch (holdout) {
-            case "fixture" -> Holdout.fixture(holdoutSize);
-            case "mnist" ->
-                Holdout.of(
-                        "MNIST test set",
-                        MnistStore.withDefaults(data.dataDir()).test(),
-                        holdoutSize);
-            default -> throw new IllegalArgumentException("--holdout must be fixture or mnist, not " + holdout);
-        };
     }
 
     @Override
