@@ -2,7 +2,9 @@ package io.digitstream.app.command;
 
 import io.digitstream.app.demo.Demo;
 import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.app.demo.DemoSettings;
 import io.digitstream.app.demo.DemoSummary;
+import io.digitstream.app.demo.DemoView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +28,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     public static int run(DemoOptions options) throws Exception {
-        DemoSummary summary = new Demo(options.settings(), System.out).run();
+        DemoSettings settings = options.settings();
+        DemoView view = DemoView.onStandardStreams();
+        settings.logFile().ifPresent(file -> LogFile.redirectTo(file, view::warning));
+        DemoSummary summary = new Demo(settings, view).run();
         return summary.everyImagePredicted() ? 0 : 1;
     }
 }

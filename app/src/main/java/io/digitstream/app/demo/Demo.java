@@ -2,11 +2,14 @@ package io.digitstream.app.demo;
 
 import io.digitstream.accuracy.AccuracyBoard;
 import io.digitstream.accuracy.AccuracyTopology;
+import io.digitstream.app.command.StopSignal;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.console.Console;
+import io.digitstream.console.ConsoleSettings;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -27,7 +30,6 @@ import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingListener;
 import io.digitstream.trainer.training.TrainingRun;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -58,11 +60,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Demo {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
+    private static final int DEFAULT_KAFKA_PORT = 9092;
+    /** The demo's console answers this machine only. */
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final DemoSettings settings;
-    private final PrintStream view;
+    private final DemoView view;
 
-    public Demo(DemoSettings settings, PrintStream view) {
+    public Demo(DemoSettings settings, DemoView view) {
         this.settings = settings;
         this.view = view;
     }
@@ -70,29 +75,81 @@ public final class Demo {
     public DemoSummary run() throws InterruptedException {
         long started = System.nanoTime();
         EmbeddedKafka embedded = null;
-        String bootstrap;
-        if (settings.bootstrapServers().isPresent()) {
-            bootstrap = settings.bootstrapServers().get();
-        } else {
-            view.println("Starting an embedded Kafka broker (KRaft, single node)...");
-            embedded =
-                    EmbeddedKafka.create(portIsFree(9092) ? 9092 : 0, Map.of()).start();
-            bootstrap = embedded.bootstrapServers();
-            view.println("Kafka is at " + bootstrap
-                    + " (point kcat or kafka-console-consumer.sh at it while the demo runs)");
+        Console console = null;
+        // when the demo serves on after its summary, Ctrl-C ends it: everything below closes first
+        StopSignal stopSignal = settings.keepServing() ? StopSignal.install("demo") : null;
+        try {
+            String bootstrap;
+            if (settings.bootstrapServers().isPresent()) {
+                bootstrap = settings.bootstrapServers().get();
+            } else {
+                embedded = EmbeddedKafka.create(portIsFree(DEFAULT_KAFKA_PORT) ? DEFAULT_KAFKA_PORT : 0, Map.of())
+                        .start();
+                bootstrap = embedded.bootstrapServers();
+            }
+            TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
+            }
+            // the trainer signs with a key made for this run; the classifier and the console trust that key alone
+            SigningKey signingKey = SigningKey.generate();
+            log.info("Snapshots are signed with a key made for this run: {}", signingKey.keyId());
+            var trust = SnapshotTrust.requireSigned(TrustedKeys.of(signingKey.publicKey()));
+            var classifierSettings = ClassifierSettings.builder(KafkaConnection.to(bootstrap), trust)
+                    .optApplicationId("digitstream-demo-" + settings.topicPrefix() + "classifier")
+                    .optTopics(topics)
+                    .optBatch(BatchSettings.DEFAULTS.withMaxBatch(settings.maxBatch()))
+                    .optStateDir(settings.workDir().resolve("classifier-state"))
+                    .optCreateTopics(false)
+                    .optStartupTimeout(Duration.ofSeconds(60))
+                    .build();
+            if (settings.consolePort() >= 0) {
+                int port =
+                        settings.consolePort() == 0 || portIsFree(settings.consolePort()) ? settings.consolePort() : 0;
+                console = Console.start(
+                        ConsoleSettings.of(classifierSettings.cluster(), trust, classifierSettings.holdout())
+                                .withTopics(topics)
+                                .withAddress(LOOPBACK, port));
+                view.line("Console: " + console.url() + "  (open it: the live stream, every hot swap, draw a digit)");
+            }
+            if (settings.logFile().isPresent()) {
+                view.line("Logs: " + settings.logFile().get());
+            }
+            view.line(
+                    embedded == null
+                            ? "Kafka: " + bootstrap
+                            : "Kafka: " + bootstrap
+                                    + " (an embedded single-node KRaft broker; point kcat at it while the demo runs)");
+            return run(started, bootstrap, topics, signingKey, classifierSettings, console, stopSignal);
+        } finally {
+            if (console != null) {
+                console.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            if (stopSignal != null) {
+                stopSignal.close();
+            }
         }
-        TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
-        }
+    }
 
+    private DemoSummary run(
+            long started,
+            String bootstrap,
+            TopicNames topics,
+            SigningKey signingKey,
+            ClassifierSettings classifierSettings,
+            Console console,
+            StopSignal stopSignal)
+            throws InterruptedException {
         MnistDataset train;
         MnistDataset test;
         if (settings.quick()) {
             train = MnistFixture.train();
             test = MnistFixture.test();
         } else {
-            view.println("Loading MNIST (fetched and verified on first use into " + settings.dataDir() + ")...");
+            view.line("Loading MNIST (fetched and verified on first use into " + settings.dataDir() + ")...");
             var store = MnistStore.withDefaults(settings.dataDir());
             train = store.train();
             test = store.test();
@@ -100,18 +157,6 @@ public final class Demo {
         int replayCount = Math.min(settings.replayCount(), test.size());
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
 
-        // the trainer signs with a key made for this run; the classifier trusts that key alone
-        SigningKey signingKey = SigningKey.generate();
-        log.info("Snapshots are signed with a key made for this run: {}", signingKey.keyId());
-        var trust = SnapshotTrust.requireSigned(TrustedKeys.of(signingKey.publicKey()));
-        var classifierSettings = ClassifierSettings.builder(KafkaConnection.to(bootstrap), trust)
-                .optApplicationId("digitstream-demo-" + settings.topicPrefix() + "classifier")
-                .optTopics(topics)
-                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(settings.maxBatch()))
-                .optStateDir(settings.workDir().resolve("classifier-state"))
-                .optCreateTopics(false)
-                .optStartupTimeout(Duration.ofSeconds(60))
-                .build();
         var meters = new SimpleMeterRegistry();
         var board = new AccuracyBoard();
         var predicted = ConcurrentHashMap.<String>newKeySet();
@@ -119,6 +164,7 @@ public final class Demo {
         var snapshots = new AtomicInteger();
         var sent = new AtomicLong();
         var stop = new AtomicBoolean();
+        var summarised = new AtomicBoolean();
         var failure = new AtomicReference<Throwable>();
 
         KafkaStreams accuracy = null;
@@ -153,18 +199,21 @@ public final class Demo {
                                         Optional.of(signingKey))
                                 .run(train, test, new TrainingListener() {}, p -> {
                                     snapshots.incrementAndGet();
-                                    view.printf(
+                                    if (summarised.get()) {
+                                        return; // the trainer finishes a batch after the summary; keep it last
+                                    }
+                                    view.line(String.format(
                                             Locale.ROOT,
-                                            "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)%n",
+                                            "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)",
                                             p.snapshot().header().version(),
                                             p.snapshot().header().training().epochs(),
                                             100 * p.evaluation().accuracy(),
-                                            p.evaluation().examples());
+                                            p.evaluation().examples()));
                                 });
                     },
                     failure);
 
-            view.println("Waiting for the first model to be trained, published and loaded...");
+            view.line("Waiting for the first model to be trained, published and loaded...");
             long deadline = System.nanoTime() + settings.timeout().toNanos();
             while (classifier.models().servingVersion().isEmpty()
                     && failure.get() == null
@@ -191,7 +240,7 @@ public final class Demo {
             long nextView = 0;
             while (predicted.size() < replayCount && failure.get() == null && System.nanoTime() < deadline) {
                 if (System.nanoTime() >= nextView) {
-                    view.printf(
+                    view.block(String.format(
                             Locale.ROOT,
                             "%n[%4.0f s] serving v%d | sent %,d/%,d | predicted %,d%n%s",
                             (System.nanoTime() - started) / 1e9,
@@ -199,8 +248,8 @@ public final class Demo {
                             sent.get(),
                             replayCount,
                             predicted.size(),
-                            board.render());
-                    nextView = System.nanoTime() + 2_000_000_000L;
+                            board.render()));
+                    nextView = System.nanoTime() + 1_000_000_000L;
                 }
                 Thread.sleep(50);
             }
@@ -213,7 +262,9 @@ public final class Demo {
             while (board.totalSeen() < predicted.size() && System.nanoTime() < accuracyDeadline) {
                 Thread.sleep(100);
             }
+            summarised.set(true);
             trainer.interrupt();
+            trainer.join(30_000); // it stops between batches; its publisher closes after this block
             var summary = new DemoSummary(
                     sent.get(),
                     predicted.size(),
@@ -224,11 +275,14 @@ public final class Demo {
                             .mapToDouble(c -> c.count())
                             .sum(),
                     Duration.ofNanos(System.nanoTime() - started));
-            view.print(summary.render());
-            if (settings.keepServing()) {
-                view.println("\nStill serving (Ctrl-C to stop). Send images: producer send FILE... --bootstrap-servers "
-                        + bootstrap);
-                Thread.currentThread().join();
+            view.release();
+            view.line(summary.render().stripTrailing());
+            if (stopSignal != null) {
+                view.line("Still serving, until Ctrl-C: draw digits on "
+                        + (console == null ? "the console ('digitstream console')" : console.url())
+                        + ", or send images with 'digitstream producer send FILE... --bootstrap-servers " + bootstrap
+                        + "'.");
+                stopSignal.await();
             }
             return summary;
         } finally {
@@ -243,10 +297,7 @@ public final class Demo {
                 follower.join(10_000);
             }
             if (accuracy != null) {
-                accuracy.close(Duration.ofSeconds(20));
-            }
-            if (embedded != null) {
-                embedded.close();
+                accuracy.close(StopSignal.CLOSE_TIMEOUT);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.digitstream.app.demo;
 
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cli.DataOptions;
+import io.digitstream.console.ConsoleSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +47,23 @@ public final class DemoOptions {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--keep-serving", description = "After the summary, keep serving until Ctrl-C.")
+    @Option(
+            names = "--keep-serving",
+            description = "After the summary, keep serving (and the console up) until Ctrl-C; the default on a"
+                    + " terminal.")
     boolean keepServing;
+
+    @Option(
+            names = "--exit-when-done",
+            description = "Exit after the summary even on a terminal (exit status 0 when every image was predicted).")
+    boolean exitWhenDone;
+
+    @Option(
+            names = "--console-port",
+            defaultValue = "${env:DIGITSTREAM_CONSOLE_PORT:-" + ConsoleSettings.DEFAULT_PORT + "}",
+            description = "The web console's port on this machine (a free one if it is taken); -1 = no console"
+                    + " (env DIGITSTREAM_CONSOLE_PORT).")
+    int consolePort;
 
     @Option(
             names = "--timeout-s",
@@ -68,8 +84,10 @@ public final class DemoOptions {
                 snapshotEvery != null ? snapshotEvery : quick ? 5 : 25,
                 epochs,
                 maxBatch,
-                keepServing,
+                keepServing || (!exitWhenDone && Terminals.standardOutputIsTerminal()),
                 Duration.ofSeconds(timeoutS),
-                "");
+                "",
+                consolePort,
+                Optional.of(work.resolve("demo.log")));
     }
 }

@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param epochs           epochs the trainer runs while the demo lasts
  * @param keepServing      after the summary, keep serving until interrupted
  * @param timeout          give up waiting for predictions after this long
+ * @param consolePort      the web console's port: 0 = any free port, -1 = no console; a busy port falls
+ *                         back to a free one
+ * @param logFile          where the log goes, when it goes to a file (it is printed at the start)
  */
 public record DemoSettings(
         Optional<String> bootstrapServers,
@@ -26,4 +29,6 @@ public record DemoSettings(
         int maxBatch,
         boolean keepServing,
         Duration timeout,
-        String topicPrefix) {}
+        String topicPrefix,
+        int consolePort,
+        Optional<Path> logFile) {}

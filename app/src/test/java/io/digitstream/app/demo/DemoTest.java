@@ -31,10 +31,15 @@ class DemoTest {
                 32,
                 false,
                 Duration.ofMinutes(4),
-                "demo-test-");
+                "demo-test-",
+                0,
+                Optional.empty());
         var output = new ByteArrayOutputStream();
 
-        DemoSummary summary = new Demo(settings, new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+        DemoSummary summary = new Demo(
+                        settings,
+                        new DemoView(new PrintStream(output, true, StandardCharsets.UTF_8), System.err, false))
+                .run();
 
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(summary.sent()).isEqualTo(400);
@@ -43,7 +48,11 @@ class DemoTest {
         assertThat(summary.accuracy().keySet()).containsAll(summary.versionsServing());
         assertThat(summary.accuracy().values().stream().mapToLong(r -> r.seen()).sum())
                 .isEqualTo(400);
+        assertThat(printed.lines().findFirst().orElseThrow())
+                .as("the console's address comes first")
+                .startsWith("Console: http://localhost:");
         assertThat(printed)
+                .doesNotContain("\033[")
                 .contains("Summary: 400 images sent, 400 predicted (all)")
                 .contains("trainer: published v1");
     }
