@@ -1,15 +1,20 @@
 package io.digitstream.app.command;
 
+import io.digitstream.console.ConsoleSettings;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code digitstream health [URL]}: asks a running part whether it is healthy; exit 0 if it answers
@@ -24,17 +29,54 @@ import picocli.CommandLine.Parameters;
 public final class HealthCommand implements Callable<Integer> {
     @Parameters(
             arity = "0..1",
-            paramLabel = "URL",
-            defaultValue = "http://127.0.0.1:${env:DIGITSTREAM_METRICS_PORT:-" + ClassifierCommand.DEFAULT_METRICS_PORT
-                    + "}/health",
-            description = "What to ask (default: this container's classifier, on DIGITSTREAM_METRICS_PORT).")
-    URI url;
+            paramLabel = "PART|URL",
+            defaultValue = "classifier",
+            description = "What to ask: classifier (its /health on DIGITSTREAM_METRICS_PORT, default "
+                    + ClassifierCommand.DEFAULT_METRICS_PORT + "), console (on DIGITSTREAM_CONSOLE_PORT, default "
+                    + ConsoleSettings.DEFAULT_PORT + "), or any URL.")
+    String target;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--metrics-port",
+            hidden = true,
+            defaultValue = "${env:DIGITSTREAM_METRICS_PORT:-" + ClassifierCommand.DEFAULT_METRICS_PORT + "}")
+    int metricsPort;
+
+    @Option(
+            names = "--console-port",
+            hidden = true,
+            defaultValue = "${env:DIGITSTREAM_CONSOLE_PORT:-" + ConsoleSettings.DEFAULT_PORT + "}")
+    int consolePort;
+
+    /** The URL a target names: a part of this container, or itself. */
+    URI url() {
+        return switch (target) {
+            case "classifier" -> URI.create("http://127.0.0.1:" + metricsPort + "/health");
+            case "console" -> URI.create("http://127.0.0.1:" + consolePort + "/health");
+            default -> {
+                try {
+                    URI uri = new URI(target);
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                        throw new URISyntaxException(target, "not an http or https URL");
+                    }
+                    yield uri;
+                } catch (URISyntaxException e) {
+                    throw new ParameterException(
+                            spec.commandLine(), "health: '" + target + "' is not classifier, console or an http URL");
+                }
+            }
+        };
+    }
 
     @Option(names = "--timeout-ms", defaultValue = "3000", description = "How long to wait for the answer.")
     long timeoutMs;
 
     @Override
     public Integer call() throws InterruptedException {
+        URI url = url();
         var client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(timeoutMs))
                 .build();

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ComposeRehearsalTest {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final String CLASSIFIER = "classifier-stream";
+    private static final String CONSOLE = "console";
     private static final int REPLICAS = 3;
 
     /** What a user may set in the shell for `docker compose up`; here, a quick run on the committed fixture. */
@@ -122,6 +123,7 @@ class ComposeRehearsalTest {
                 .as("kafka's own healthcheck against the stand-in")
                 .isZero();
 
+        int consolePort = freePort();
         List<ComposeRehearsal.Replica> started = new ArrayList<>();
         Map<String, List<ComposeRehearsal.Replica>> byService = new HashMap<>();
         Set<String> done = new HashSet<>(Set.of("kafka"));
@@ -137,9 +139,11 @@ class ComposeRehearsalTest {
                 int replicas = service.name().equals(CLASSIFIER) ? REPLICAS : 1;
                 for (int index = 1; index <= replicas; index++) {
                     // replicas share this host, so each gets a port of its own; in Docker each has its own network
-                    Map<String, String> extra = service.name().equals(CLASSIFIER)
-                            ? Map.of("DIGITSTREAM_METRICS_PORT", Integer.toString(freePort()))
-                            : Map.of();
+                    Map<String, String> extra = switch (service.name()) {
+                        case CLASSIFIER -> Map.of("DIGITSTREAM_METRICS_PORT", Integer.toString(freePort()));
+                        case CONSOLE -> Map.of("DIGITSTREAM_CONSOLE_PORT", Integer.toString(consolePort));
+                        default -> Map.of();
+                    };
                     var replica = rehearsal.start(service.name(), index, extra);
                     started.add(replica);
                     byService
@@ -162,6 +166,21 @@ class ComposeRehearsalTest {
         }
         // the accuracy service reports per version
         await().atMost(Duration.ofMinutes(1)).until(() -> recordsIn(TopicNames.DEFAULTS.accuracyOut()) > 0);
+        // the console shows the stream: what serves, and the predictions it reads
+        var http = java.net.http.HttpClient.newHttpClient();
+        var state = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + consolePort + "/api/state"))
+                .build();
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(() -> assertThat(http.send(state, java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .contains("\"servedVersion\":")
+                        .doesNotContain("\"servedVersion\":null")
+                        .contains("\"reachable\":true"));
+        var consoleCheck = compose.services().get(CONSOLE).healthcheck();
+        await().atMost(consoleCheck.interval().multipliedBy(consoleCheck.retries()))
+                .pollInterval(consoleCheck.interval().dividedBy(5))
+                .until(() -> rehearsal.healthcheck(byService.get(CONSOLE).get(0)) == 0);
         // three replicas share the partitions of digits-in
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
