@@ -30,6 +30,7 @@ public enum ErrorCode {
     BLANK_IMAGE("the image holds no ink"),
     BAD_LABEL("the label is not an integer 0..9"),
     BAD_TIMESTAMP("sentAt is not a non-negative epoch-millisecond integer"),
+    UNKNOWN_ENCODING("the digitstream.encoding header names no image event encoding this build reads"),
     // Serving
     NO_MODEL("no model was available to classify the image in time"),
     INFERENCE_FAILED("the model failed on this image"),

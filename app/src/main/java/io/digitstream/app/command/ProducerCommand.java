@@ -8,6 +8,7 @@ import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.producer.images.ImageSender;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.message.ImageEventEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,8 +18,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code producer replay} and {@code producer send}: what feeds digits-in. */
 @Command(
@@ -75,10 +79,29 @@ public final class ProducerCommand implements Runnable {
         DataOptions data;
 
         @Option(
+                names = "--encoding",
+                defaultValue = "${env:DIGITSTREAM_IMAGE_ENCODING:-json}",
+                description = "json (schemas/image-event.schema.json) or binary (the image's bytes with label and send"
+                        + " time in headers: schemas/image-event.binary.md); the classifier reads both"
+                        + " (env DIGITSTREAM_IMAGE_ENCODING).")
+        String encoding;
+
+        @Option(
                 names = "--id-prefix",
                 defaultValue = "test-",
                 description = "Event ids are this prefix plus the image index.")
         String idPrefix;
+
+        @Spec
+        CommandSpec spec;
+
+        private ImageEventEncoding imageEncoding() {
+            try {
+                return ImageEventEncoding.parse(encoding);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--encoding: " + e.getMessage());
+            }
+        }
 
         @Override
         public Integer call() {
@@ -91,7 +114,7 @@ public final class ProducerCommand implements Runnable {
             long started = System.nanoTime();
             try (var stop = StopSignal.install("producer").interrupting(Thread.currentThread());
                     var replayer =
-                            new Replayer(kafka.connection(), kafka.topics().digitsIn())) {
+                            new Replayer(kafka.connection(), kafka.topics().digitsIn(), imageEncoding())) {
                 for (int round = 0; round == 0 || (loop && !stop.signalled()); round++) {
                     String prefix = round == 0 ? idPrefix : idPrefix + "r" + round + "-";
                     var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, prefix);

@@ -127,7 +127,7 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     public void process(Record<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         Decoded<PendingImage> accepted =
-                ImageEventCodec.decode(key, record.value()).flatMap(this::toPending);
+                ImageEventCodec.decode(key, record.headers(), record.value()).flatMap(this::toPending);
         if (accepted instanceof Decoded.Invalid<PendingImage> invalid) {
             deadLetter(record, invalid.code(), invalid.reason());
             return;

@@ -8,6 +8,7 @@ import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.ErrorCode;
+import io.digitstream.schemas.message.BinaryImageEvents;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ImageEventCodec;
@@ -209,6 +210,37 @@ class ClassifierTopologyTest {
         assertThat(predictions.readValuesToList()).extracting(Prediction::id).containsExactly("img-1");
         assertThat(metrics.count("digitstream.dead.letters", "code", "NOT_JSON"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void binaryEventsAreClassifiedLikeTheirJsonTwinsAndBadOnesAreDeadLetters() {
+        start(4, NoModelPolicy.WAIT);
+        snapshots.pipeInput(TestModels.MODEL, v1);
+        ImageEvent json = TestModels.event(3);
+        var twin = new ImageEvent("twin", json.image(), json.label(), json.sentAt());
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        byte[] value = BinaryImageEvents.encode(twin, headers);
+        var tooShort = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add(BinaryImageEvents.ENCODING, "pixels".getBytes(StandardCharsets.US_ASCII));
+
+        digits.pipeInput(json.id(), ImageEventCodec.encode(json));
+        digits.pipeInput(new TestRecord<>(twin.id(), value, headers));
+        digits.pipeInput(new TestRecord<>("short", new byte[100], tooShort));
+        send(4, 5);
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::id).containsExactly("img-3", "twin", "img-4", "img-5");
+        assertThat(out.get(1).probabilities()).containsExactly(out.get(0).probabilities());
+        assertThat(out.get(1).label()).isEqualTo(json.label());
+        assertThat(out.get(1).sentAt()).isEqualTo(json.sentAt());
+        var dead = deadLetters.readRecordsToList();
+        assertThat(dead).singleElement().satisfies(record -> {
+            assertThat(DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.ERROR_CODE))
+                    .isEqualTo("BAD_PIXEL_COUNT");
+            assertThat(record.value()).hasSize(100);
+            assertThat(DeadLetterHeaders.read(record.headers(), BinaryImageEvents.ENCODING))
+                    .isEqualTo("pixels");
+        });
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
+import io.digitstream.schemas.message.ImageEventEncoding;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
@@ -41,11 +42,16 @@ public final class Replayer implements AutoCloseable {
     }
 
     public Replayer(KafkaConnection cluster, String topic) {
+        this(cluster, topic, ImageEventEncoding.JSON);
+    }
+
+    /** Sending image events in this form (the classifier reads both). */
+    public Replayer(KafkaConnection cluster, String topic, ImageEventEncoding encoding) {
         this(
                 new KafkaProducer<>(
                         producerConfig(cluster),
                         new StringSerializer(),
-                        MessageSerdes.imageEvent().serializer()),
+                        MessageSerdes.imageEvent(encoding).serializer()),
                 topic);
     }
 

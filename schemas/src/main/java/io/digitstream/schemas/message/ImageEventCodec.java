@@ -13,9 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * Reads and writes the JSON form of {@link ImageEvent}. Reading untrusted bytes never throws:
+ * Reads and writes the JSON form of {@link ImageEvent}, and reads a record in either form. Reading untrusted bytes never throws:
  * every way an event can be wrong maps to an {@link ErrorCode} and a sentence naming the problem.
  * Unknown fields are ignored.
  */
@@ -39,6 +40,14 @@ public final class ImageEventCodec {
         } catch (IOException e) {
             return true; // something that is not even JSON follows
         }
+    }
+
+    /**
+     * A record of {@code digits-in} in either form: binary when it carries the {@link
+     * BinaryImageEvents#ENCODING} header, JSON otherwise.
+     */
+    public static Decoded<ImageEvent> decode(String key, Headers headers, byte[] value) {
+        return BinaryImageEvents.isBinary(headers) ? BinaryImageEvents.decode(key, headers, value) : decode(key, value);
     }
 
     /** Checks the record as a whole: key present and equal to the event's id. */

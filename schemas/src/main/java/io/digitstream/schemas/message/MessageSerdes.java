@@ -11,6 +11,11 @@ public final class MessageSerdes {
         return new ImageEventSerde();
     }
 
+    /** Writing in this form; reading either. */
+    public static Serde<ImageEvent> imageEvent(ImageEventEncoding encoding) {
+        return new ImageEventSerde(encoding);
+    }
+
     public static Serde<Prediction> prediction() {
         Serde<Prediction> json = new JsonSerde<>(Prediction.class);
         return Serdes.serdeFrom(
