@@ -52,7 +52,7 @@ class TrainerTest {
 
     @Test
     void theRecipesSayWhatTheSpecSays() {
-        assertThat(Recipe.SEED).isEqualTo(new Recipe("seed", 2, 100, 0.001, 0, 0, 0, 0, 777));
+        assertThat(Recipe.SEED).isEqualTo(new Recipe("seed", 2, 100, 0.001, 0, Augmentation.NONE, 777));
         assertThat(Recipe.DEFAULT.learningRate(0)).isEqualTo(0.001);
         assertThat(Recipe.DEFAULT.learningRate(2)).isEqualTo(0.0005);
     }
