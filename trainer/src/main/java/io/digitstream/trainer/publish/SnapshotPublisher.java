@@ -58,8 +58,11 @@ public final class SnapshotPublisher implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)));
         try (Admin client = Admin.create(admin)) {
-            // its errors name the cluster and say whether it did not answer or refused
             TopicAdmin.ensureTopics(client, List.of(TopicSpecs.modelSnapshots(topics, TopicLayout.DEFAULT)), timeout);
+        } catch (IllegalStateException e) {
+            // say which cluster did not answer or refused: the bootstrap servers are the usual mistake
+            throw new IllegalStateException(
+                    "Kafka cluster at " + cluster.bootstrapServers() + ": " + e.getMessage(), e);
         }
         int requestTimeout = (int) Math.min(timeout.toMillis(), 30_000);
         this.producer = new KafkaProducer<>(
