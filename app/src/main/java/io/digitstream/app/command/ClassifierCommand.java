@@ -8,11 +8,11 @@ import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.NoModelPolicy;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.TrustOptions;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.onnx.OnnxSettings;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -82,11 +82,8 @@ public final class ClassifierCommand implements Callable<Integer> {
                     "Kafka Streams application id; instances with the same id share the work (env DIGITSTREAM_APPLICATION_ID).")
     String applicationId;
 
-    @Option(
-            names = "--model-name",
-            defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
-            description = "The model (snapshot key) to serve (env DIGITSTREAM_MODEL_NAME).")
-    String modelName;
+    @Mixin
+    ModelNameOptions model;
 
     @Option(
             names = "--max-batch",
@@ -97,8 +94,19 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(
             names = "--max-delay-ms",
             defaultValue = "${env:DIGITSTREAM_MAX_DELAY_MS:-" + BatchSettings.DEFAULT_MAX_DELAY_MS + "}",
-            description = "...or once the oldest has waited this long (env DIGITSTREAM_MAX_DELAY_MS).")
+            description = "...or, without adaptive batching, once the oldest has waited this long"
+                    + " (env DIGITSTREAM_MAX_DELAY_MS).")
     long maxDelayMs;
+
+    @Option(
+            names = "--adaptive-batching",
+            negatable = true,
+            defaultValue = "${env:DIGITSTREAM_ADAPTIVE_BATCHING:-" + BatchSettings.DEFAULT_ADAPTIVE + "}",
+            fallbackValue = "true",
+            description = "Run a partial batch as soon as the stream thread has handled what it polled (about a"
+                    + " millisecond) instead of waiting --max-delay-ms for it to fill; --no-adaptive-batching waits"
+                    + " (env DIGITSTREAM_ADAPTIVE_BATCHING).")
+    boolean adaptiveBatching;
 
     @Option(
             names = "--no-model",
@@ -193,11 +201,12 @@ public final class ClassifierCommand implements Callable<Integer> {
             var batch = BatchSettings.DEFAULTS
                     .withMaxBatch(maxBatch)
                     .withMaxDelay(Duration.ofMillis(maxDelayMs))
+                    .withAdaptive(adaptiveBatching)
                     .withNoModel(noModelPolicy, Duration.ofMillis(noModelTimeoutMs), maxPending);
             var builder = ClassifierSettings.builder(kafka.connection(), trust.trust())
                     .optApplicationId(applicationId)
                     .optTopics(kafka.topics())
-                    .optModelName(modelName)
+                    .optModelName(model.modelName())
                     .optBatch(batch)
                     .optProcessingGuarantee(processingGuarantee)
                     .optStreamThreads(streamThreads)

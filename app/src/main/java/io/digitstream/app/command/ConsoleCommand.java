@@ -2,10 +2,10 @@ package io.digitstream.app.command;
 
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.TrustOptions;
 import io.digitstream.console.Console;
 import io.digitstream.console.ConsoleSettings;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,11 +52,8 @@ public final class ConsoleCommand implements Callable<Integer> {
                     + " (env DIGITSTREAM_CONSOLE_BIND).")
     String bind;
 
-    @Option(
-            names = "--model-name",
-            defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
-            description = "The model (snapshot key) to show (env DIGITSTREAM_MODEL_NAME).")
-    String modelName;
+    @Mixin
+    ModelNameOptions model;
 
     @Option(
             names = "--draw-timeout-s",
@@ -69,7 +66,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         try {
             return ConsoleSettings.of(kafka.connection(), trust.trust(), holdout.holdout(data.dataDir()))
                     .withTopics(kafka.topics())
-                    .withModelName(modelName)
+                    .withModelName(model.modelName())
                     .withAddress(bind, port)
                     .withDrawTimeout(Duration.ofSeconds(drawTimeoutS));
         } catch (IllegalArgumentException e) {

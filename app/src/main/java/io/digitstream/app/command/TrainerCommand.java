@@ -2,6 +2,7 @@ package io.digitstream.app.command;
 
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
+import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.SigningKeyOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -47,11 +48,8 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Override the recipe's number of epochs.")
     Integer epochs;
 
-    @Option(
-            names = "--model-name",
-            defaultValue = "${env:DIGITSTREAM_MODEL_NAME:-" + SnapshotHeader.DEFAULT_MODEL_NAME + "}",
-            description = "Snapshot key on model-snapshots (env DIGITSTREAM_MODEL_NAME).")
-    String modelName;
+    @Mixin
+    ModelNameOptions model;
 
     @Mixin
     DataOptions data;
@@ -117,7 +115,7 @@ public final class TrainerCommand implements Callable<Integer> {
                 ? Optional.empty()
                 : Optional.of(new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS)));
         try {
-            var run = new TrainingRun(chosen, modelName, snapshotEvery, evalLimit, outputDir, publisher, key);
+            var run = new TrainingRun(chosen, model.modelName(), snapshotEvery, evalLimit, outputDir, publisher, key);
             run.run(
                     train,
                     test,

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * the store's cache keeps only each slot's latest state, so a commit writes at most one record
  * per slot in use (an image still waiting, or a tombstone) rather than an image and a tombstone
  * for every image that passed through. A batch runs when {@code maxBatch} images wait, or on
- * a wall-clock punctuation once the oldest has waited {@code maxDelay} (stream-time would stall
- * on an idle partition). A batch leases one model, so all its predictions carry one version.
+ * a wall-clock punctuation (stream-time would stall on an idle partition): the next one, at most a
+ * millisecond later, when batching is adaptive (the default), else once the oldest has waited
+ * {@code maxDelay}. A batch leases one model, so all its predictions carry one version.
  * Bad input never throws: it becomes a dead letter with a reason code.
  */
 final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byte[]> {
@@ -108,7 +109,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             log.info(
                     "Task {} restored {} buffered images; they are classified first", context.taskId(), waiting.size());
         }
-        Duration tick = Duration.ofMillis(Math.max(1, settings.maxDelay().toMillis() / 2));
+        Duration tick = settings.adaptive()
+                ? BatchSettings.ADAPTIVE_TICK
+                : Duration.ofMillis(Math.max(1, settings.maxDelay().toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
@@ -174,7 +177,10 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         }
         PendingImage oldest = first.value;
         if (registry.servingVersion().isPresent()) {
-            if (now - oldest.bufferedAt() >= settings.maxDelay().toMillis()) {
+            // Kafka Streams punctuates between the chunks of records it processes: a tick comes
+            // once the thread has handled what it had, so an adaptive batcher runs what waits
+            if (settings.adaptive()
+                    || now - oldest.bufferedAt() >= settings.maxDelay().toMillis()) {
                 while (!waiting.isEmpty() && runBatch()) {
                     // drain everything that waits: it is all at least as urgent as a new arrival
                 }

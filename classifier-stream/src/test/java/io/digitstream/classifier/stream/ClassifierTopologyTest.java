@@ -58,9 +58,12 @@ class ClassifierTopologyTest {
     }
 
     void start(int maxBatch, NoModelPolicy policy) {
+        start(new BatchSettings(maxBatch, MAX_DELAY, policy, Duration.ofSeconds(5), 100, false));
+    }
+
+    void start(BatchSettings batch) {
         registry = new ModelRegistry();
         metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
-        var batch = new BatchSettings(maxBatch, MAX_DELAY, policy, Duration.ofSeconds(5), 100);
         var topology = ClassifierTopology.build(
                 TOPICS, TestModels.MODEL, batch, registry, TestModels.admission(decision -> {}), metrics);
         var props = new Properties();
@@ -136,6 +139,21 @@ class ClassifierTopologyTest {
         assertThat(predictions.readValuesToList())
                 .extracting(Prediction::batchSize)
                 .containsExactly(3, 3, 3);
+    }
+
+    @Test
+    void anAdaptiveBatcherRunsWhatWaitsAtTheNextTickInsteadOfWaitingMaxDelay() {
+        start(BatchSettings.DEFAULTS);
+        snapshots.pipeInput(TestModels.MODEL, v1);
+        send(0, 1, 2);
+        assertThat(predictions.isEmpty()).as("between ticks: still buffered").isTrue();
+
+        driver.advanceWallClockTime(BatchSettings.ADAPTIVE_TICK);
+
+        assertThat(predictions.readValuesToList())
+                .extracting(Prediction::batchSize)
+                .containsExactly(3, 3, 3);
+        assertThat(BatchSettings.ADAPTIVE_TICK).isLessThan(BatchSettings.DEFAULTS.maxDelay());
     }
 
     @Test
