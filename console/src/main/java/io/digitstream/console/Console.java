@@ -3,6 +3,7 @@ package io.digitstream.console;
 import io.digitstream.console.draw.Drawings;
 import io.digitstream.console.feed.ClusterWatch;
 import io.digitstream.console.feed.FeedListener;
+import io.digitstream.console.feed.PredictionFacts;
 import io.digitstream.console.feed.TopicFeed;
 import io.digitstream.console.live.LiveStats;
 import io.digitstream.console.models.ModelCatalog;
@@ -39,7 +40,8 @@ public final class Console implements AutoCloseable {
         this.live = new LiveStats(catalog::firstPrediction);
         this.drawings = new Drawings(settings.cluster(), settings.topics(), catalog, settings.drawTimeout(), clock);
         this.watch = new ClusterWatch(settings.cluster(), clock).start();
-        this.feed = new TopicFeed(settings.cluster(), settings.topics(), new Dispatch(), clock).start();
+        this.feed = new TopicFeed(settings.cluster(), settings.topics(), new Dispatch(), clock, Drawings::isDrawing)
+                .start();
         this.server = new ConsoleServer(settings.host(), settings.port(), this::state, catalog, drawings);
         log.info("Console on port {}, following model '{}'", server.port(), settings.modelName());
     }
@@ -77,9 +79,13 @@ public final class Console implements AutoCloseable {
     /** Hands each record to the parts that show it. */
     private final class Dispatch implements FeedListener {
         @Override
-        public void prediction(Prediction prediction, long recordTimestamp, long readAt) {
+        public void prediction(PredictionFacts prediction, long recordTimestamp, long readAt) {
             live.prediction(prediction, recordTimestamp, readAt);
-            drawings.prediction(prediction, recordTimestamp, readAt);
+        }
+
+        @Override
+        public void wholePrediction(Prediction prediction, long readAt) {
+            drawings.wholePrediction(prediction, readAt);
         }
 
         @Override

@@ -128,9 +128,14 @@ public final class Drawings implements FeedListener, AutoCloseable {
         return waiting.size();
     }
 
+    /** Whether a prediction's id is a drawing's: the feed decodes those whole. */
+    public static boolean isDrawing(String id) {
+        return id != null && id.startsWith(ID_PREFIX);
+    }
+
     @Override
-    public void prediction(Prediction prediction, long recordTimestamp, long readAt) {
-        if (!prediction.id().startsWith(ID_PREFIX)) {
+    public void wholePrediction(Prediction prediction, long readAt) {
+        if (!isDrawing(prediction.id())) {
             return;
         }
         Waiting drawing = waiting.get(prediction.id());
@@ -167,7 +172,7 @@ public final class Drawings implements FeedListener, AutoCloseable {
 
     @Override
     public void deadLetter(String key, String code, String message, long recordTimestamp, long readAt) {
-        if (key == null || !key.startsWith(ID_PREFIX)) {
+        if (!isDrawing(key)) {
             return;
         }
         Waiting drawing = waiting.get(key);

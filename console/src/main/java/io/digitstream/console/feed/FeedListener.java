@@ -6,8 +6,11 @@ import io.digitstream.schemas.message.Prediction;
 
 /** What the console does with each record it reads; called on the feed's one thread, in order per partition. */
 public interface FeedListener {
-    /** A prediction, with the time its record was written and the time the console read it. */
-    default void prediction(Prediction prediction, long recordTimestamp, long readAt) {}
+    /** A prediction's facts, with the time its record was written and the time the console read it. */
+    default void prediction(PredictionFacts prediction, long recordTimestamp, long readAt) {}
+
+    /** A prediction whose id the feed was asked to decode whole (a drawing's). */
+    default void wholePrediction(Prediction prediction, long readAt) {}
 
     /**
      * A dead letter: the refused event's key (its id, when it had one), the error code and the

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,6 +55,7 @@ public final class TopicFeed implements AutoCloseable {
     private final Deserializer<AccuracyReport> reports =
             MessageSerdes.accuracyReport().deserializer();
     private final LongSupplier clock;
+    private final Predicate<String> decodedWhole;
     private final Thread thread;
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final AtomicLong unreadable = new AtomicLong();
@@ -62,8 +64,18 @@ public final class TopicFeed implements AutoCloseable {
     private boolean discoveredOnce;
     private long nextDiscovery;
 
-    public TopicFeed(KafkaConnection cluster, TopicNames topics, FeedListener listener, LongSupplier clock) {
+    /**
+     * @param decodedWhole the ids of the predictions to decode whole (the others are read for their
+     *                     facts only)
+     */
+    public TopicFeed(
+            KafkaConnection cluster,
+            TopicNames topics,
+            FeedListener listener,
+            LongSupplier clock,
+            Predicate<String> decodedWhole) {
         this.topics = topics;
+        this.decodedWhole = decodedWhole;
         this.listener = listener;
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(
@@ -74,9 +86,15 @@ public final class TopicFeed implements AutoCloseable {
                         false,
                         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
                         false,
-                        // the page is at most a fetch wait behind: keep it well under a second
+                        // under exactly-once, what a transaction aborted never happened
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        // under load, few large fetches (cheap for the broker the pipeline shares);
+                        // the page is at most a fetch wait behind: well under a second
+                        ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+                        256 * 1024,
                         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-                        100,
+                        200,
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                         5_000)),
                 new ByteArrayDeserializer(),
@@ -192,9 +210,13 @@ public final class TopicFeed implements AutoCloseable {
         String topic = record.topic();
         try {
             if (topic.equals(topics.predictionsOut())) {
-                Prediction prediction = predictions.deserialize(topic, record.value());
-                if (prediction != null) {
-                    listener.prediction(prediction, record.timestamp(), readAt);
+                if (record.value() == null) {
+                    return;
+                }
+                PredictionFacts facts = PredictionFacts.read(record.value());
+                listener.prediction(facts, record.timestamp(), readAt);
+                if (decodedWhole.test(facts.id())) {
+                    listener.wholePrediction(predictions.deserialize(topic, record.value()), readAt);
                 }
             } else if (topic.equals(topics.deadLetters())) {
                 String code = DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.ERROR_CODE);
@@ -216,7 +238,7 @@ public final class TopicFeed implements AutoCloseable {
                     listener.accuracy(report);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             // a record of the wrong shape is the writer's problem; the page goes on
             if (unreadable.incrementAndGet() == 1 || log.isDebugEnabled()) {
                 log.warn(

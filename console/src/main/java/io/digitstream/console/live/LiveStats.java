@@ -1,6 +1,6 @@
 package io.digitstream.console.live;
 
-import io.digitstream.schemas.message.Prediction;
+import io.digitstream.console.feed.PredictionFacts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class LiveStats {
     }
 
     /** One prediction, read at {@code now}, whose record was written at {@code recordTimestamp}. */
-    public void prediction(Prediction prediction, long recordTimestamp, long now) {
+    public void prediction(PredictionFacts prediction, long recordTimestamp, long now) {
         Long previous;
         boolean first;
         synchronized (this) {
@@ -205,7 +205,7 @@ public final class LiveStats {
             this.lastAt = firstAt;
         }
 
-        void add(Prediction prediction) {
+        void add(PredictionFacts prediction) {
             predictions++;
             lastAt = Math.max(lastAt, prediction.emittedAt());
             if (prediction.label() != null) {

@@ -3,7 +3,7 @@ package io.digitstream.console.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.digitstream.schemas.message.Prediction;
+import io.digitstream.console.feed.PredictionFacts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +12,12 @@ import org.junit.jupiter.api.Test;
 class LiveStatsTest {
     private static final long NOW = 100_500; // in second 100: seconds 95..99 are the window
 
-    private static Prediction prediction(long version, Integer label, int digit, Long sentAt, long emittedAt) {
-        double[] probabilities = new double[10];
-        probabilities[digit] = 1;
-        return new Prediction("id", digit, 1.0, probabilities, "m", version, label, sentAt, emittedAt, 1);
+    private static PredictionFacts prediction(long version, Integer label, int digit, Long sentAt, long emittedAt) {
+        return new PredictionFacts("id", digit, label, version, sentAt, emittedAt);
     }
 
     /** A prediction emitted in {@code second} that took {@code latency} ms from send to emission. */
-    private static Prediction timed(long second, long latency) {
+    private static PredictionFacts timed(long second, long latency) {
         long emittedAt = second * 1000 + 100;
         return prediction(1, null, 0, emittedAt - latency, emittedAt);
     }
