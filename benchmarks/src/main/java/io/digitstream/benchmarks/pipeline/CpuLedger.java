@@ -27,6 +27,7 @@ final class CpuLedger {
         GC("GC threads"),
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
         MODEL_LOADING("model loading (global thread)"),
+        CONSOLE("console (with --console)"),
         BROKER("broker (if embedded) and other threads"),
         BENCH_PRODUCER("bench producer"),
         BENCH_CONSUMER("bench consumer");
@@ -141,6 +142,12 @@ final class CpuLedger {
     private static final long NANOS_PER_TICK = 10_000_000L;
 
     static Part partOf(String threadName) {
+        if (threadName.startsWith("console-")
+                || threadName.contains("digitstream-console")
+                || threadName.startsWith("JettyServerThreadPool")
+                || threadName.startsWith("qtp")) {
+            return Part.CONSOLE;
+        }
         if (threadName.startsWith("kafka-producer-network-thread")) {
             return threadName.contains("StreamThread") ? Part.CLASSIFIER_PRODUCER : Part.BENCH_PRODUCER;
         }

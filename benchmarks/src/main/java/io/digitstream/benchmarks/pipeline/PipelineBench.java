@@ -13,11 +13,13 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.message.ImageEventEncoding;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
@@ -30,50 +32,57 @@ import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.Trainer;
 import io.digitstream.trainer.training.TrainingListener;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The pipeline end to end: images waiting on digits-in drained into predictions-out, through a
- * classifier, on an embedded broker or a given cluster. Speed figures for docs/BENCHMARKS.md,
- * measured side by side in one run (these machines are noisy, so ratios are what to compare). Not a test.
+ * The pipeline end to end: images waiting on digits-in drained into predictions-out, through the
+ * classifier and, in the same run on the same broker, through a pass-through Streams application
+ * that decodes nothing (the limit any Kafka Streams classifier here could reach) and beside the
+ * engine alone. Then the classifier paced at fractions of its flood rate with the default settings,
+ * for latency; optionally under hot swaps and with the web console attached. These machines are
+ * noisy: ratios within one run are what to compare. Not a test.
  */
 @Command(
         name = "pipeline-bench",
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description =
-                "End to end through an embedded broker: images waiting on digits-in drained into predictions-out.")
+                "End to end through an embedded broker: the classifier against a pass-through, flooded and paced.")
 public final class PipelineBench implements Callable<Integer> {
     public static void main(String[] args) {
         JavaDeserialization.forbid();
         System.exit(new CommandLine(new PipelineBench()).execute(args));
     }
 
-    @Option(names = "--images", defaultValue = "10000")
+    @Option(names = "--images", defaultValue = "20000", description = "Images per flooded run.")
     int images;
 
     @Option(
@@ -85,17 +94,31 @@ public final class PipelineBench implements Callable<Integer> {
     @Mixin
     ClientSettingsOptions client;
 
-    @Option(names = "--max-batches", split = ",", defaultValue = "1,16,64,256")
+    @Option(names = "--max-batches", split = ",", defaultValue = "1,64,256")
     int[] maxBatches;
 
     @Option(names = "--engine", defaultValue = "onnx")
     String engine;
 
     @Option(
-            names = "--rate",
-            defaultValue = "0",
-            description = "Images/s the producer sends at; 0 = as fast as it can (then latency is queueing).")
-    double rate;
+            names = "--encoding",
+            defaultValue = "json",
+            description = "How the producer encodes image events: json or binary.")
+    String encoding;
+
+    @Option(
+            names = "--paced",
+            split = ",",
+            defaultValue = "0.1,0.5",
+            description = "After the flooded runs, the classifier with its default settings paced at these fractions"
+                    + " of its flood rate (at the default max-batch); empty for none.")
+    double[] paced;
+
+    @Option(names = "--paced-seconds", defaultValue = "15", description = "How long each paced run sends.")
+    int pacedSeconds;
+
+    @Option(names = "--no-paced", description = "Skip the paced runs.")
+    boolean noPaced;
 
     @Option(
             names = "--swaps",
@@ -104,267 +127,497 @@ public final class PipelineBench implements Callable<Integer> {
                     + " --swap-interval-ms, and compare (throughput dip, lost, dead letters, publish-to-serve time).")
     int swaps;
 
-    @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
-    boolean spinning;
-
-    @Option(
-            names = "--max-delay-ms",
-            defaultValue = "" + BatchSettings.DEFAULT_MAX_DELAY_MS,
-            description = "The classifier's max-delay.")
-    long maxDelayMs;
-
-    @Option(names = "--swap-interval-ms", defaultValue = "500")
+    @Option(names = "--swap-interval-ms", defaultValue = "1000")
     long swapIntervalMs;
 
     @Option(
             names = "--repeats",
             defaultValue = "1",
-            description = "With --swaps: plain and swapping runs per max-batch, alternating; medians are compared.")
+            description =
+                    "With --swaps or --console: plain and other runs per max-batch, alternating; medians are compared.")
     int repeats;
 
     @Option(
+            names = "--console",
+            description = "Also run each max-batch with the web console attached (and a page subscribed to its"
+                    + " events), alternating with plain runs, and compare throughput; report the console's lag and"
+                    + " its CPU per prediction.")
+    boolean console;
+
+    @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
+    boolean spinning;
+
+    @Option(
+            names = "--inference-threads",
+            defaultValue = "0",
+            description = "Intra-op threads of the onnx engine; 0 = one per core (the classifier's default).")
+    int inferenceThreads;
+
+    @Option(
+            names = "--stream-threads",
+            defaultValue = "" + ClassifierSettings.DEFAULT_STREAM_THREADS,
+            description = "The classifier's (and the pass-through's) stream threads.")
+    int streamThreads;
+
+    @Option(
+            names = "--max-delay-ms",
+            defaultValue = "" + BatchSettings.DEFAULT_MAX_DELAY_MS,
+            description = "The classifier's max-delay in the flooded runs (paced runs use the default).")
+    long maxDelayMs;
+
+    @Option(
+            names = "--adaptive-batching",
+            negatable = true,
+            defaultValue = "" + BatchSettings.DEFAULT_ADAPTIVE,
+            fallbackValue = "true",
+            description = "The classifier's adaptive batching (--no-adaptive-batching: wait up to max-delay), flooded"
+                    + " and paced.")
+    boolean adaptive;
+
+    @Option(
             names = "--warm-up-rounds",
-            defaultValue = "4",
-            description = "At most this many untimed warm-up rounds (each runs the smallest and largest max-batch),"
-                    + " stopping when the JIT has settled.")
+            defaultValue = "8",
+            description = "At most this many untimed warm-up rounds; they stop once two in a row agree within 5 % and"
+                    + " the JIT compiled for under a tenth of the last one.")
     int warmUpRounds;
 
     private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
     private static final SigningKey KEY = SigningKey.generate();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PipelineBench.class);
+    private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
+    private static final double WARM_UP_AGREEMENT = 0.05;
+    /** Settled also means the JIT compiled for less than this share of a round's wall time. */
+    private static final double JIT_QUIET = 0.10;
+
+    /** What runs between digits-in and predictions-out. */
+    enum Subject {
+        CLASSIFIER,
+        PASS_THROUGH
+    }
+
+    /** One run's shape. */
+    record Plan(
+            String tag,
+            Subject subject,
+            int maxBatch,
+            long maxDelayMs,
+            int images,
+            double rate,
+            int swaps,
+            boolean console) {
+        static Plan flood(String tag, int maxBatch, long maxDelayMs, int images) {
+            return new Plan(tag, Subject.CLASSIFIER, maxBatch, maxDelayMs, images, 0, 0, false);
+        }
+
+        Plan withSwaps(int swaps) {
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console);
+        }
+
+        Plan withConsole() {
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, true);
+        }
+    }
+
+    private MnistDataset test;
+    private byte[][] snapshots;
+    private KafkaConnection cluster;
+    private OnnxSettings onnx;
+    private ImageEventEncoding imageEncoding;
 
     @Override
     public Integer call() throws Exception {
         System.out.println("Machine: " + Machine.describe());
-        MnistDataset test = MnistFixture.test();
+        imageEncoding = ImageEventEncoding.parse(encoding);
+        test = MnistFixture.test();
+        onnx = new OnnxSettings(
+                inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads, spinning);
         // versions 1 .. swaps + 1 of a model trained on the fixture (an untrained one would not pass the
         // promotion gate), signed by a key made for this run, encoded before anything is timed
-        var network = new Trainer(Recipe.SEED.withEpochs(1), 0).train(MnistFixture.train(), new TrainingListener() {});
-        byte[][] snapshots = new byte[swaps + 1][];
+        MultiLayerNetwork network =
+                new Trainer(Recipe.SEED.withEpochs(1), 0).train(MnistFixture.train(), new TrainingListener() {});
+        byte[] graph = OnnxExport.export(network);
+        snapshots = new byte[swaps + 1][];
         for (int v = 1; v <= swaps + 1; v++) {
             snapshots[v - 1] = SnapshotCodec.encode(
                     Dl4jSnapshots.snapshot(network, MODEL, v, new TrainingFacts("bench", 1, 4000, null, null)), KEY);
         }
         try (EmbeddedKafka kafka =
                 bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
-            var bootstrap =
+            cluster =
                     new KafkaConnection(kafka == null ? bootstrapServers : kafka.bootstrapServers(), client.settings());
             System.out.println("Broker: "
                     + (kafka == null
                             ? bootstrapServers + " (external: its CPU is not in the table)"
-                            : "embedded in this process"));
-            warmUp(bootstrap, test, snapshots);
-            var rows = new java.util.ArrayList<String>();
-            var cpuRows = new java.util.ArrayList<String>();
-            var swapRows = new java.util.ArrayList<String>();
-            double perRecord = 0;
+                            : "embedded in this process")
+                    + "; image events encoded as " + imageEncoding + "; " + streamThreads + " stream thread(s), "
+                    + onnx.intraOpThreads() + " inference thread(s)" + (adaptive ? "" : ", adaptive batching off")
+                    + (client.settings().isEmpty() ? "" : "; client settings " + client.settings()));
+            warmUp();
+
+            Map<Integer, Double> engineAlone = new java.util.TreeMap<>();
             for (int maxBatch : maxBatches) {
-                Run run = run(bootstrap, test, maxBatch, snapshots, 0, "", images);
-                if (maxBatch == 1 || perRecord == 0) {
-                    perRecord = run.perSecond();
+                engineAlone.put(maxBatch, EngineAlone.imagesPerSecond(graph, onnx, test, maxBatch));
+            }
+            Run passThrough = run(new Plan("pass", Subject.PASS_THROUGH, 1, maxDelayMs, images, 0, 0, false));
+            List<String> rows = new ArrayList<>();
+            List<String> cpuRows = new ArrayList<>();
+            List<String> swapRows = new ArrayList<>();
+            List<String> consoleRows = new ArrayList<>();
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| pass-through | %,.0f | 100 %% | - | - | - | %.0f | - | %.0f | 1.0x | - |",
+                    passThrough.perSecond(),
+                    passThrough.cpuMicrosPerImage(),
+                    passThrough.cpuMicrosPerImage()));
+            cpuRows.add(passThrough.cpuRow("pass-through"));
+            Run atDefaultBatch = null;
+            for (int maxBatch : maxBatches) {
+                Run run = run(Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images));
+                if (maxBatch == BatchSettings.DEFAULT_MAX_BATCH) {
+                    atDefaultBatch = run;
                 }
                 rows.add(String.format(
                         Locale.ROOT,
-                        "| %d | %,.0f | %,.0f | %.1fx | %.0f | %.0f | %.3f |",
+                        "| classifier, max-batch %d | %,.0f | %.0f %% | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1fx |"
+                                + " %.3f |",
                         maxBatch,
-                        run.produced(),
                         run.perSecond(),
-                        run.perSecond() / perRecord,
+                        100 * run.perSecond() / passThrough.perSecond(),
+                        engineAlone.get(maxBatch),
                         run.p50(),
                         run.p99(),
+                        run.cpuMicrosPerImage(),
+                        run.inferenceMicrosPerImage(),
+                        run.outsideInferenceMicrosPerImage(),
+                        run.outsideInferenceMicrosPerImage() / passThrough.cpuMicrosPerImage(),
                         (double) run.changelogRecords() / run.count()));
-                cpuRows.add(run.cpuRow(Integer.toString(maxBatch)));
+                cpuRows.add(run.cpuRow("max-batch " + maxBatch));
                 if (swaps > 0) {
-                    // plain and swapping runs alternate, so the machine's slow spells hit both alike
-                    double[] plain = new double[repeats];
-                    double[] swapping = new double[repeats];
-                    long lost = 0;
-                    long deadLetters = 0;
-                    var toServe = new java.util.ArrayList<Long>();
-                    for (int r = 0; r < repeats; r++) {
-                        plain[r] = r == 0
-                                ? run.perSecond()
-                                : run(bootstrap, test, maxBatch, snapshots, 0, "r" + r + "-", images)
-                                        .perSecond();
-                        Run swapped = run(bootstrap, test, maxBatch, snapshots, swaps, "swaps-r" + r + "-", images);
-                        cpuRows.add(swapped.cpuRow(maxBatch + ", " + swaps + " swaps"));
-                        swapping[r] = swapped.perSecond();
-                        lost += images - swapped.count();
-                        deadLetters += swapped.deadLetters();
-                        Arrays.stream(swapped.publishToServeMs()).forEach(toServe::add);
-                    }
-                    java.util.Collections.sort(toServe);
-                    swapRows.add(String.format(
-                            Locale.ROOT,
-                            "| %d | %,.0f | %,.0f | %+.1f %% | %d | %d | %d of %d | %s | %s |",
-                            maxBatch,
-                            median(plain),
-                            median(swapping),
-                            100 * (median(swapping) / median(plain) - 1),
-                            lost,
-                            deadLetters,
-                            toServe.size(),
-                            swaps * repeats,
-                            toServe.isEmpty() ? "-" : toServe.get(toServe.size() / 2),
-                            toServe.isEmpty() ? "-" : toServe.get(toServe.size() - 1)));
+                    swapRows.add(
+                            compare(run, Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images), swaps, cpuRows));
+                }
+                if (console) {
+                    consoleRows.add(compare(run, Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images), 0, cpuRows));
                 }
             }
-            System.out.println();
-            System.out.println("| max-batch | produced img/s | end-to-end img/s | vs max-batch 1 | p50 ms | p99 ms"
-                    + " | buffer changelog records per image |");
-            System.out.println("|---|---|---|---|---|---|---|");
-            rows.forEach(System.out::println);
-            System.out.println();
-            System.out.println(
-                    "CPU per image (microseconds), by part, in the same runs; cores busy = all CPU / wall time:");
-            System.out.println();
-            System.out.println("| run (max-batch) | "
-                    + Arrays.stream(CpuLedger.Part.values())
-                            .map(p -> p.title)
-                            .collect(java.util.stream.Collectors.joining(" | "))
-                    + " | total | cores busy |");
-            System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
-            cpuRows.forEach(System.out::println);
-            if (swaps > 0) {
-                System.out.println();
-                System.out.printf(
-                        Locale.ROOT,
-                        "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
-                                + " alternating; img/s are medians:%n%n",
-                        swaps,
-                        swapIntervalMs,
-                        repeats,
-                        repeats);
-                System.out.println("| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters"
-                        + " | versions served | publish to first prediction p50 ms | max ms |");
-                System.out.println("|---|---|---|---|---|---|---|---|---|");
-                swapRows.forEach(System.out::println);
-                if (swapRows.stream()
-                        .anyMatch(row -> !row.contains(" " + swaps * repeats + " of " + swaps * repeats + " "))) {
-                    System.out.printf(
+
+            List<String> pacedRows = new ArrayList<>();
+            if (paced.length > 0 && !noPaced) {
+                if (atDefaultBatch == null) {
+                    atDefaultBatch = run(Plan.flood("default", BatchSettings.DEFAULT_MAX_BATCH, maxDelayMs, images));
+                }
+                for (double fraction : paced) {
+                    double rate = fraction * atDefaultBatch.perSecond();
+                    int count = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, rate * pacedSeconds));
+                    // once untimed at the same rate: the paced path (partial batches) has its own JIT work
+                    run(new Plan(
+                            "paced-warm" + Math.round(100 * fraction),
+                            Subject.CLASSIFIER,
+                            BatchSettings.DEFAULT_MAX_BATCH,
+                            BatchSettings.DEFAULT_MAX_DELAY_MS,
+                            count,
+                            rate,
+                            0,
+                            false));
+                    Run run = run(new Plan(
+                            "paced" + Math.round(100 * fraction),
+                            Subject.CLASSIFIER,
+                            BatchSettings.DEFAULT_MAX_BATCH,
+                            BatchSettings.DEFAULT_MAX_DELAY_MS,
+                            count,
+                            rate,
+                            0,
+                            false));
+                    pacedRows.add(String.format(
                             Locale.ROOT,
-                            "%nWhere fewer versions were served than published, the runs ended before every"
-                                    + " swap (or a newer snapshot came before a batch ran): those runs had fewer than %d swaps;"
-                                    + " raise --images or lower --swap-interval-ms.%n",
-                            swaps);
+                            "| %.0f %% of the flood rate | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.1f |",
+                            100 * fraction,
+                            rate,
+                            run.perSecond(),
+                            run.p50(),
+                            run.p99(),
+                            run.latenciesMs()[run.latenciesMs().length - 1] * 1.0,
+                            run.meanBatch()));
+                    cpuRows.add(run.cpuRow(String.format(Locale.ROOT, "paced, %.0f %%", 100 * fraction)));
                 }
             }
+            print(rows, cpuRows, pacedRows, swapRows, consoleRows);
         }
         return 0;
     }
 
+    private void print(
+            List<String> rows,
+            List<String> cpuRows,
+            List<String> pacedRows,
+            List<String> swapRows,
+            List<String> consoleRows) {
+        System.out.printf(
+                Locale.ROOT,
+                "%nFlooded: %,d images sent as fast as the producer can, drained from predictions-out; CPU in µs per"
+                        + " image; inference = ONNX Runtime's pool plus the stream thread's time inside the engine:%n%n",
+                images);
+        System.out.println("| run | img/s end to end | vs pass-through | engine alone at this batch, img/s | p50 ms"
+                + " | p99 ms | CPU/img | inference | outside inference | outside inference vs pass-through CPU/record"
+                + " | buffer changelog records per image |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        if (!pacedRows.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nPaced, the classifier's default settings (max-batch %d, max-delay %d ms, adaptive batching %s),"
+                            + " %d s each after an untimed run of the same; latency from the producer's send to the"
+                            + " prediction's emission:%n%n",
+                    BatchSettings.DEFAULT_MAX_BATCH,
+                    BatchSettings.DEFAULT_MAX_DELAY_MS,
+                    adaptive ? "on" : "off",
+                    pacedSeconds);
+            System.out.println("| load | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | mean batch |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            pacedRows.forEach(System.out::println);
+        }
+        System.out.printf(
+                Locale.ROOT, "%nCPU per image (µs), by part, in the same runs; cores busy = all CPU / wall time:%n%n");
+        System.out.println("| run | "
+                + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title).collect(Collectors.joining(" | "))
+                + " | total | cores busy |");
+        System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
+        cpuRows.forEach(System.out::println);
+        if (!swapRows.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch, alternating;"
+                            + " img/s are medians:%n%n",
+                    swaps,
+                    swapIntervalMs,
+                    repeats,
+                    repeats);
+            System.out.println("| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters"
+                    + " | versions served | publish to first prediction p50 ms | max ms |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            swapRows.forEach(System.out::println);
+        }
+        if (!consoleRows.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nWith the web console attached (a page subscribed to its event stream), %d plain and %d console"
+                            + " run(s) per max-batch, alternating; img/s are medians; the console's lag is what its page"
+                            + " showed, sampled every 250 ms:%n%n",
+                    repeats,
+                    repeats);
+            System.out.println("| max-batch | img/s, no console | img/s, console attached | change"
+                    + " | console lag p50 ms | max ms | console CPU per prediction µs | page updates/s |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            consoleRows.forEach(System.out::println);
+        }
+    }
+
     /**
-     * Untimed runs until the JIT settles. Broker, clients, streams and engine share one JVM, and
-     * on two cores C2 took most of a core for the first half minute or more (JFR: single Kafka
-     * methods compiling for over a second): timed runs would otherwise measure the compiler.
-     * Settled means compilation took under 10 % of the last warm-up round's wall time; on two
-     * cores it rarely does within a few rounds (Kafka's broker and clients are a lot of code),
-     * so the CPU table's JIT column says what compilation still cost in the timed runs.
+     * Plain runs against runs with swaps ({@code swaps > 0}) or with the console attached
+     * ({@code swaps == 0}), alternating, so the machine's slow spells hit both alike; one table row.
      */
-    private void warmUp(KafkaConnection bootstrap, MnistDataset test, byte[][] snapshots) throws Exception {
-        var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+    private String compare(Run first, Plan plain, int swaps, List<String> cpuRows) throws Exception {
+        double[] without = new double[repeats];
+        double[] with = new double[repeats];
+        long lost = 0;
+        long deadLetters = 0;
+        List<Long> toServe = new ArrayList<>();
+        List<Long> lags = new ArrayList<>();
+        long consoleNanos = 0;
+        long predictions = 0;
+        double updatesPerSecond = 0;
+        String kind = swaps > 0 ? "swaps" : "console";
+        for (int r = 0; r < repeats; r++) {
+            without[r] = r == 0
+                    ? first.perSecond()
+                    : run(new Plan(
+                                    plain.tag() + "-r" + r,
+                                    plain.subject(),
+                                    plain.maxBatch(),
+                                    plain.maxDelayMs(),
+                                    plain.images(),
+                                    plain.rate(),
+                                    0,
+                                    false))
+                            .perSecond();
+            Plan other = swaps > 0 ? plain.withSwaps(swaps) : plain.withConsole();
+            Run run = run(new Plan(
+                    other.tag() + "-" + kind + r,
+                    other.subject(),
+                    other.maxBatch(),
+                    other.maxDelayMs(),
+                    other.images(),
+                    other.rate(),
+                    other.swaps(),
+                    other.console()));
+            cpuRows.add(
+                    run.cpuRow("max-batch " + plain.maxBatch() + ", " + (swaps > 0 ? swaps + " swaps" : "console")));
+            with[r] = run.perSecond();
+            lost += plain.images() - run.count();
+            deadLetters += run.deadLetters();
+            Arrays.stream(run.publishToServeMs()).forEach(toServe::add);
+            if (run.console() != null) {
+                Arrays.stream(run.console().lagSamplesMs()).forEach(lags::add);
+                consoleNanos += run.cpuNanos().get(CpuLedger.Part.CONSOLE);
+                predictions += run.count();
+                updatesPerSecond += run.console().pageUpdates() / (run.wallNanos() / 1e9) / repeats;
+            }
+        }
+        Collections.sort(toServe);
+        Collections.sort(lags);
+        double change = 100 * (median(with) / median(without) - 1);
+        if (swaps > 0) {
+            return String.format(
+                    Locale.ROOT,
+                    "| %d | %,.0f | %,.0f | %+.1f %% | %d | %d | %d of %d | %s | %s |",
+                    plain.maxBatch(),
+                    median(without),
+                    median(with),
+                    change,
+                    lost,
+                    deadLetters,
+                    toServe.size(),
+                    swaps * repeats,
+                    toServe.isEmpty() ? "-" : toServe.get(toServe.size() / 2),
+                    toServe.isEmpty() ? "-" : toServe.get(toServe.size() - 1));
+        }
+        return String.format(
+                Locale.ROOT,
+                "| %d | %,.0f | %,.0f | %+.1f %% | %s | %s | %.1f | %.1f |",
+                plain.maxBatch(),
+                median(without),
+                median(with),
+                change,
+                lags.isEmpty() ? "-" : lags.get(lags.size() / 2),
+                lags.isEmpty() ? "-" : lags.get(lags.size() - 1),
+                consoleNanos / 1e3 / Math.max(1, predictions),
+                updatesPerSecond);
+    }
+
+    /**
+     * Untimed rounds until the JIT has settled: broker, clients, Streams and engine share one JVM,
+     * and on two cores C2 takes most of a core for the first minute or more. A round runs the
+     * pass-through, the classifier at the smallest (with the console, if it is measured) and largest
+     * max-batch, and two seconds of it paced;
+     * settled means two rounds in a row agree within 5 % on the classifier at the largest, and the
+     * JIT compiled for under a tenth of the last round.
+     */
+    private void warmUp() throws Exception {
+        var compiler = ManagementFactory.getCompilationMXBean();
         int smallest = Arrays.stream(maxBatches).min().orElse(1);
         int largest = Arrays.stream(maxBatches).max().orElse(1);
+        int warmUpImages = Math.min(images, 10_000);
+        double previous = 0;
         for (int round = 1; round <= warmUpRounds; round++) {
             long compiledBefore = compiler.getTotalCompilationTime();
             long started = System.nanoTime();
-            // both ends of the batch range: per-record and full-batch paths differ
-            run(bootstrap, test, smallest, snapshots, 0, "warmup" + round + "-", Math.min(images, 5_000));
-            run(bootstrap, test, largest, snapshots, 0, "warmup" + round + "b-", Math.min(images, 5_000));
+            run(new Plan("warm" + round + "p", Subject.PASS_THROUGH, 1, maxDelayMs, warmUpImages, 0, 0, false));
+            Plan small = Plan.flood("warm" + round + "s", smallest, maxDelayMs, warmUpImages);
+            run(console ? small.withConsole() : small);
+            double rate = run(Plan.flood("warm" + round + "l", largest, maxDelayMs, warmUpImages))
+                    .perSecond();
             double wallMs = (System.nanoTime() - started) / 1e6;
             double compiledMs = compiler.getTotalCompilationTime() - compiledBefore;
             log.info(
-                    "Warm-up round {}: JIT compiled for {} ms of {} ms",
+                    "Warm-up round {}: {} img/s at max-batch {}; JIT compiled {} ms of {} ms",
                     round,
+                    Math.round(rate),
+                    largest,
                     Math.round(compiledMs),
                     Math.round(wallMs));
-            if (compiledMs < 0.10 * wallMs) {
+            boolean agreed = previous > 0 && Math.abs(rate / previous - 1) <= WARM_UP_AGREEMENT;
+            boolean compilerQuiet = compiledMs < JIT_QUIET * wallMs;
+            if (agreed && compilerQuiet) {
                 System.out.printf(
                         Locale.ROOT,
-                        "Warm-up: %d round(s) until the JIT settled (%.0f ms compiling in %.1f s)%n",
+                        "Warm-up: %d rounds; the last two agreed within %.1f %% (%,.0f and %,.0f img/s at max-batch %d),"
+                                + " the JIT compiling %.0f ms of the last round's %.1f s%n",
                         round,
+                        100 * Math.abs(rate / previous - 1),
+                        previous,
+                        rate,
+                        largest,
                         compiledMs,
                         wallMs / 1000);
                 return;
             }
+            previous = rate;
         }
         System.out.printf(
                 Locale.ROOT,
-                "Warm-up: the JIT had not settled after %d round(s); the timed runs include"
-                        + " compilation (see the JIT column)%n",
+                "Warm-up: not settled in %d rounds (two in a row within 5 %% and the JIT under a tenth of a round);"
+                        + " the timed runs include JIT compilation (see the JIT column)%n",
                 warmUpRounds);
     }
 
     /**
-     * One classifier on fresh topics: version 1 published and served, then {@code images} sent
-     * while, with {@code swaps > 0}, versions 2 .. swaps + 1 are published one per interval.
+     * One subject on fresh topics (for the classifier, version 1 published and served first), then
+     * the plan's images sent while, with swaps, versions 2 .. swaps + 1 are published one per interval.
      */
-    private Run run(
-            KafkaConnection bootstrap,
-            MnistDataset test,
-            int maxBatch,
-            byte[][] snapshots,
-            int swaps,
-            String tag,
-            int images)
-            throws Exception {
-        TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + tag + maxBatch + "-");
-        try (Admin admin = Admin.create(bootstrap.clientConfig(Map.of()))) {
+    private Run run(Plan plan) throws Exception {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + plan.tag() + "-");
+        try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
-        var settings = ClassifierSettings.builder(
-                        bootstrap, SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey())))
-                .optApplicationId("bench-" + tag + maxBatch)
+        var settings = ClassifierSettings.builder(cluster, SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey())))
+                .optApplicationId("bench-" + plan.tag())
                 .optTopics(topics)
-                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(Duration.ofMillis(maxDelayMs)))
+                .optBatch(BatchSettings.DEFAULTS
+                        .withMaxBatch(plan.maxBatch())
+                        .withMaxDelay(Duration.ofMillis(plan.maxDelayMs()))
+                        .withAdaptive(adaptive))
                 .optStateDir(Files.createTempDirectory("bench-state"))
-                .optEngine(new EngineChoice(
-                        EngineKind.parse(engine),
-                        new OnnxSettings(Runtime.getRuntime().availableProcessors(), spinning)))
+                .optEngine(new EngineChoice(EngineKind.parse(engine), onnx))
+                .optStreamThreads(streamThreads)
                 .optCreateTopics(false)
                 .optStartupTimeout(Duration.ofSeconds(60))
                 .build();
+        var meters = new SimpleMeterRegistry();
+        boolean classifier = plan.subject() == Subject.CLASSIFIER;
         Run measured;
         try (var snapshotProducer = new KafkaProducer<>(
-                        bootstrap.clientConfig(
+                        cluster.clientConfig(
                                 Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
                         new StringSerializer(),
                         new ByteArraySerializer());
-                var classifier = Classifier.start(settings, new SimpleMeterRegistry());
-                var replayer = new Replayer(bootstrap, topics.digitsIn())) {
-            snapshotProducer
-                    .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0]))
-                    .get();
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (classifier.models().servingVersion().isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the classifier did not serve version 1 within a minute");
+                AutoCloseable subject = classifier ? Classifier.start(settings, meters) : PassThrough.start(settings);
+                var replayer = new Replayer(cluster, topics.digitsIn(), imageEncoding)) {
+            if (classifier) {
+                snapshotProducer
+                        .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0]))
+                        .get();
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (((Classifier) subject).models().servingVersion().isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the classifier did not serve version 1 within a minute");
+                    }
+                    Thread.sleep(20);
                 }
-                Thread.sleep(50);
             }
+            AttachedConsole attached = plan.console() ? AttachedConsole.start(cluster, topics, KEY.publicKey()) : null;
+            double inferenceBefore = inferenceSeconds(meters);
             CpuLedger cpu = CpuLedger.start();
             long started = System.nanoTime();
-            var producerDone = new java.util.concurrent.atomic.AtomicLong();
-            Thread producerThread = new Thread(
+            var producerDone = new AtomicLong();
+            Thread producer = new Thread(
                     () -> {
                         long sent = 0;
-                        for (int from = 0; sent < images; from++) {
-                            int n = (int) Math.min(test.size(), images - sent);
-                            replayer.replay(test, new ReplayPlan(0, n, null, rate, false, "r" + from + "-"), null);
+                        for (int round = 0; sent < plan.images(); round++) {
+                            int n = (int) Math.min(test.size(), plan.images() - sent);
+                            replayer.replay(
+                                    test, new ReplayPlan(0, n, null, plan.rate(), false, "r" + round + "-"), null);
                             sent += n;
                         }
                         producerDone.set(System.nanoTime());
                         cpu.ended(
                                 CpuLedger.Part.BENCH_PRODUCER,
-                                java.lang.management.ManagementFactory.getThreadMXBean()
-                                        .getCurrentThreadCpuTime());
+                                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                     },
                     "bench-producer");
-            Map<Long, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
-            Thread swapThread = new Thread(
+            Map<Long, Long> published = new ConcurrentHashMap<>();
+            Thread swapper = new Thread(
                     () -> {
                         try {
-                            for (int v = 2; v <= swaps + 1; v++) {
+                            for (int v = 2; v <= plan.swaps() + 1; v++) {
                                 Thread.sleep(swapIntervalMs);
                                 snapshotProducer
                                         .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[v - 1]))
@@ -378,156 +631,50 @@ public final class PipelineBench implements Callable<Integer> {
                         }
                     },
                     "bench-swaps");
-            producerThread.start();
-            swapThread.start();
-            Drained drained = drain(bootstrap, topics, images);
-            producerThread.join();
-            swapThread.join();
+            producer.start();
+            swapper.start();
+            Drain.Drained drained = Drain.drain(cluster, topics.predictionsOut(), plan.images(), classifier);
+            producer.join();
+            swapper.join();
+            ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
             Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
+            if (attached != null) {
+                attached.close();
+            }
             long[] toServe = published.entrySet().stream()
                     .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
                     .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue())
                     .sorted()
                     .toArray();
+            HistogramSnapshot batches = meters.find("digitstream.batch.size").summary() == null
+                    ? null
+                    : meters.find("digitstream.batch.size").summary().takeSnapshot();
             measured = new Run(
+                    classifier ? "classifier" : "pass-through",
                     drained.count(),
-                    images / ((producerDone.get() - started) / 1e9),
+                    plan.images() / ((producerDone.get() - started) / 1e9),
                     drained.count() / ((drained.lastNanos() - started) / 1e9),
                     drained.latenciesMs(),
-                    deadLetters(bootstrap, topics),
+                    Drain.endOffsets(cluster, topics.deadLetters()),
                     toServe,
                     cpuSpent,
                     drained.lastNanos() - started,
-                    0);
+                    (long) ((inferenceSeconds(meters) - inferenceBefore) * 1e9),
+                    batches == null ? 0 : batches.mean(),
+                    0,
+                    consoleSeen);
+        }
+        if (!classifier) {
+            return measured;
         }
         // counted once the classifier has closed, so its last commit has flushed the buffer
-        return measured.withChangelogRecords(
-                endOffsets(bootstrap, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog"));
+        return measured.withChangelogRecords(Drain.endOffsets(
+                cluster, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog"));
     }
 
-    /** What one run measured. */
-    record Run(
-            int count,
-            double produced,
-            double perSecond,
-            long[] latenciesMs,
-            long deadLetters,
-            long[] publishToServeMs,
-            Map<CpuLedger.Part, Long> cpuNanos,
-            long wallNanos,
-            long changelogRecords) {
-        Run withChangelogRecords(long records) {
-            return new Run(
-                    count,
-                    produced,
-                    perSecond,
-                    latenciesMs,
-                    deadLetters,
-                    publishToServeMs,
-                    cpuNanos,
-                    wallNanos,
-                    records);
-        }
-
-        /** One row of the CPU table: microseconds of CPU per image by part, then cores busy. */
-        String cpuRow(String run) {
-            var row = new StringBuilder("| " + run + " |");
-            long total = 0;
-            for (CpuLedger.Part part : CpuLedger.Part.values()) {
-                long nanos = cpuNanos.get(part);
-                total += nanos;
-                row.append(String.format(Locale.ROOT, " %.0f |", nanos / 1e3 / count));
-            }
-            return row.append(String.format(
-                            Locale.ROOT, " %.0f | %.2f |", total / 1e3 / count, (double) total / wallNanos))
-                    .toString();
-        }
-
-        double p50() {
-            return latenciesMs[latenciesMs.length / 2];
-        }
-
-        double p99() {
-            return latenciesMs[(int) Math.min(latenciesMs.length - 1, Math.ceil(latenciesMs.length * 0.99) - 1)];
-        }
-    }
-
-    /** What the drain saw: distinct ids, when the last came, each one's latency, each version's first sighting. */
-    record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {}
-
-    /**
-     * Reads predictions-out until every image is predicted or nothing new came for 30 s. It reads
-     * only the three fields it needs with Jackson's streaming parser: decoding ten probabilities
-     * per record made this benchmark's own consumer take as much CPU as the stream thread.
-     */
-    private static Drained drain(KafkaConnection bootstrap, TopicNames topics, int images) {
-        try (var consumer = new KafkaConsumer<>(
-                bootstrap.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.predictionsOut()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Set<String> ids = new HashSet<>();
-            Map<Long, Long> firstSeen = new java.util.HashMap<>();
-            long[] latencies = new long[images];
-            long last = System.nanoTime();
-            while (ids.size() < images
-                    && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
-                for (var record : consumer.poll(Duration.ofMillis(20))) {
-                    long[] timing = timing(record.value());
-                    firstSeen.putIfAbsent(timing[0], timing[2]);
-                    if (ids.add(record.key()) && ids.size() <= images) {
-                        latencies[ids.size() - 1] = timing[2] - timing[1];
-                        last = System.nanoTime();
-                    }
-                }
-            }
-            long[] seen = Arrays.copyOf(latencies, Math.min(ids.size(), images));
-            Arrays.sort(seen);
-            return new Drained(seen.length, last, seen, firstSeen);
-        }
-    }
-
-    /** modelVersion, sentAt and emittedAt of a Prediction, other fields skipped unparsed. */
-    private static long[] timing(byte[] prediction) {
-        long[] timing = new long[3];
-        try (var parser =
-                io.digitstream.schemas.message.Json.MAPPER.getFactory().createParser(prediction)) {
-            parser.nextToken();
-            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                switch (field) {
-                    case "modelVersion" -> timing[0] = parser.getLongValue();
-                    case "sentAt" -> timing[1] = parser.getLongValue();
-                    case "emittedAt" -> timing[2] = parser.getLongValue();
-                    default -> parser.skipChildren();
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("not a prediction: " + e.getMessage(), e);
-        }
-        return timing;
-    }
-
-    private static long deadLetters(KafkaConnection bootstrap, TopicNames topics) {
-        return endOffsets(bootstrap, topics.deadLetters());
-    }
-
-    /** Records written to a topic, summed over its partitions. */
-    private static long endOffsets(KafkaConnection bootstrap, String topic) {
-        try (var consumer = new KafkaConsumer<>(
-                bootstrap.clientConfig(Map.of()), new StringDeserializer(), new StringDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            return consumer.endOffsets(partitions).values().stream()
-                    .mapToLong(Long::longValue)
-                    .sum();
-        }
+    private static double inferenceSeconds(SimpleMeterRegistry meters) {
+        var timer = meters.find("digitstream.inference").timer();
+        return timer == null ? 0 : timer.totalTime(TimeUnit.SECONDS);
     }
 
     private static double median(double[] values) {

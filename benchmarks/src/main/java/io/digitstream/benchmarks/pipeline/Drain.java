@@ -1,0 +1,99 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.schemas.message.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** The benchmark's reader of predictions-out, and counting what a topic holds. */
+final class Drain {
+    private Drain() {}
+
+    /** What the drain saw: distinct ids, when the last came, each one's latency (sorted), each version's first sighting. */
+    record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {}
+
+    /**
+     * Reads {@code topic} until {@code images} distinct keys came or nothing new came for 30 s. It
+     * reads only the three fields it needs with Jackson's streaming parser: decoding ten
+     * probabilities per record made this benchmark's own consumer take as much CPU as the stream
+     * thread. With {@code timed} false (the pass-through's constant values), latencies are not kept.
+     */
+    static Drained drain(KafkaConnection cluster, String topic, int images, boolean timed) {
+        try (var consumer = new KafkaConsumer<>(
+                cluster.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Set<String> ids = new HashSet<>();
+            Map<Long, Long> firstSeen = new HashMap<>();
+            long[] latencies = new long[images];
+            long last = System.nanoTime();
+            while (ids.size() < images
+                    && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
+                for (var record : consumer.poll(Duration.ofMillis(20))) {
+                    if (!ids.add(record.key()) || ids.size() > images) {
+                        continue;
+                    }
+                    last = System.nanoTime();
+                    if (timed) {
+                        long[] timing = timing(record.value());
+                        firstSeen.putIfAbsent(timing[0], timing[2]);
+                        latencies[ids.size() - 1] = timing[2] - timing[1];
+                    }
+                }
+            }
+            long[] seen = timed ? Arrays.copyOf(latencies, Math.min(ids.size(), images)) : new long[0];
+            Arrays.sort(seen);
+            return new Drained(Math.min(ids.size(), images), last, seen, firstSeen);
+        }
+    }
+
+    /** modelVersion, sentAt and emittedAt of a Prediction, other fields skipped unparsed. */
+    private static long[] timing(byte[] prediction) {
+        long[] timing = new long[3];
+        try (var parser = Json.MAPPER.getFactory().createParser(prediction)) {
+            parser.nextToken();
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "modelVersion" -> timing[0] = parser.getLongValue();
+                    case "sentAt" -> timing[1] = parser.getLongValue();
+                    case "emittedAt" -> timing[2] = parser.getLongValue();
+                    default -> parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("not a prediction: " + e.getMessage(), e);
+        }
+        return timing;
+    }
+
+    /** Records written to a topic, summed over its partitions. */
+    static long endOffsets(KafkaConnection cluster, String topic) {
+        try (var consumer = new KafkaConsumer<>(
+                cluster.clientConfig(Map.of()), new StringDeserializer(), new StringDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.model.onnx.OnnxEngine;
+import io.digitstream.model.onnx.OnnxSettings;
+import io.digitstream.schemas.Mnist;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The engine alone in the benchmark's JVM, the same settings as the classifier's, a couple of
+ * seconds per batch size: the same-run figure beside the pipeline's (docs/BENCHMARKS.md's E1 is
+ * the careful JMH measurement of the same thing).
+ */
+final class EngineAlone {
+    private static final Duration WARM_UP = Duration.ofMillis(500);
+    private static final Duration MEASURED = Duration.ofSeconds(2);
+
+    private EngineAlone() {}
+
+    /** Images per second at {@code batch}. */
+    static double imagesPerSecond(byte[] graph, OnnxSettings settings, MnistDataset images, int batch) {
+        byte[] pixels = Arrays.copyOf(images.rawPixels(), batch * Mnist.PIXELS);
+        try (var engine = new OnnxEngine(graph, settings)) {
+            loop(engine, pixels, batch, WARM_UP);
+            return loop(engine, pixels, batch, MEASURED);
+        }
+    }
+
+    private static double loop(OnnxEngine engine, byte[] pixels, int batch, Duration duration) {
+        long started = System.nanoTime();
+        long deadline = started + duration.toNanos();
+        long images = 0;
+        while (System.nanoTime() < deadline) {
+            engine.predict(pixels, batch);
+            images += batch;
+        }
+        return images / ((System.nanoTime() - started) / 1e9);
+    }
+}
