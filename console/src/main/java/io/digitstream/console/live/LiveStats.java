@@ -35,6 +35,9 @@ public final class LiveStats {
     private final Map<Long, VersionCounter> versions = new TreeMap<>();
     private final Map<String, Long> deadLettersByCode = new TreeMap<>();
     private final NewVersionListener newVersions;
+    /** Reused by each view: a view a few times a second must not allocate a histogram each time. */
+    private final Histogram windowLatency = new Histogram(HIGHEST_TRACKED_LATENCY_MS, LATENCY_DIGITS);
+
     private long predictions;
     private long deadLetters;
     private long latestEmittedAt = Long.MIN_VALUE;
@@ -63,6 +66,7 @@ public final class LiveStats {
                 Long latency = prediction.latencyMillis();
                 if (latency != null) {
                     second.latency.recordValue(Math.max(0, Math.min(latency, HIGHEST_TRACKED_LATENCY_MS)));
+                    second.percentilesStale = true;
                 }
                 second.maxConsoleLagMs = Math.max(second.maxConsoleLagMs, Math.max(0, now - recordTimestamp));
             }
@@ -130,7 +134,7 @@ public final class LiveStats {
         long windowImages = 0;
         Long windowLag = null;
         Map<String, Long> windowDeadLetters = new TreeMap<>();
-        var windowLatency = new Histogram(HIGHEST_TRACKED_LATENCY_MS, LATENCY_DIGITS);
+        windowLatency.reset();
         for (int i = 0; i < HISTORY_SECONDS; i++) {
             long second = nowSecond - HISTORY_SECONDS + i;
             seconds[i] = second;
@@ -139,10 +143,8 @@ public final class LiveStats {
                 continue;
             }
             images[i] = bucket.images;
-            if (bucket.latency.getTotalCount() > 0) {
-                p50[i] = (double) bucket.latency.getValueAtPercentile(50);
-                p99[i] = (double) bucket.latency.getValueAtPercentile(99);
-            }
+            p50[i] = bucket.p50();
+            p99[i] = bucket.p99();
             int index = i;
             bucket.deadLetters.forEach((code, count) -> deadLetterSeries.get(code)[index] = count);
             if (second >= nowSecond - WINDOW_SECONDS) {
@@ -181,6 +183,13 @@ public final class LiveStats {
         long maxConsoleLagMs;
         final Histogram latency = new Histogram(HIGHEST_TRACKED_LATENCY_MS, LATENCY_DIGITS);
         final Map<String, Integer> deadLetters = new TreeMap<>();
+        /*
+         * A second's percentiles are read from its histogram only after it changed: a view reads
+         * all sixty seconds a few times a second, and all but the newest one or two are done.
+         */
+        boolean percentilesStale;
+        Double p50;
+        Double p99;
 
         void reset(long second) {
             epochSecond = second;
@@ -188,6 +197,27 @@ public final class LiveStats {
             maxConsoleLagMs = 0;
             latency.reset();
             deadLetters.clear();
+            percentilesStale = false;
+            p50 = null;
+            p99 = null;
+        }
+
+        Double p50() {
+            refreshPercentiles();
+            return p50;
+        }
+
+        Double p99() {
+            refreshPercentiles();
+            return p99;
+        }
+
+        private void refreshPercentiles() {
+            if (percentilesStale) {
+                p50 = (double) latency.getValueAtPercentile(50);
+                p99 = (double) latency.getValueAtPercentile(99);
+                percentilesStale = false;
+            }
         }
     }
 

@@ -57,6 +57,26 @@ class LiveStatsTest {
     }
 
     @Test
+    void aSecondsPercentilesFollowRecordsThatArriveAfterAView() {
+        var stats = new LiveStats();
+        for (int i = 0; i < 10; i++) {
+            stats.prediction(timed(99, 5), 99_100, NOW);
+        }
+        assertThat(stats.view(NOW).series().latencyP99Ms()[LiveStats.HISTORY_SECONDS - 1])
+                .isEqualTo(5.0);
+
+        // a late record for a second already shown: the next view must see it
+        for (int i = 0; i < 10; i++) {
+            stats.prediction(timed(99, 400), 99_100, NOW);
+        }
+        LiveView view = stats.view(NOW);
+
+        assertThat(view.series().latencyP99Ms()[LiveStats.HISTORY_SECONDS - 1]).isCloseTo(400.0, within(4.0));
+        assertThat(view.latencyP99Ms()).isCloseTo(400.0, within(4.0));
+        assertThat(view.latencyP50Ms()).isEqualTo(5.0);
+    }
+
+    @Test
     void deadLettersPerSecondByCode() {
         var stats = new LiveStats();
         for (int i = 0; i < 3; i++) {
