@@ -18,10 +18,11 @@ case "$arch" in
 esac
 
 echo "build-dist: building for $platform${extension}" >&2
+dist=app/target/digitstream
+rm -rf "$dist" # one build's jars only: natives of another architecture must not stay behind
 ./mvnw -B -q -Pdist -pl app -am package -DskipTests \
   -Dnd4j.platform="$platform" -Dnd4j.natives.extension="$extension" -Djavacpp.platform="$platform"
 
-dist=app/target/digitstream
 [ -x "$dist/bin/digitstream" ] || { echo "build-dist: $dist/bin/digitstream is missing" >&2; exit 1; }
 
 # every .class entry with the jar it comes from; a class in two jars is a conflict
