@@ -208,6 +208,24 @@ public final class PipelineBench implements Callable<Integer> {
             return new Plan(tag, Subject.CLASSIFIER, maxBatch, maxDelayMs, images, 0, 0, false);
         }
 
+        /** The classifier with its default batching, sent {@code rate} images a second. */
+        static Plan paced(String tag, int images, double rate) {
+            return new Plan(
+                    tag,
+                    Subject.CLASSIFIER,
+                    BatchSettings.DEFAULT_MAX_BATCH,
+                    BatchSettings.DEFAULT_MAX_DELAY_MS,
+                    images,
+                    rate,
+                    0,
+                    false);
+        }
+
+        /** The same run on topics of its own (the tag names them). */
+        Plan withTag(String tag) {
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console);
+        }
+
         Plan withSwaps(int swaps) {
             return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console);
         }
@@ -309,24 +327,8 @@ public final class PipelineBench implements Callable<Integer> {
                     double rate = fraction * atDefaultBatch.perSecond();
                     int count = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, rate * pacedSeconds));
                     // once untimed at the same rate: the paced path (partial batches) has its own JIT work
-                    run(new Plan(
-                            "paced-warm" + Math.round(100 * fraction),
-                            Subject.CLASSIFIER,
-                            BatchSettings.DEFAULT_MAX_BATCH,
-                            BatchSettings.DEFAULT_MAX_DELAY_MS,
-                            count,
-                            rate,
-                            0,
-                            false));
-                    Run run = run(new Plan(
-                            "paced" + Math.round(100 * fraction),
-                            Subject.CLASSIFIER,
-                            BatchSettings.DEFAULT_MAX_BATCH,
-                            BatchSettings.DEFAULT_MAX_DELAY_MS,
-                            count,
-                            rate,
-                            0,
-                            false));
+                    run(Plan.paced("paced-warm" + Math.round(100 * fraction), count, rate));
+                    Run run = run(Plan.paced("paced" + Math.round(100 * fraction), count, rate));
                     pacedRows.add(String.format(
                             Locale.ROOT,
                             "| %.0f %% of the flood rate | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.1f |",
@@ -351,64 +353,74 @@ public final class PipelineBench implements Callable<Integer> {
             List<String> pacedRows,
             List<String> swapRows,
             List<String> consoleRows) {
-        System.out.printf(
-                Locale.ROOT,
-                "%nFlooded: %,d images sent as fast as the producer can, drained from predictions-out; CPU in µs per"
-                        + " image; inference = ONNX Runtime's pool plus the stream thread's time inside the engine:%n%n",
-                images);
-        System.out.println("| run | img/s end to end | vs pass-through | engine alone at this batch, img/s | p50 ms"
-                + " | p99 ms | CPU/img | inference | outside inference | outside inference vs pass-through CPU/record"
-                + " | buffer changelog records per image |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
+        printTable(
+                String.format(
+                        Locale.ROOT,
+                        "Flooded: %,d images sent as fast as the producer can, drained from predictions-out; CPU in µs"
+                                + " per image; inference = ONNX Runtime's pool plus the stream thread's time inside the"
+                                + " engine:",
+                        images),
+                "| run | img/s end to end | vs pass-through | engine alone at this batch, img/s | p50 ms | p99 ms"
+                        + " | CPU/img | inference | outside inference | outside inference vs pass-through CPU/record"
+                        + " | buffer changelog records per image |",
+                rows);
         if (!pacedRows.isEmpty()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%nPaced, the classifier's default settings (max-batch %d, max-delay %d ms, adaptive batching %s),"
-                            + " %d s each after an untimed run of the same; latency from the producer's send to the"
-                            + " prediction's emission:%n%n",
-                    BatchSettings.DEFAULT_MAX_BATCH,
-                    BatchSettings.DEFAULT_MAX_DELAY_MS,
-                    adaptive ? "on" : "off",
-                    pacedSeconds);
-            System.out.println("| load | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | mean batch |");
-            System.out.println("|---|---|---|---|---|---|---|");
-            pacedRows.forEach(System.out::println);
+            printTable(
+                    String.format(
+                            Locale.ROOT,
+                            "Paced, the classifier's default settings (max-batch %d, max-delay %d ms, adaptive batching"
+                                    + " %s), %d s each after an untimed run of the same; latency from the producer's"
+                                    + " send to the prediction's emission:",
+                            BatchSettings.DEFAULT_MAX_BATCH,
+                            BatchSettings.DEFAULT_MAX_DELAY_MS,
+                            adaptive ? "on" : "off",
+                            pacedSeconds),
+                    "| load | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | mean batch |",
+                    pacedRows);
         }
-        System.out.printf(
-                Locale.ROOT, "%nCPU per image (µs), by part, in the same runs; cores busy = all CPU / wall time:%n%n");
-        System.out.println("| run | "
-                + Arrays.stream(CpuLedger.Part.values()).map(p -> p.title).collect(Collectors.joining(" | "))
-                + " | total | cores busy |");
-        System.out.println("|---".repeat(CpuLedger.Part.values().length + 3) + "|");
-        cpuRows.forEach(System.out::println);
+        printTable(
+                "CPU per image (µs), by part, in the same runs; cores busy = all CPU / wall time:",
+                "| run | "
+                        + Arrays.stream(CpuLedger.Part.values())
+                                .map(p -> p.title)
+                                .collect(Collectors.joining(" | ")) + " | total | cores busy |",
+                cpuRows);
         if (!swapRows.isEmpty()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%n%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch, alternating;"
-                            + " img/s are medians:%n%n",
-                    swaps,
-                    swapIntervalMs,
-                    repeats,
-                    repeats);
-            System.out.println("| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters"
-                    + " | versions served | publish to first prediction p50 ms | max ms |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
-            swapRows.forEach(System.out::println);
+            printTable(
+                    String.format(
+                            Locale.ROOT,
+                            "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
+                                    + " alternating; img/s are medians:",
+                            swaps,
+                            swapIntervalMs,
+                            repeats,
+                            repeats),
+                    "| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters | versions served"
+                            + " | publish to first prediction p50 ms | max ms |",
+                    swapRows);
         }
         if (!consoleRows.isEmpty()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%nWith the web console attached (a page subscribed to its event stream), %d plain and %d console"
-                            + " run(s) per max-batch, alternating; img/s are medians; the console's lag is what its page"
-                            + " showed, sampled every 250 ms:%n%n",
-                    repeats,
-                    repeats);
-            System.out.println("| max-batch | img/s, no console | img/s, console attached | change"
-                    + " | console lag p50 ms | max ms | console CPU per prediction µs | page updates/s |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
-            consoleRows.forEach(System.out::println);
+            printTable(
+                    String.format(
+                            Locale.ROOT,
+                            "With the web console attached (a page subscribed to its event stream), %d plain and %d"
+                                    + " console run(s) per max-batch, alternating; img/s are medians; the console's lag"
+                                    + " is what its page showed, sampled every 250 ms:",
+                            repeats,
+                            repeats),
+                    "| max-batch | img/s, no console | img/s, console attached | change | console lag p50 ms | max ms"
+                            + " | console CPU per prediction µs | page updates/s |",
+                    consoleRows);
         }
+    }
+
+    /** A Markdown table after its title; the header's columns give the separator row. */
+    private static void printTable(String title, String header, List<String> rows) {
+        System.out.printf("%n%s%n%n", title);
+        System.out.println(header);
+        long columns = header.chars().filter(c -> c == '|').count() - 1;
+        System.out.println("|---".repeat((int) columns) + "|");
+        rows.forEach(System.out::println);
     }
 
     /**
@@ -429,26 +441,9 @@ public final class PipelineBench implements Callable<Integer> {
         for (int r = 0; r < repeats; r++) {
             without[r] = r == 0
                     ? first.perSecond()
-                    : run(new Plan(
-                                    plain.tag() + "-r" + r,
-                                    plain.subject(),
-                                    plain.maxBatch(),
-                                    plain.maxDelayMs(),
-                                    plain.images(),
-                                    plain.rate(),
-                                    0,
-                                    false))
-                            .perSecond();
+                    : run(plain.withTag(plain.tag() + "-r" + r)).perSecond();
             Plan other = swaps > 0 ? plain.withSwaps(swaps) : plain.withConsole();
-            Run run = run(new Plan(
-                    other.tag() + "-" + kind + r,
-                    other.subject(),
-                    other.maxBatch(),
-                    other.maxDelayMs(),
-                    other.images(),
-                    other.rate(),
-                    other.swaps(),
-                    other.console()));
+            Run run = run(other.withTag(other.tag() + "-" + kind + r));
             cpuRows.add(
                     run.cpuRow("max-batch " + plain.maxBatch() + ", " + (swaps > 0 ? swaps + " swaps" : "console")));
             with[r] = run.perSecond();
