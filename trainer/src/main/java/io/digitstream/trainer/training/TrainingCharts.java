@@ -43,8 +43,24 @@ public final class TrainingCharts {
         chart.addSeries("confusion", digits, reversed, cells);
         String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
         Path out = file.resolveSibling(stem + "-confusion.png");
-        BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+        savePng(chart, out);
         return out;
+    }
+
+    /**
+     * Writes a chart as PNG, keeping the calling thread's interrupt status: the image encoder clears
+     * it, and the trainer, which draws at every checkpoint, stops when it finds it set between
+     * batches (the demo's trainer ran on for 30 s after being asked to stop).
+     */
+    private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Training loss and test accuracy at each published snapshot, against epochs. */
@@ -69,7 +85,7 @@ public final class TrainingCharts {
         acc.setYAxisGroup(1);
         chart.setYAxisGroupTitle(1, "test accuracy %");
         Path out = directory.resolve(modelName + "-training.png");
-        BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+        savePng(chart, out);
         return out;
     }
 }
