@@ -10,10 +10,12 @@ import java.util.Locale;
  */
 final class ReplayProgress implements Replayer.Progress {
     private static final long LINE_EVERY_NANOS = 10_000_000_000L;
+    private static final long REDRAW_EVERY_NANOS = 100_000_000L;
 
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
     private long lastLine = System.nanoTime();
+    private long lastDrawn;
     private boolean drawn;
 
     ReplayProgress(PrintStream out) {
@@ -22,15 +24,22 @@ final class ReplayProgress implements Replayer.Progress {
 
     @Override
     public void sent(long sent, long total, double perSecond) {
-        String line = String.format(Locale.ROOT, "sent %,d/%,d  %,.0f images/s", sent, total, perSecond);
-        if (terminal) {
-            out.print("\r" + line);
+        long now = System.nanoTime();
+        boolean last = sent == total;
+        if (terminal && (last || !drawn || now - lastDrawn >= REDRAW_EVERY_NANOS)) {
+            out.print("\r" + line(sent, total, perSecond));
+            out.flush();
             drawn = true;
-        } else if (System.nanoTime() - lastLine >= LINE_EVERY_NANOS) {
-            out.println(line);
-            lastLine = System.nanoTime();
+            lastDrawn = now;
+        } else if (!terminal && now - lastLine >= LINE_EVERY_NANOS) {
+            out.println(line(sent, total, perSecond));
+            out.flush();
+            lastLine = now;
         }
-        out.flush();
+    }
+
+    private static String line(long sent, long total, double perSecond) {
+        return String.format(Locale.ROOT, "sent %,d/%,d  %,.0f images/s", sent, total, perSecond);
     }
 
     /** Ends the line drawn in place, if any. */
