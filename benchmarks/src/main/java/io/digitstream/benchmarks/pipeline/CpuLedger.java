@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Where a benchmark run's CPU went, by part of the pipeline. The benchmark runs broker, producer,
@@ -28,7 +29,7 @@ final class CpuLedger {
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
         MODEL_LOADING("model loading (global thread)"),
         CONSOLE("console (with --console)"),
-        BROKER("broker (if embedded) and other threads"),
+        BROKER("broker and other threads"),
         BENCH_PRODUCER("bench producer"),
         BENCH_CONSUMER("bench consumer");
 
@@ -50,15 +51,23 @@ final class CpuLedger {
     /** The thread that started the ledger: the benchmark drains predictions on it. */
     private final long drainThreadId = Thread.currentThread().getId();
 
-    private CpuLedger() {
+    /** CPU of a broker in its own process (0 when the broker runs in this one). */
+    private final LongSupplier brokerProcess;
+
+    private final long brokerProcessAtStart;
+
+    private CpuLedger(LongSupplier brokerProcess) {
+        this.brokerProcess = brokerProcess;
+        this.brokerProcessAtStart = brokerProcess.getAsLong();
         for (long id : threads.getAllThreadIds()) {
             threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
         }
         processCpuAtStart = os.getProcessCpuTime();
     }
 
-    static CpuLedger start() {
-        return new CpuLedger();
+    /** @param brokerProcess CPU nanoseconds of a broker in its own process so far, or always 0 */
+    static CpuLedger start(LongSupplier brokerProcess) {
+        return new CpuLedger(brokerProcess);
     }
 
     /** A thread that ends before {@link #stop()} reports its own CPU time here as its last act. */
@@ -100,6 +109,7 @@ final class CpuLedger {
             rest -= delta;
         }
         spent.put(Part.ONNX_RUNTIME, rest);
+        spent.merge(Part.BROKER, Math.max(0, brokerProcess.getAsLong() - brokerProcessAtStart), Long::sum);
         return spent;
     }
 
@@ -139,7 +149,7 @@ final class CpuLedger {
     }
 
     /** Linux reports thread times in USER_HZ ticks, 100 per second on every mainstream architecture. */
-    private static final long NANOS_PER_TICK = 10_000_000L;
+    static final long NANOS_PER_TICK = 10_000_000L;
 
     static Part partOf(String threadName) {
         if (threadName.startsWith("console-")

@@ -47,6 +47,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -143,6 +144,15 @@ public final class PipelineBench implements Callable<Integer> {
                     + " events), alternating with plain runs, and compare throughput; report the console's lag and"
                     + " its CPU per prediction.")
     boolean console;
+
+    @Option(
+            names = "--broker-process",
+            description = "Run the embedded broker in a JVM of its own, as a deployment does (its CPU is still"
+                    + " counted): the benchmark's JIT then compiles only the clients, Streams and the engine.")
+    boolean brokerProcess;
+
+    /** CPU nanoseconds of a broker in its own process so far; 0 while the broker shares this JVM. */
+    private LongSupplier brokerCpu = () -> 0;
 
     @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
     boolean spinning;
@@ -258,14 +268,23 @@ public final class PipelineBench implements Callable<Integer> {
             snapshots[v - 1] = SnapshotCodec.encode(
                     Dl4jSnapshots.snapshot(network, MODEL, v, new TrainingFacts("bench", 1, 4000, null, null)), KEY);
         }
+        boolean embedded = bootstrapServers == null;
         try (EmbeddedKafka kafka =
-                bootstrapServers == null ? EmbeddedKafka.onFreePort().start() : null) {
-            cluster =
-                    new KafkaConnection(kafka == null ? bootstrapServers : kafka.bootstrapServers(), client.settings());
+                        embedded && !brokerProcess ? EmbeddedKafka.onFreePort().start() : null;
+                BrokerProcess ownProcess = embedded && brokerProcess ? BrokerProcess.start() : null) {
+            String servers = kafka != null
+                    ? kafka.bootstrapServers()
+                    : ownProcess != null ? ownProcess.bootstrapServers() : bootstrapServers;
+            cluster = new KafkaConnection(servers, client.settings());
+            if (ownProcess != null) {
+                brokerCpu = ownProcess::cpuNanos;
+            }
             System.out.println("Broker: "
-                    + (kafka == null
-                            ? bootstrapServers + " (external: its CPU is not in the table)"
-                            : "embedded in this process")
+                    + (kafka != null
+                            ? "embedded in this process"
+                            : ownProcess != null
+                                    ? "embedded in a JVM of its own (its CPU is in the broker's part)"
+                                    : bootstrapServers + " (external: its CPU is not in the table)")
                     + "; image events encoded as " + imageEncoding + "; " + streamThreads + " stream thread(s), "
                     + onnx.intraOpThreads() + " inference thread(s)" + (adaptive ? "" : ", adaptive batching off")
                     + (client.settings().isEmpty() ? "" : "; client settings " + client.settings()));
@@ -590,7 +609,7 @@ public final class PipelineBench implements Callable<Integer> {
             }
             AttachedConsole attached = plan.console() ? AttachedConsole.start(cluster, topics, KEY.publicKey()) : null;
             double inferenceBefore = inferenceSeconds(meters);
-            CpuLedger cpu = CpuLedger.start();
+            CpuLedger cpu = CpuLedger.start(brokerCpu);
             long started = System.nanoTime();
             var producerDone = new AtomicLong();
             Thread producer = new Thread(

@@ -1,0 +1,83 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.kafka.embedded.EmbeddedKafka;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's broker in a JVM of its own, as a deployment has it: the broker's code then
+ * neither shares the benchmark's JIT (whose type profiles it would keep disturbing) nor its
+ * collector. Its CPU is still counted, from /proc, under the broker's part.
+ */
+final class BrokerProcess implements AutoCloseable {
+    private static final String READY = "broker-ready ";
+
+    private final Process process;
+    private final String bootstrapServers;
+
+    private BrokerProcess(Process process, String bootstrapServers) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts the embedded broker in a child JVM on this classpath and waits until it listens. */
+    static BrokerProcess start() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith(READY)) {
+                return new BrokerProcess(process, line.substring(READY.length()).strip());
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("the broker process ended before it listened");
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** CPU nanoseconds the broker's process has used so far, or 0 where /proc is not there. */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            process.getOutputStream().close(); // the child stops when its input ends
+        } catch (IOException e) {
+            process.destroy();
+        }
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The child: a broker until standard input closes. */
+    public static void main(String[] args) throws IOException {
+        try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start(Duration.ofMinutes(1))) {
+            System.out.println(READY + kafka.bootstrapServers());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the parent to close our input (or to die)
+            }
+        }
+    }
+}
