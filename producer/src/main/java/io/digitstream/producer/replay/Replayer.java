@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Sends labelled images to {@code digits-in} by a {@link ReplayPlan}, with an idempotent producer. */
 public final class Replayer implements AutoCloseable {
+    /** How long closing waits for images still in flight: within a stopping process's grace. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** Hears how the replay goes: after every image sent, so a listener that draws must pace itself. */
     public interface Progress {
@@ -80,7 +82,8 @@ public final class Replayer implements AutoCloseable {
 
     /**
      * Sends the plan's images and waits until every one is acknowledged. An interrupt of the calling
-     * thread stops it early: what was sent is still flushed, and the result counts it.
+     * thread stops it early: what was sent is delivered when the replayer closes, within
+     * {@link #CLOSE_TIMEOUT}, and the result counts it.
      *
      * @throws IllegalStateException when the broker refuses or does not answer
      */
@@ -121,12 +124,11 @@ public final class Replayer implements AutoCloseable {
                 progress.sent(i + 1, order.length, (i + 1) / Math.max(seconds, 1e-9));
             }
         }
-        // a producer's flush gives up on an interrupted thread: flush first, then keep the interrupt
-        boolean interrupted = Thread.interrupted();
-        producer.flush();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (!Thread.currentThread().isInterrupted()) {
+            producer.flush();
         }
+        // stopped early: what is still in flight gets close()'s bounded wait, not flush's, which with
+        // the broker gone would wait out the delivery timeout (two minutes)
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (firstError.get() != null) {
             throw new IllegalStateException(
@@ -137,8 +139,9 @@ public final class Replayer implements AutoCloseable {
         return new Result(sent, failed.get(), elapsed);
     }
 
+    /** Sends what is still in flight, waiting at most {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        producer.close(CLOSE_TIMEOUT);
     }
 }
