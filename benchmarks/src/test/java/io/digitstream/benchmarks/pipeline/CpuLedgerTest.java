@@ -22,7 +22,7 @@ class CpuLedgerTest {
 
     @Test
     void aThreadThatEndedIsCountedFromItsOwnReport() throws InterruptedException {
-        CpuLedger ledger = CpuLedger.start();
+        CpuLedger ledger = CpuLedger.start(() -> 0);
         Thread busy = new Thread(
                 () -> {
                     long until = System.nanoTime() + 200_000_000L;
@@ -42,5 +42,18 @@ class CpuLedgerTest {
         assertTrue(producer >= 100_000_000L, "the busy thread's ~200 ms of CPU, counted: " + producer + " ns");
         long total = spent.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(total >= producer, "every part is part of the process total");
+    }
+
+    @Test
+    void aBrokerInItsOwnProcessIsCountedAsTheBroker() {
+        var brokerCpu = new java.util.concurrent.atomic.AtomicLong(3_000_000_000L); // used before the run
+        CpuLedger ledger = CpuLedger.start(brokerCpu::get);
+        brokerCpu.addAndGet(250_000_000L); // what the broker used during the run
+
+        long broker = ledger.stop().get(CpuLedger.Part.BROKER);
+
+        // this JVM's own threads may add to the part; the broker process's run is all in it, its past is not
+        assertTrue(broker >= 250_000_000L, "the broker process's 250 ms, counted: " + broker + " ns");
+        assertTrue(broker < 3_000_000_000L, "the broker's CPU before the run is not: " + broker + " ns");
     }
 }
