@@ -2,14 +2,20 @@ package io.digitstream.cluster;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -90,6 +96,7 @@ public final class TopicAdmin {
                         .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                 if (led) {
+                    awaitLogLeaders(admin, descriptions, deadline);
                     return;
                 }
             } catch (ExecutionException e) {
@@ -116,6 +123,40 @@ public final class TopicAdmin {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
             }
+        }
+    }
+
+    /**
+     * A leader in the cluster's metadata may not be one in its broker's log manager yet: the broker
+     * applies the metadata to its cache before its partitions, and answers a produce with
+     * NOT_LEADER_OR_FOLLOWER in between (seen again, after {@link #awaitLeaders}, in a crash test on a
+     * slow run). Listing end offsets is answered by the leader's log itself, and the admin client
+     * retries it while the broker says it is not the leader; once it answers, so will a produce.
+     */
+    private static void awaitLogLeaders(Admin admin, Map<String, TopicDescription> topics, long deadline) {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        topics.forEach((name, description) -> description
+                .partitions()
+                .forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+            admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) leftMs))
+                    .all()
+                    .get(leftMs + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                return; // this principal may not look: the leaders are in the metadata, which is all it can know
+            }
+            throw new IllegalStateException(
+                    "The partitions of " + topics.keySet() + " do not answer as their leaders: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "The partitions of " + topics.keySet() + " still do not answer as their leaders", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for topic leaders", e);
         }
     }
 }
