@@ -103,29 +103,29 @@ public record Augmentation(
 
     /** Towards the brightest of each pixel's cross-shaped neighbourhood: a wider pen. */
     static float[] thicker(float[] image, float strength) {
-        float[] out = new float[image.length];
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                float here = image[y * SIDE + x];
-                float brightest = Math.max(
-                        Math.max(here, at(image, x - 1, y)),
-                        Math.max(Math.max(at(image, x + 1, y), at(image, x, y - 1)), at(image, x, y + 1)));
-                out[y * SIDE + x] = here + strength * (brightest - here);
-            }
-        }
-        return out;
+        return towardsNeighbours(image, strength, Math::max);
     }
 
     /** Towards the darkest of each pixel's cross-shaped neighbourhood: a narrower pen. */
     static float[] thinner(float[] image, float strength) {
+        return towardsNeighbours(image, strength, Math::min);
+    }
+
+    /** Which of two pixel values a pen keeps. */
+    private interface Pick {
+        float of(float a, float b);
+    }
+
+    /** Each pixel moved by {@code strength} towards the value {@code pick} keeps of it and its four neighbours. */
+    private static float[] towardsNeighbours(float[] image, float strength, Pick pick) {
         float[] out = new float[image.length];
         for (int y = 0; y < SIDE; y++) {
             for (int x = 0; x < SIDE; x++) {
                 float here = image[y * SIDE + x];
-                float darkest = Math.min(
-                        Math.min(here, at(image, x - 1, y)),
-                        Math.min(Math.min(at(image, x + 1, y), at(image, x, y - 1)), at(image, x, y + 1)));
-                out[y * SIDE + x] = here - strength * (here - darkest);
+                float kept = pick.of(
+                        pick.of(here, at(image, x - 1, y)),
+                        pick.of(pick.of(at(image, x + 1, y), at(image, x, y - 1)), at(image, x, y + 1)));
+                out[y * SIDE + x] = here + strength * (kept - here);
             }
         }
         return out;
