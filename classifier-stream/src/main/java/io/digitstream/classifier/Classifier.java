@@ -64,8 +64,13 @@ public final class Classifier implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // A record that cannot be written is not skipped: the task fails and retries from its last commit.
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
-        // the snapshot loader catches its own failures; this is Kafka 5's default, set now
+        // the snapshot loader catches its own failures; this is Kafka 5's default, set now. Kafka
+        // Streams 4.4 reads its configuration again from the main consumer's settings (for the
+        // partition assignor) and warns that this is off unless the consumer's settings say it too
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(
+                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
         props.put(
                 StreamsConfig.POLL_MS_CONFIG,

@@ -77,6 +77,15 @@ class ClassifierConfigTest {
     }
 
     @Test
+    void thePartitionAssignorSeesTheProcessingExceptionHandlerOnAsTheStreamThreadsDo() {
+        // the assignor reads Kafka Streams' configuration from the main consumer's settings; without
+        // the flag there, Kafka Streams 4.4 warns at every start that the handler is off
+        Map<String, Object> consumer =
+                new StreamsConfig(props(Duration.ofMillis(10), Map.of())).getMainConsumerConfigs("app", "client", 0);
+        assertThat(consumer).containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
+
+    @Test
     void aLongMaxDelayNeverMakesTheThreadBlockInPoll() {
         assertThat(props(Duration.ofHours(1), Map.of()).get(StreamsConfig.POLL_MS_CONFIG))
                 .isEqualTo(100L);
