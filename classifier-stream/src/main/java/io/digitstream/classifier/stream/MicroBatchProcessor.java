@@ -223,7 +223,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 return true;
             }
             metrics.batch(n, System.nanoTime() - started);
-            long emittedAt = context.currentSystemTimeMs();
+            // the clock itself: the stream thread's cached time was read before this batch's inference,
+            // and latency measured from it would leave the inference out
+            long emittedAt = System.currentTimeMillis();
             for (int i = 0; i < n; i++) {
                 KeyValue<Long, PendingImage> entry = batch.get(i);
                 Prediction prediction = prediction(entry.value, probabilities, i, model, n, emittedAt);
