@@ -11,10 +11,9 @@ import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.app.command.TrainerCommand;
 import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.cli.CommandLines;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +46,6 @@ import picocli.CommandLine.Mixin;
             "Without a command: the demo (see 'digitstream demo --help'). With one: that part, against --bootstrap-servers."
         })
 public final class Digitstream implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(Digitstream.class);
 
     @Mixin
     DemoOptions demo;
@@ -59,31 +57,7 @@ public final class Digitstream implements Callable<Integer> {
 
     /** The launcher with its error handling, as {@link #main} runs it. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Digitstream())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-                    log.error("{} failed", commandLine.getCommandName(), e);
-                    commandLine.getErr().println(commandLine.getCommandName() + ": " + oneLine(e));
-                    return 1;
-                })
-                .setParameterExceptionHandler((e, args) -> {
-                    CommandLine commandLine = e.getCommandLine();
-                    commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
-                    commandLine
-                            .getErr()
-                            .println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help'.");
-                    return 2;
-                });
-    }
-
-    /** What went wrong, as one line: the message of the outermost exception that has one. */
-    static String oneLine(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage().lines().findFirst().orElse("");
-            }
-        }
-        return e.getClass().getSimpleName();
+        return CommandLines.of(new Digitstream());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks;
 
+import io.digitstream.cli.CommandLines;
 import io.digitstream.model.network.ReferenceCnn;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,7 +54,7 @@ public final class InferenceBench implements Callable<Integer> {
     boolean peak;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new InferenceBench()).execute(args));
+        System.exit(CommandLines.of(new InferenceBench()).execute(args));
     }
 
     @Override

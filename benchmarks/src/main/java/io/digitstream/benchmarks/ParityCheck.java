@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks;
 
+import io.digitstream.cli.CommandLines;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistStore;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 public final class ParityCheck implements Callable<Integer> {
     public static void main(String[] args) {
         JavaDeserialization.forbid();
-        System.exit(new CommandLine(new ParityCheck()).execute(args));
+        System.exit(CommandLines.of(new ParityCheck()).execute(args));
     }
 
     @Parameters(paramLabel = "SNAPSHOT", description = "A .dgsn file written by the trainer.")

@@ -1,6 +1,7 @@
 package io.digitstream.benchmarks.handwriting;
 
 import io.digitstream.benchmarks.Machine;
+import io.digitstream.cli.CommandLines;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistStore;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
 public final class HandwritingBench implements Callable<Integer> {
     public static void main(String[] args) {
         JavaDeserialization.forbid();
-        System.exit(new CommandLine(new HandwritingBench()).execute(args));
+        System.exit(CommandLines.of(new HandwritingBench()).execute(args));
     }
 
     @Option(names = "--recipes", split = ",", defaultValue = "seed,default")
