@@ -24,6 +24,23 @@ public final class Replayer implements AutoCloseable {
     /** How long closing waits for images still in flight: within a stopping process's grace. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /** A producer's linger when it sends as fast as it can: Kafka's default, full batches, fewer requests. */
+    public static final Duration FLOOD_LINGER = Duration.ofMillis(5);
+
+    /**
+     * A producer's linger when it sends at a low set rate, as a camera or a scanner does: an image
+     * should not wait 5 ms for the few others that would come meanwhile.
+     */
+    public static final Duration PACED_LINGER = Duration.ofMillis(1);
+
+    /**
+     * From this rate on (images a second) a paced producer lingers as a flooding one does: 5 ms
+     * then gather ten images or more a batch, and the broker's and the producer's cost per request
+     * outweighs the wait: on two cores, at half the classifier's flood rate, 1 ms of linger raised
+     * the p99 from 18 to 78 ms; at a tenth it cut it from 13 to 6 ms (docs/BENCHMARKS.md, P1).
+     */
+    public static final double PACED_BATCHING_RATE = 2_000;
+
     /** Hears how the replay goes: after every image sent, so a listener that draws must pace itself. */
     public interface Progress {
         void sent(long sent, long total, double perSecond);
@@ -47,14 +64,27 @@ public final class Replayer implements AutoCloseable {
         this(cluster, topic, ImageEventEncoding.JSON);
     }
 
-    /** Sending image events in this form (the classifier reads both). */
+    /** Sending image events in this form (the classifier reads both), batched for throughput. */
     public Replayer(KafkaConnection cluster, String topic, ImageEventEncoding encoding) {
+        this(cluster, topic, encoding, FLOOD_LINGER);
+    }
+
+    /**
+     * Sending image events in this form, each batch waiting at most {@code linger} for more
+     * ({@link #lingerFor(double)} picks it by rate); the cluster's client settings still win.
+     */
+    public Replayer(KafkaConnection cluster, String topic, ImageEventEncoding encoding, Duration linger) {
         this(
                 new KafkaProducer<>(
-                        producerConfig(cluster),
+                        producerConfig(cluster, linger),
                         new StringSerializer(),
                         MessageSerdes.imageEvent(encoding).serializer()),
                 topic);
+    }
+
+    /** The linger for sending {@code rate} images a second (0: as fast as possible). */
+    public static Duration lingerFor(double rate) {
+        return rate > 0 && rate < PACED_BATCHING_RATE ? PACED_LINGER : FLOOD_LINGER;
     }
 
     Replayer(Producer<String, ImageEvent> producer, String topic) {
@@ -63,13 +93,17 @@ public final class Replayer implements AutoCloseable {
     }
 
     public static Map<String, Object> producerConfig(KafkaConnection cluster) {
+        return producerConfig(cluster, FLOOD_LINGER);
+    }
+
+    static Map<String, Object> producerConfig(KafkaConnection cluster, Duration linger) {
         return cluster.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                 true,
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.LINGER_MS_CONFIG,
-                5,
+                (int) linger.toMillis(),
                 ProducerConfig.BATCH_SIZE_CONFIG,
                 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
