@@ -3,7 +3,6 @@ package io.digitstream.benchmarks.pipeline;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -40,10 +39,14 @@ final class CpuLedger {
         }
     }
 
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final Map<Long, Long> threadCpuAtStart = new HashMap<>();
+    private final Map<Long, Long> threadAllocatedAtStart = new HashMap<>();
+    private final Map<Part, Long> endedAllocated = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Part, Long> allocated = new EnumMap<>(Part.class);
     private final long processCpuAtStart;
     private final Map<Part, Long> jvmThreadsAtStart = jvmThreads();
     private final Map<Part, Long> endedThreads = new java.util.concurrent.ConcurrentHashMap<>();
@@ -61,6 +64,7 @@ final class CpuLedger {
         this.brokerProcessAtStart = brokerProcess.getAsLong();
         for (long id : threads.getAllThreadIds()) {
             threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+            threadAllocatedAtStart.put(id, Math.max(0, threads.getThreadAllocatedBytes(id)));
         }
         processCpuAtStart = os.getProcessCpuTime();
     }
@@ -70,9 +74,15 @@ final class CpuLedger {
         return new CpuLedger(brokerProcess);
     }
 
-    /** A thread that ends before {@link #stop()} reports its own CPU time here as its last act. */
-    void ended(Part part, long cpuNanos) {
+    /** A thread that ends before {@link #stop()} reports its own CPU time and allocation here as its last act. */
+    void ended(Part part, long cpuNanos, long allocatedBytes) {
         endedThreads.merge(part, cpuNanos, Long::sum);
+        endedAllocated.merge(part, allocatedBytes, Long::sum);
+    }
+
+    /** What each part allocated on the Java heap between start and {@link #stop()} (native memory not counted). */
+    Map<Part, Long> allocatedBytes() {
+        return Map.copyOf(allocated);
     }
 
     /** CPU nanoseconds by part since {@link #start()}. */
@@ -83,6 +93,9 @@ final class CpuLedger {
             spent.put(part, 0L);
         }
         long javaThreads = 0;
+        for (Part part : Part.values()) {
+            allocated.put(part, endedAllocated.getOrDefault(part, 0L));
+        }
         for (var ended : endedThreads.entrySet()) {
             spent.merge(ended.getKey(), ended.getValue(), Long::sum);
             javaThreads += ended.getValue();
@@ -98,6 +111,13 @@ final class CpuLedger {
             long delta = cpu - threadCpuAtStart.getOrDefault(info.getThreadId(), 0L);
             Part part = info.getThreadId() == drainThreadId ? Part.BENCH_CONSUMER : partOf(info.getThreadName());
             spent.merge(part, delta, Long::sum);
+            long bytes = threads.getThreadAllocatedBytes(info.getThreadId());
+            if (bytes >= 0) {
+                allocated.merge(
+                        part,
+                        Math.max(0, bytes - threadAllocatedAtStart.getOrDefault(info.getThreadId(), 0L)),
+                        Long::sum);
+            }
             javaThreads += delta;
         }
         Map<Part, Long> jvm = jvmThreads();

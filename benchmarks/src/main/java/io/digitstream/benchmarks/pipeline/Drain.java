@@ -16,51 +16,80 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** The benchmark's reader of predictions-out, and counting what a topic holds. */
-final class Drain {
-    private Drain() {}
+/** The benchmark's reader of predictions-out, one per session, and counting what a topic holds. */
+final class Drain implements AutoCloseable {
+    private static final Duration QUIET_LIMIT = Duration.ofSeconds(30);
 
-    /** What the drain saw: distinct ids, when the last came, each one's latency (sorted), each version's first sighting. */
-    record Drained(int count, long lastNanos, long[] latenciesMs, Map<Long, Long> firstSeenMs) {}
+    private final KafkaConsumer<String, byte[]> consumer;
+
+    private Drain(KafkaConsumer<String, byte[]> consumer) {
+        this.consumer = consumer;
+    }
 
     /**
-     * Reads {@code topic} until {@code images} distinct keys came or nothing new came for 30 s. It
-     * reads only the three fields it needs with Jackson's streaming parser: decoding ten
-     * probabilities per record made this benchmark's own consumer take as much CPU as the stream
-     * thread. With {@code timed} false (the pass-through's constant values), latencies are not kept.
+     * What the drain saw: distinct ids, when the last came, each one's latency (sent to emitted,
+     * and sent to read here; sorted), each version's first sighting.
      */
-    static Drained drain(KafkaConnection cluster, String topic, int images, boolean timed) {
-        try (var consumer = new KafkaConsumer<>(
+    record Drained(
+            int count, long lastNanos, long[] latenciesMs, long[] readLatenciesMs, Map<Long, Long> firstSeenMs) {}
+
+    /** A reader of every partition of {@code topic} from its beginning, outside any consumer group. */
+    static Drain open(KafkaConnection cluster, String topic) {
+        var consumer = new KafkaConsumer<>(
                 cluster.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Set<String> ids = new HashSet<>();
-            Map<Long, Long> firstSeen = new HashMap<>();
-            long[] latencies = new long[images];
-            long last = System.nanoTime();
-            while (ids.size() < images
-                    && System.nanoTime() - last < Duration.ofSeconds(30).toNanos()) {
-                for (var record : consumer.poll(Duration.ofMillis(20))) {
-                    if (!ids.add(record.key()) || ids.size() > images) {
-                        continue;
-                    }
-                    last = System.nanoTime();
-                    if (timed) {
-                        long[] timing = timing(record.value());
-                        firstSeen.putIfAbsent(timing[0], timing[2]);
-                        latencies[ids.size() - 1] = timing[2] - timing[1];
-                    }
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new Drain(consumer);
+    }
+
+    /**
+     * Reads on until {@code images} distinct keys starting with {@code idPrefix} came (one round's
+     * images), or nothing new came for 30 s; records of other rounds are passed over. It reads only
+     * the three fields it needs with Jackson's streaming parser: decoding ten probabilities per
+     * record made this benchmark's own consumer take as much CPU as the stream thread. With
+     * {@code timed} false (the pass-through's constant values), latencies are not kept.
+     */
+    Drained next(String idPrefix, int images, boolean timed) {
+        Set<String> ids = new HashSet<>();
+        Map<Long, Long> firstSeen = new HashMap<>();
+        long[] latencies = new long[images];
+        long[] readLatencies = new long[images];
+        long last = System.nanoTime();
+        while (ids.size() < images && System.nanoTime() - last < QUIET_LIMIT.toNanos()) {
+            var records = consumer.poll(Duration.ofMillis(20));
+            long readAt = System.currentTimeMillis();
+            for (var record : records) {
+                if (record.key() == null
+                        || !record.key().startsWith(idPrefix)
+                        || !ids.add(record.key())
+                        || ids.size() > images) {
+                    continue;
+                }
+                last = System.nanoTime();
+                if (timed) {
+                    long[] timing = timing(record.value());
+                    firstSeen.putIfAbsent(timing[0], timing[2]);
+                    latencies[ids.size() - 1] = timing[2] - timing[1];
+                    readLatencies[ids.size() - 1] = readAt - timing[1];
                 }
             }
-            long[] seen = timed ? Arrays.copyOf(latencies, Math.min(ids.size(), images)) : new long[0];
-            Arrays.sort(seen);
-            return new Drained(Math.min(ids.size(), images), last, seen, firstSeen);
         }
+        int count = Math.min(ids.size(), images);
+        long[] seen = timed ? Arrays.copyOf(latencies, count) : new long[0];
+        long[] read = timed ? Arrays.copyOf(readLatencies, count) : new long[0];
+        Arrays.sort(seen);
+        Arrays.sort(read);
+        return new Drained(count, last, seen, read, firstSeen);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
     }
 
     /** modelVersion, sentAt and emittedAt of a Prediction, other fields skipped unparsed. */

@@ -1,13 +1,11 @@
 package io.digitstream.benchmarks.pipeline;
 
 import io.digitstream.benchmarks.Machine;
-import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
-import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.cli.ClientSettingsOptions;
+import io.digitstream.cli.CommandLines;
 import io.digitstream.cluster.KafkaConnection;
-import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
@@ -17,25 +15,16 @@ import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.JavaDeserialization;
-import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.ImageEventEncoding;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
-import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrainingFacts;
-import io.digitstream.schemas.snapshot.TrustedKeys;
-import io.digitstream.schemas.topic.TopicLayout;
-import io.digitstream.schemas.topic.TopicNames;
-import io.digitstream.schemas.topic.TopicSpecs;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.Trainer;
 import io.digitstream.trainer.training.TrainingListener;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,21 +33,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,8 +47,10 @@ import picocli.CommandLine.Option;
  * classifier and, in the same run on the same broker, through a pass-through Streams application
  * that decodes nothing (the limit any Kafka Streams classifier here could reach) and beside the
  * engine alone. Then the classifier paced at fractions of its flood rate with the default settings,
- * for latency; optionally under hot swaps and with the web console attached. These machines are
- * noisy: ratios within one run are what to compare. Not a test.
+ * for latency; optionally under hot swaps and with the web console attached. Each subject runs as
+ * a {@link Session}: started once, warmed on the same instance until its rounds agree, then timed,
+ * as a classifier that has served for a while. These machines are noisy: ratios within one run are
+ * what to compare. Not a test.
  */
 @Command(
         name = "pipeline-bench",
@@ -80,7 +61,7 @@ import picocli.CommandLine.Option;
 public final class PipelineBench implements Callable<Integer> {
     public static void main(String[] args) {
         JavaDeserialization.forbid();
-        System.exit(new CommandLine(new PipelineBench()).execute(args));
+        System.exit(CommandLines.of(new PipelineBench()).execute(args));
     }
 
     @Option(names = "--images", defaultValue = "20000", description = "Images per flooded run.")
@@ -114,6 +95,13 @@ public final class PipelineBench implements Callable<Integer> {
             description = "After the flooded runs, the classifier with its default settings paced at these fractions"
                     + " of its flood rate (at the default max-batch); empty for none.")
     double[] paced;
+
+    @Option(
+            names = "--paced-linger-ms",
+            split = ",",
+            description = "The paced producer's linger.ms, one paced run each (default: what `producer replay --rate`"
+                    + " uses at that rate: 1 ms below 2,000 images/s, else 5).")
+    int[] pacedLingerMs;
 
     @Option(names = "--paced-seconds", defaultValue = "15", description = "How long each paced run sends.")
     int pacedSeconds;
@@ -186,15 +174,17 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Option(
             names = "--warm-up-rounds",
-            defaultValue = "8",
-            description = "At most this many untimed warm-up rounds; they stop once two in a row agree within 5 % and"
-                    + " the JIT compiled for under a tenth of the last one.")
+            defaultValue = "12",
+            description = "At most this many untimed warm-up rounds per subject, on the instance the timed round then"
+                    + " measures; they stop once two in a row agree within 5 % (flooded) and the JIT compiled for"
+                    + " under a tenth of the last one.")
     int warmUpRounds;
 
     private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
     private static final SigningKey KEY = SigningKey.generate();
     private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
     private static final double WARM_UP_AGREEMENT = 0.05;
+    private static final int PASS_THROUGH_SCALE = 4;
     /** Settled also means the JIT compiled for less than this share of a round's wall time. */
     private static final double JIT_QUIET = 0.10;
 
@@ -204,7 +194,7 @@ public final class PipelineBench implements Callable<Integer> {
         PASS_THROUGH
     }
 
-    /** One run's shape. */
+    /** A subject's settings (tag, subject, max-batch, max-delay) and one round's shape (the rest). */
     record Plan(
             String tag,
             Subject subject,
@@ -213,35 +203,45 @@ public final class PipelineBench implements Callable<Integer> {
             int images,
             double rate,
             int swaps,
-            boolean console) {
+            boolean console,
+            Duration producerLinger) {
         static Plan flood(String tag, int maxBatch, long maxDelayMs, int images) {
-            return new Plan(tag, Subject.CLASSIFIER, maxBatch, maxDelayMs, images, 0, 0, false);
+            return new Plan(tag, Subject.CLASSIFIER, maxBatch, maxDelayMs, images, 0, 0, false, Replayer.FLOOD_LINGER);
         }
 
-        /** The classifier with its default batching, sent {@code rate} images a second. */
-        static Plan paced(String tag, int images, double rate) {
+        static Plan passThrough(int images) {
             return new Plan(
-                    tag,
+                    "pass",
+                    Subject.PASS_THROUGH,
+                    1,
+                    BatchSettings.DEFAULT_MAX_DELAY_MS,
+                    images,
+                    0,
+                    0,
+                    false,
+                    Replayer.FLOOD_LINGER);
+        }
+
+        /** The classifier with its default batching, sent {@code rate} images a second by a producer lingering so. */
+        static Plan paced(int images, double rate, Duration producerLinger) {
+            return new Plan(
+                    "paced",
                     Subject.CLASSIFIER,
                     BatchSettings.DEFAULT_MAX_BATCH,
                     BatchSettings.DEFAULT_MAX_DELAY_MS,
                     images,
                     rate,
                     0,
-                    false);
-        }
-
-        /** The same run on topics of its own (the tag names them). */
-        Plan withTag(String tag) {
-            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console);
+                    false,
+                    producerLinger);
         }
 
         Plan withSwaps(int swaps) {
-            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console);
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console, producerLinger);
         }
 
         Plan withConsole() {
-            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, true);
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, true, producerLinger);
         }
     }
 
@@ -254,17 +254,24 @@ public final class PipelineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println("Machine: " + Machine.describe());
+        System.out.println("JVM: flags " + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", collectors "
+                + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName)
+                        .toList()
+                + ", max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         imageEncoding = ImageEventEncoding.parse(encoding);
         test = MnistFixture.test();
         onnx = new OnnxSettings(
                 inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads, spinning);
-        // versions 1 .. swaps + 1 of a model trained on the fixture (an untrained one would not pass the
+        // versions of a model trained on the fixture (an untrained one would not pass the
         // promotion gate), signed by a key made for this run, encoded before anything is timed
         MultiLayerNetwork network =
                 new Trainer(Recipe.SEED.withEpochs(1), 0).train(MnistFixture.train(), new TrainingListener() {});
         byte[] graph = OnnxExport.export(network);
-        snapshots = new byte[swaps + 1][];
-        for (int v = 1; v <= swaps + 1; v++) {
+        // version 1, then the swaps of an untimed round and of each timed one
+        snapshots = new byte[1 + swaps * (repeats + 1)][];
+        for (int v = 1; v <= snapshots.length; v++) {
             snapshots[v - 1] = SnapshotCodec.encode(
                     Dl4jSnapshots.snapshot(network, MODEL, v, new TrainingFacts("bench", 1, 4000, null, null)), KEY);
         }
@@ -288,87 +295,95 @@ public final class PipelineBench implements Callable<Integer> {
                     + "; image events encoded as " + imageEncoding + "; " + streamThreads + " stream thread(s), "
                     + onnx.intraOpThreads() + " inference thread(s)" + (adaptive ? "" : ", adaptive batching off")
                     + (client.settings().isEmpty() ? "" : "; client settings " + client.settings()));
-            warmUp();
+            var setup = new Session.Setup(
+                    cluster,
+                    test,
+                    snapshots,
+                    KEY,
+                    imageEncoding,
+                    new EngineChoice(EngineKind.parse(engine), onnx),
+                    streamThreads,
+                    adaptive,
+                    brokerCpu,
+                    Duration.ofMillis(swapIntervalMs));
 
             Map<Integer, Double> engineAlone = new java.util.TreeMap<>();
             for (int maxBatch : maxBatches) {
                 engineAlone.put(maxBatch, EngineAlone.imagesPerSecond(graph, onnx, test, maxBatch));
             }
-            Run passThrough = run(new Plan("pass", Subject.PASS_THROUGH, 1, maxDelayMs, images, 0, 0, false));
             List<String> rows = new ArrayList<>();
-            List<String> cpuRows = new ArrayList<>();
+            List<Measured> measured = new ArrayList<>();
+            List<String> pacedRows = new ArrayList<>();
             List<String> swapRows = new ArrayList<>();
             List<String> consoleRows = new ArrayList<>();
+            // four times the images: the pass-through is that much faster, and its rounds should not be
+            // too short to measure (or for the JIT's share of one to settle)
+            Plan pass = Plan.passThrough(PASS_THROUGH_SCALE * images);
+            Run passThrough;
+            try (Session session = Session.start(setup, pass)) {
+                warmUp(session, pass, "pass-through");
+                passThrough = session.round(pass);
+            }
             rows.add(String.format(
                     Locale.ROOT,
                     "| pass-through | %,.0f | 100 %% | - | - | - | %.0f | - | %.0f | 1.0x | - |",
                     passThrough.perSecond(),
                     passThrough.cpuMicrosPerImage(),
                     passThrough.cpuMicrosPerImage()));
-            cpuRows.add(passThrough.cpuRow("pass-through"));
-            Run atDefaultBatch = null;
+            measured.add(new Measured("pass-through", passThrough));
+            boolean pacing = paced.length > 0 && !noPaced;
+            boolean defaults = maxDelayMs == BatchSettings.DEFAULT_MAX_DELAY_MS;
             for (int maxBatch : maxBatches) {
-                Run run = run(Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images));
-                if (maxBatch == BatchSettings.DEFAULT_MAX_BATCH) {
-                    atDefaultBatch = run;
-                }
-                rows.add(String.format(
-                        Locale.ROOT,
-                        "| classifier, max-batch %d | %,.0f | %.0f %% | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1fx |"
-                                + " %.3f |",
-                        maxBatch,
-                        run.perSecond(),
-                        100 * run.perSecond() / passThrough.perSecond(),
-                        engineAlone.get(maxBatch),
-                        run.p50(),
-                        run.p99(),
-                        run.cpuMicrosPerImage(),
-                        run.inferenceMicrosPerImage(),
-                        run.outsideInferenceMicrosPerImage(),
-                        run.outsideInferenceMicrosPerImage() / passThrough.cpuMicrosPerImage(),
-                        (double) run.changelogRecords() / run.count()));
-                cpuRows.add(run.cpuRow("max-batch " + maxBatch));
-                if (swaps > 0) {
-                    swapRows.add(
-                            compare(run, Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images), swaps, cpuRows));
-                }
-                if (console) {
-                    consoleRows.add(compare(run, Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images), 0, cpuRows));
-                }
-            }
-
-            List<String> pacedRows = new ArrayList<>();
-            if (paced.length > 0 && !noPaced) {
-                if (atDefaultBatch == null) {
-                    atDefaultBatch = run(Plan.flood("default", BatchSettings.DEFAULT_MAX_BATCH, maxDelayMs, images));
-                }
-                for (double fraction : paced) {
-                    double rate = fraction * atDefaultBatch.perSecond();
-                    int count = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, rate * pacedSeconds));
-                    // once untimed at the same rate: the paced path (partial batches) has its own JIT work
-                    run(Plan.paced("paced-warm" + Math.round(100 * fraction), count, rate));
-                    Run run = run(Plan.paced("paced" + Math.round(100 * fraction), count, rate));
-                    pacedRows.add(String.format(
+                Plan flood = Plan.flood("b" + maxBatch, maxBatch, maxDelayMs, images);
+                try (Session session = Session.start(setup, flood)) {
+                    warmUp(session, flood, "classifier, max-batch " + maxBatch);
+                    long changelogBefore = session.changelogRecords();
+                    Run run = session.round(flood);
+                    run = run.withChangelogRecords(session.changelogRecords() - changelogBefore);
+                    rows.add(String.format(
                             Locale.ROOT,
-                            "| %.0f %% of the flood rate | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.1f |",
-                            100 * fraction,
-                            rate,
+                            "| classifier, max-batch %d | %,.0f | %.0f %% | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f |"
+                                    + " %.1fx | %.3f |",
+                            maxBatch,
                             run.perSecond(),
+                            100 * run.perSecond() / passThrough.perSecond(),
+                            engineAlone.get(maxBatch),
                             run.p50(),
                             run.p99(),
-                            run.latenciesMs()[run.latenciesMs().length - 1] * 1.0,
-                            run.meanBatch()));
-                    cpuRows.add(run.cpuRow(String.format(Locale.ROOT, "paced, %.0f %%", 100 * fraction)));
+                            run.cpuMicrosPerImage(),
+                            run.inferenceMicrosPerImage(),
+                            run.outsideInferenceMicrosPerImage(),
+                            run.outsideInferenceMicrosPerImage() / passThrough.cpuMicrosPerImage(),
+                            (double) run.changelogRecords() / run.count()));
+                    measured.add(new Measured("max-batch " + maxBatch, run));
+                    if (swaps > 0) {
+                        swapRows.add(compare(session, run, flood, swaps, measured));
+                    }
+                    if (console) {
+                        consoleRows.add(compare(session, run, flood, 0, measured));
+                    }
+                    if (pacing && defaults && maxBatch == BatchSettings.DEFAULT_MAX_BATCH) {
+                        pacedRows.addAll(paced(session, run, measured));
+                        pacing = false;
+                    }
                 }
             }
-            print(rows, cpuRows, pacedRows, swapRows, consoleRows);
+            if (pacing) {
+                Plan flood = Plan.flood(
+                        "default", BatchSettings.DEFAULT_MAX_BATCH, BatchSettings.DEFAULT_MAX_DELAY_MS, images);
+                try (Session session = Session.start(setup, flood)) {
+                    warmUp(session, flood, "classifier, default settings");
+                    pacedRows.addAll(paced(session, session.round(flood), measured));
+                }
+            }
+            print(rows, measured, pacedRows, swapRows, consoleRows);
         }
         return 0;
     }
 
     private void print(
             List<String> rows,
-            List<String> cpuRows,
+            List<Measured> measured,
             List<String> pacedRows,
             List<String> swapRows,
             List<String> consoleRows) {
@@ -388,22 +403,26 @@ public final class PipelineBench implements Callable<Integer> {
                     String.format(
                             Locale.ROOT,
                             "Paced, the classifier's default settings (max-batch %d, max-delay %d ms, adaptive batching"
-                                    + " %s), %d s each after an untimed run of the same; latency from the producer's"
-                                    + " send to the prediction's emission:",
+                                    + " %s), %d s each after warm-up rounds at the same rate; latency from the"
+                                    + " producer's send to the prediction's emission, and (read) to the benchmark's"
+                                    + " consumer reading it from predictions-out:",
                             BatchSettings.DEFAULT_MAX_BATCH,
                             BatchSettings.DEFAULT_MAX_DELAY_MS,
                             adaptive ? "on" : "off",
                             pacedSeconds),
-                    "| load | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | mean batch |",
+                    "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
+                            + " | read p99 ms | mean batch | GC pauses, their total |",
                     pacedRows);
         }
         printTable(
                 "CPU per image (µs), by part, in the same runs; cores busy = all CPU / wall time:",
-                "| run | "
-                        + Arrays.stream(CpuLedger.Part.values())
-                                .map(p -> p.title)
-                                .collect(Collectors.joining(" | ")) + " | total | cores busy |",
-                cpuRows);
+                "| run | " + partTitles() + " | total | cores busy |",
+                measured.stream().map(m -> m.run().cpuRow(m.name())).toList());
+        printTable(
+                "Allocated on the Java heap per image (KB), by part, in the same runs (what the GC pauses above"
+                        + " clean up):",
+                "| run | " + partTitles() + " | total |",
+                measured.stream().map(m -> m.run().allocationRow(m.name())).toList());
         if (!swapRows.isEmpty()) {
             printTable(
                     String.format(
@@ -433,6 +452,13 @@ public final class PipelineBench implements Callable<Integer> {
         }
     }
 
+    /** A run in the CPU and allocation tables, under its name. */
+    record Measured(String name, Run run) {}
+
+    private static String partTitles() {
+        return Arrays.stream(CpuLedger.Part.values()).map(p -> p.title).collect(Collectors.joining(" | "));
+    }
+
     /** A Markdown table after its title; the header's columns give the separator row. */
     private static void printTable(String title, String header, List<String> rows) {
         System.out.printf("%n%s%n%n", title);
@@ -446,7 +472,11 @@ public final class PipelineBench implements Callable<Integer> {
      * Plain runs against runs with swaps ({@code swaps > 0}) or with the console attached
      * ({@code swaps == 0}), alternating, so the machine's slow spells hit both alike; one table row.
      */
-    private String compare(Run first, Plan plain, int swaps, List<String> cpuRows) throws Exception {
+    private String compare(Session session, Run first, Plan plain, int swaps, List<Measured> measured)
+            throws Exception {
+        Plan other = swaps > 0 ? plain.withSwaps(swaps) : plain.withConsole();
+        // once untimed: swapping and the console have JIT work of their own
+        session.round(other);
         double[] without = new double[repeats];
         double[] with = new double[repeats];
         long lost = 0;
@@ -456,15 +486,11 @@ public final class PipelineBench implements Callable<Integer> {
         long consoleNanos = 0;
         long predictions = 0;
         double updatesPerSecond = 0;
-        String kind = swaps > 0 ? "swaps" : "console";
         for (int r = 0; r < repeats; r++) {
-            without[r] = r == 0
-                    ? first.perSecond()
-                    : run(plain.withTag(plain.tag() + "-r" + r)).perSecond();
-            Plan other = swaps > 0 ? plain.withSwaps(swaps) : plain.withConsole();
-            Run run = run(other.withTag(other.tag() + "-" + kind + r));
-            cpuRows.add(
-                    run.cpuRow("max-batch " + plain.maxBatch() + ", " + (swaps > 0 ? swaps + " swaps" : "console")));
+            without[r] = r == 0 ? first.perSecond() : session.round(plain).perSecond();
+            Run run = session.round(other);
+            measured.add(new Measured(
+                    "max-batch " + plain.maxBatch() + ", " + (swaps > 0 ? swaps + " swaps" : "console"), run));
             with[r] = run.perSecond();
             lost += plain.images() - run.count();
             deadLetters += run.deadLetters();
@@ -508,48 +534,43 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Untimed rounds until the JIT has settled: broker, clients, Streams and engine share one JVM,
-     * and on two cores C2 takes most of a core for the first minute or more. A round runs the
-     * pass-through, the classifier at the smallest (with the console, if it is measured) and largest
-     * max-batch, and two seconds of it paced;
-     * settled means two rounds in a row agree within 5 % on the classifier at the largest, and the
-     * JIT compiled for under a tenth of the last round.
+     * Untimed rounds on the session until the JIT has settled, as it has in a classifier that has
+     * served for a while: broker, clients, Streams and engine share this JVM, and on two cores C2
+     * takes most of a core for the first minute or more. Settled: the JIT compiled for under a
+     * tenth of the last round and, flooded, two rounds in a row agree within 5 %. Prints what it saw.
      */
-    private void warmUp() throws Exception {
+    private void warmUp(Session session, Plan round, String what) throws Exception {
         var compiler = ManagementFactory.getCompilationMXBean();
-        int smallest = Arrays.stream(maxBatches).min().orElse(1);
-        int largest = Arrays.stream(maxBatches).max().orElse(1);
-        int warmUpImages = Math.min(images, 10_000);
         double previous = 0;
-        for (int round = 1; round <= warmUpRounds; round++) {
+        for (int r = 1; r <= warmUpRounds; r++) {
             long compiledBefore = compiler.getTotalCompilationTime();
             long started = System.nanoTime();
-            run(new Plan("warm" + round + "p", Subject.PASS_THROUGH, 1, maxDelayMs, warmUpImages, 0, 0, false));
-            Plan small = Plan.flood("warm" + round + "s", smallest, maxDelayMs, warmUpImages);
-            run(console ? small.withConsole() : small);
-            double rate = run(Plan.flood("warm" + round + "l", largest, maxDelayMs, warmUpImages))
-                    .perSecond();
+            double rate = session.round(round).perSecond();
             double wallMs = (System.nanoTime() - started) / 1e6;
             double compiledMs = compiler.getTotalCompilationTime() - compiledBefore;
             log.info(
-                    "Warm-up round {}: {} img/s at max-batch {}; JIT compiled {} ms of {} ms",
-                    round,
+                    "Warm-up of {}, round {}: {} img/s; JIT compiled {} ms of {} ms",
+                    what,
+                    r,
                     Math.round(rate),
-                    largest,
                     Math.round(compiledMs),
                     Math.round(wallMs));
-            boolean agreed = previous > 0 && Math.abs(rate / previous - 1) <= WARM_UP_AGREEMENT;
-            boolean compilerQuiet = compiledMs < JIT_QUIET * wallMs;
-            if (agreed && compilerQuiet) {
+            boolean agreed = round.rate() > 0 || previous > 0 && Math.abs(rate / previous - 1) <= WARM_UP_AGREEMENT;
+            if (agreed && compiledMs < JIT_QUIET * wallMs) {
                 System.out.printf(
                         Locale.ROOT,
-                        "Warm-up: %d rounds; the last two agreed within %.1f %% (%,.0f and %,.0f img/s at max-batch %d),"
-                                + " the JIT compiling %.0f ms of the last round's %.1f s%n",
-                        round,
-                        100 * Math.abs(rate / previous - 1),
-                        previous,
-                        rate,
-                        largest,
+                        "Warm-up, %s: settled after %d rounds (%s; the JIT compiled %.0f ms of the last round's %.1f"
+                                + " s)%n",
+                        what,
+                        r,
+                        round.rate() > 0
+                                ? String.format(Locale.ROOT, "%,.0f img/s paced", round.rate())
+                                : String.format(
+                                        Locale.ROOT,
+                                        "the last two within %.1f %%: %,.0f and %,.0f img/s",
+                                        100 * Math.abs(rate / previous - 1),
+                                        previous,
+                                        rate),
                         compiledMs,
                         wallMs / 1000);
                 return;
@@ -558,137 +579,50 @@ public final class PipelineBench implements Callable<Integer> {
         }
         System.out.printf(
                 Locale.ROOT,
-                "Warm-up: not settled in %d rounds (two in a row within 5 %% and the JIT under a tenth of a round);"
-                        + " the timed runs include JIT compilation (see the JIT column)%n",
+                "Warm-up, %s: not settled in %d rounds (two in a row within 5 %% and the JIT under a tenth of a"
+                        + " round); its timed run includes JIT compilation (see the JIT column)%n",
+                what,
                 warmUpRounds);
     }
 
     /**
-     * One subject on fresh topics (for the classifier, version 1 published and served first), then
-     * the plan's images sent while, with swaps, versions 2 .. swaps + 1 are published one per interval.
+     * The classifier with its default settings (this session's) paced at each fraction of its flood
+     * rate: warmed at that rate first, since partial batches take paths of their own.
      */
-    private Run run(Plan plan) throws Exception {
-        TopicNames topics = TopicNames.DEFAULTS.withPrefix("bench-" + plan.tag() + "-");
-        try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
-        }
-        var settings = ClassifierSettings.builder(cluster, SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey())))
-                .optApplicationId("bench-" + plan.tag())
-                .optTopics(topics)
-                .optBatch(BatchSettings.DEFAULTS
-                        .withMaxBatch(plan.maxBatch())
-                        .withMaxDelay(Duration.ofMillis(plan.maxDelayMs()))
-                        .withAdaptive(adaptive))
-                .optStateDir(Files.createTempDirectory("bench-state"))
-                .optEngine(new EngineChoice(EngineKind.parse(engine), onnx))
-                .optStreamThreads(streamThreads)
-                .optCreateTopics(false)
-                .optStartupTimeout(Duration.ofSeconds(60))
-                .build();
-        var meters = new SimpleMeterRegistry();
-        boolean classifier = plan.subject() == Subject.CLASSIFIER;
-        Run measured;
-        try (var snapshotProducer = new KafkaProducer<>(
-                        cluster.clientConfig(
-                                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
-                        new StringSerializer(),
-                        new ByteArraySerializer());
-                AutoCloseable subject = classifier ? Classifier.start(settings, meters) : PassThrough.start(settings);
-                var replayer = new Replayer(cluster, topics.digitsIn(), imageEncoding)) {
-            if (classifier) {
-                snapshotProducer
-                        .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[0]))
-                        .get();
-                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (((Classifier) subject).models().servingVersion().isEmpty()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the classifier did not serve version 1 within a minute");
-                    }
-                    Thread.sleep(20);
-                }
+    private List<String> paced(Session session, Run flood, List<Measured> measured) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (double fraction : paced) {
+            double rate = fraction * flood.perSecond();
+            int count = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, rate * pacedSeconds));
+            int[] lingers = pacedLingerMs != null
+                    ? pacedLingerMs
+                    : new int[] {(int) Replayer.lingerFor(rate).toMillis()};
+            for (int lingerMs : lingers) {
+                Duration linger = Duration.ofMillis(lingerMs);
+                String what =
+                        String.format(Locale.ROOT, "paced at %.0f %%, producer linger %d ms", 100 * fraction, lingerMs);
+                warmUp(session, Plan.paced(Math.max(500, count / 3), rate, linger), what);
+                Run run = session.round(Plan.paced(count, rate, linger));
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
+                                + " %d ms |",
+                        100 * fraction,
+                        lingerMs,
+                        rate,
+                        run.perSecond(),
+                        run.p50(),
+                        run.p99(),
+                        run.percentile(1.0),
+                        run.readPercentile(0.5),
+                        run.readPercentile(0.99),
+                        run.meanBatch(),
+                        run.gcPauses(),
+                        run.gcPauseMillis()));
+                measured.add(new Measured(what, run));
             }
-            AttachedConsole attached = plan.console() ? AttachedConsole.start(cluster, topics, KEY.publicKey()) : null;
-            double inferenceBefore = inferenceSeconds(meters);
-            CpuLedger cpu = CpuLedger.start(brokerCpu);
-            long started = System.nanoTime();
-            var producerDone = new AtomicLong();
-            Thread producer = new Thread(
-                    () -> {
-                        long sent = 0;
-                        for (int round = 0; sent < plan.images(); round++) {
-                            int n = (int) Math.min(test.size(), plan.images() - sent);
-                            replayer.replay(
-                                    test, new ReplayPlan(0, n, null, plan.rate(), false, "r" + round + "-"), null);
-                            sent += n;
-                        }
-                        producerDone.set(System.nanoTime());
-                        cpu.ended(
-                                CpuLedger.Part.BENCH_PRODUCER,
-                                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
-                    },
-                    "bench-producer");
-            Map<Long, Long> published = new ConcurrentHashMap<>();
-            Thread swapper = new Thread(
-                    () -> {
-                        try {
-                            for (int v = 2; v <= plan.swaps() + 1; v++) {
-                                Thread.sleep(swapIntervalMs);
-                                snapshotProducer
-                                        .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, snapshots[v - 1]))
-                                        .get();
-                                published.put((long) v, System.currentTimeMillis());
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } catch (Exception e) {
-                            throw new IllegalStateException("could not publish a snapshot", e);
-                        }
-                    },
-                    "bench-swaps");
-            producer.start();
-            swapper.start();
-            Drain.Drained drained = Drain.drain(cluster, topics.predictionsOut(), plan.images(), classifier);
-            producer.join();
-            swapper.join();
-            ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
-            Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
-            if (attached != null) {
-                attached.close();
-            }
-            long[] toServe = published.entrySet().stream()
-                    .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
-                    .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue())
-                    .sorted()
-                    .toArray();
-            HistogramSnapshot batches = meters.find("digitstream.batch.size").summary() == null
-                    ? null
-                    : meters.find("digitstream.batch.size").summary().takeSnapshot();
-            measured = new Run(
-                    classifier ? "classifier" : "pass-through",
-                    drained.count(),
-                    plan.images() / ((producerDone.get() - started) / 1e9),
-                    drained.count() / ((drained.lastNanos() - started) / 1e9),
-                    drained.latenciesMs(),
-                    Drain.endOffsets(cluster, topics.deadLetters()),
-                    toServe,
-                    cpuSpent,
-                    drained.lastNanos() - started,
-                    (long) ((inferenceSeconds(meters) - inferenceBefore) * 1e9),
-                    batches == null ? 0 : batches.mean(),
-                    0,
-                    consoleSeen);
         }
-        if (!classifier) {
-            return measured;
-        }
-        // counted once the classifier has closed, so its last commit has flushed the buffer
-        return measured.withChangelogRecords(Drain.endOffsets(
-                cluster, settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog"));
-    }
-
-    private static double inferenceSeconds(SimpleMeterRegistry meters) {
-        var timer = meters.find("digitstream.inference").timer();
-        return timer == null ? 0 : timer.totalTime(TimeUnit.SECONDS);
+        return rows;
     }
 
     private static double median(double[] values) {

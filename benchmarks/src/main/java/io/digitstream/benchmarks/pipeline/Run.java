@@ -10,11 +10,15 @@ import java.util.Map;
  * @param produced         images/s the producer sent
  * @param perSecond        images/s end to end, until the last prediction
  * @param latenciesMs      sent-to-emitted per image, sorted; empty for the pass-through (it stamps nothing)
+ * @param readLatenciesMs  sent to read by the benchmark's consumer per image, sorted; empty for the pass-through
  * @param cpuNanos         CPU by part during the run
  * @param inferenceNanos   wall time the classifier's stream threads spent inside the engine
  * @param meanBatch        the classifier's mean batch size (0 for the pass-through)
  * @param changelogRecords the buffer changelog's records (0 for the pass-through)
  * @param console          what an attached console showed, or null
+ * @param allocatedBytes   Java heap allocated by part during the run
+ * @param gcPauses         stop-the-world collections in this JVM during the run
+ * @param gcPauseMillis    their summed pause time
  */
 record Run(
         String subject,
@@ -22,6 +26,7 @@ record Run(
         double produced,
         double perSecond,
         long[] latenciesMs,
+        long[] readLatenciesMs,
         long deadLetters,
         long[] publishToServeMs,
         Map<CpuLedger.Part, Long> cpuNanos,
@@ -29,7 +34,10 @@ record Run(
         long inferenceNanos,
         double meanBatch,
         long changelogRecords,
-        ConsoleSeen console) {
+        ConsoleSeen console,
+        Map<CpuLedger.Part, Long> allocatedBytes,
+        long gcPauses,
+        long gcPauseMillis) {
 
     Run withChangelogRecords(long records) {
         return new Run(
@@ -38,6 +46,7 @@ record Run(
                 produced,
                 perSecond,
                 latenciesMs,
+                readLatenciesMs,
                 deadLetters,
                 publishToServeMs,
                 cpuNanos,
@@ -45,7 +54,10 @@ record Run(
                 inferenceNanos,
                 meanBatch,
                 records,
-                console);
+                console,
+                allocatedBytes,
+                gcPauses,
+                gcPauseMillis);
     }
 
     long cpuTotalNanos() {
@@ -79,6 +91,19 @@ record Run(
                 .toString();
     }
 
+    /** One row of the allocation table: kilobytes allocated on the Java heap per image by part, then the total. */
+    String allocationRow(String run) {
+        var row = new StringBuilder("| " + run + " |");
+        long total = 0;
+        for (CpuLedger.Part part : CpuLedger.Part.values()) {
+            long bytes = allocatedBytes.getOrDefault(part, 0L);
+            total += bytes;
+            row.append(String.format(Locale.ROOT, " %.1f |", bytes / 1024.0 / count));
+        }
+        return row.append(String.format(Locale.ROOT, " %.1f |", total / 1024.0 / count))
+                .toString();
+    }
+
     double p50() {
         return percentile(0.50);
     }
@@ -87,10 +112,18 @@ record Run(
         return percentile(0.99);
     }
 
-    private double percentile(double p) {
-        if (latenciesMs.length == 0) {
+    double percentile(double p) {
+        return percentile(latenciesMs, p);
+    }
+
+    double readPercentile(double p) {
+        return percentile(readLatenciesMs, p);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
             return Double.NaN;
         }
-        return latenciesMs[(int) Math.min(latenciesMs.length - 1, Math.max(0, Math.ceil(latenciesMs.length * p) - 1))];
+        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))];
     }
 }

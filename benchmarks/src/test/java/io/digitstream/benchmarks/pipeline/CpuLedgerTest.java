@@ -32,7 +32,8 @@ class CpuLedgerTest {
                     }
                     ledger.ended(
                             CpuLedger.Part.BENCH_PRODUCER,
-                            ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x & 0));
+                            ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x & 0),
+                            0);
                 },
                 "bench-producer");
         busy.start();
@@ -42,6 +43,19 @@ class CpuLedgerTest {
         assertTrue(producer >= 100_000_000L, "the busy thread's ~200 ms of CPU, counted: " + producer + " ns");
         long total = spent.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(total >= producer, "every part is part of the process total");
+    }
+
+    @Test
+    void whatTheDrainingThreadAllocatesIsTheBenchConsumers() {
+        CpuLedger ledger = CpuLedger.start(() -> 0);
+        byte[][] kept = new byte[64][];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = new byte[128 * 1024];
+        }
+        ledger.stop();
+        long consumer = ledger.allocatedBytes().get(CpuLedger.Part.BENCH_CONSUMER);
+        assertTrue(consumer >= 8L * 1024 * 1024, "the 8 MB this thread allocated, counted: " + consumer + " bytes");
+        assertEquals(64, kept.length);
     }
 
     @Test

@@ -1,0 +1,290 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.classifier.Classifier;
+import io.digitstream.classifier.ClassifierSettings;
+import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.producer.replay.ReplayPlan;
+import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.message.ImageEventEncoding;
+import io.digitstream.schemas.snapshot.SigningKey;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
+import io.digitstream.schemas.topic.TopicLayout;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One subject (the classifier at one setting, or the pass-through) on topics of its own, with the
+ * benchmark's producer and reader attached, measured round after round. A deployed classifier
+ * runs for hours: its warm-up rounds and its timed round meet the same instance, topics and
+ * clients, so what differs between them is only whether the JIT has settled, not the start-up
+ * of new clients, topics and consumer groups that a fresh instance per run would compile anew.
+ */
+final class Session implements AutoCloseable {
+    /** What every session of one benchmark shares. */
+    record Setup(
+            KafkaConnection cluster,
+            MnistDataset images,
+            byte[][] snapshots,
+            SigningKey key,
+            ImageEventEncoding encoding,
+            EngineChoice engine,
+            int streamThreads,
+            boolean adaptive,
+            LongSupplier brokerCpu,
+            Duration swapInterval) {}
+
+    private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
+    /** The classifier's commit interval, so the changelog's records are counted once a commit has flushed them. */
+    private static final Duration COMMIT_SETTLES = Duration.ofMillis(1_300);
+
+    private final Setup setup;
+    private final PipelineBench.Plan plan;
+    private final TopicNames topics;
+    private final ClassifierSettings settings;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final KafkaProducer<String, byte[]> snapshotProducer;
+    private final AutoCloseable subject;
+    /** The benchmark's producers by linger: one that floods, one per paced linger asked for. */
+    private final Map<Duration, Replayer> replayers = new java.util.HashMap<>();
+
+    private final Drain drain;
+    private long nextVersion = 2;
+    private int rounds;
+
+    private Session(Setup setup, PipelineBench.Plan plan) throws Exception {
+        this.setup = setup;
+        this.plan = plan;
+        this.topics = TopicNames.DEFAULTS.withPrefix("bench-" + plan.tag() + "-");
+        try (Admin admin = Admin.create(setup.cluster().clientConfig(Map.of()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
+        }
+        this.settings = ClassifierSettings.builder(
+                        setup.cluster(),
+                        SnapshotTrust.requireSigned(TrustedKeys.of(setup.key().publicKey())))
+                .optApplicationId("bench-" + plan.tag())
+                .optTopics(topics)
+                .optBatch(BatchSettings.DEFAULTS
+                        .withMaxBatch(plan.maxBatch())
+                        .withMaxDelay(Duration.ofMillis(plan.maxDelayMs()))
+                        .withAdaptive(setup.adaptive()))
+                .optStateDir(Files.createTempDirectory("bench-state"))
+                .optEngine(setup.engine())
+                .optStreamThreads(setup.streamThreads())
+                .optCreateTopics(false)
+                .optStartupTimeout(Duration.ofSeconds(60))
+                .build();
+        this.snapshotProducer = new KafkaProducer<>(
+                setup.cluster()
+                        .clientConfig(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        this.subject = isClassifier() ? Classifier.start(settings, meters) : PassThrough.start(settings);
+        this.drain = Drain.open(setup.cluster(), topics.predictionsOut());
+        if (isClassifier()) {
+            publish(1);
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (((Classifier) subject).models().servingVersion().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the classifier did not serve version 1 within a minute");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The subject of {@code plan} started on its own topics; the classifier serving version 1. */
+    static Session start(Setup setup, PipelineBench.Plan plan) throws Exception {
+        return new Session(setup, plan);
+    }
+
+    boolean isClassifier() {
+        return plan.subject() == PipelineBench.Subject.CLASSIFIER;
+    }
+
+    /**
+     * One round: {@code round.images()} images sent at {@code round.rate()} (0: as fast as the
+     * producer can), with {@code round.swaps()} newer versions published meanwhile and the console
+     * attached if {@code round.console()}, drained from predictions-out.
+     */
+    Run round(PipelineBench.Plan round) throws Exception {
+        String prefix = "s" + (++rounds) + "-";
+        boolean classifier = isClassifier();
+        AttachedConsole attached = round.console()
+                ? AttachedConsole.start(setup.cluster(), topics, setup.key().publicKey())
+                : null;
+        Replayer replayer = replayers.computeIfAbsent(
+                round.producerLinger(),
+                linger -> new Replayer(setup.cluster(), topics.digitsIn(), setup.encoding(), linger));
+        double inferenceBefore = inferenceSeconds();
+        double[] batchesBefore = batches();
+        long firstVersion = nextVersion;
+        nextVersion += round.swaps();
+        long[] pausesBefore = gcPauses();
+        CpuLedger cpu = CpuLedger.start(setup.brokerCpu());
+        long started = System.nanoTime();
+        var producerDone = new AtomicLong();
+        Thread producer = new Thread(
+                () -> {
+                    long sent = 0;
+                    for (int loop = 0; sent < round.images(); loop++) {
+                        int n = (int) Math.min(setup.images().size(), round.images() - sent);
+                        replayer.replay(
+                                setup.images(),
+                                new ReplayPlan(0, n, null, round.rate(), false, prefix + "r" + loop + "-"),
+                                null);
+                        sent += n;
+                    }
+                    producerDone.set(System.nanoTime());
+                    var self = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                    cpu.ended(
+                            CpuLedger.Part.BENCH_PRODUCER,
+                            self.getCurrentThreadCpuTime(),
+                            self.getThreadAllocatedBytes(Thread.currentThread().getId()));
+                },
+                "bench-producer");
+        Map<Long, Long> published = new ConcurrentHashMap<>();
+        Thread swapper = new Thread(
+                () -> {
+                    try {
+                        for (long v = firstVersion; v < firstVersion + round.swaps(); v++) {
+                            Thread.sleep(setup.swapInterval().toMillis());
+                            publish(v);
+                            published.put(v, System.currentTimeMillis());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not publish a snapshot", e);
+                    }
+                },
+                "bench-swaps");
+        long deadLettersBefore = Drain.endOffsets(setup.cluster(), topics.deadLetters());
+        producer.start();
+        swapper.start();
+        Drain.Drained drained = drain.next(prefix, round.images(), classifier);
+        producer.join();
+        swapper.join();
+        ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
+        Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
+        long[] pausesAfter = gcPauses();
+        if (attached != null) {
+            attached.close();
+        }
+        long[] toServe = published.entrySet().stream()
+                .filter(e -> drained.firstSeenMs().containsKey(e.getKey()))
+                .mapToLong(e -> drained.firstSeenMs().get(e.getKey()) - e.getValue())
+                .sorted()
+                .toArray();
+        double[] batchesAfter = batches();
+        double batched = batchesAfter[0] - batchesBefore[0];
+        return new Run(
+                classifier ? "classifier" : "pass-through",
+                drained.count(),
+                round.images() / ((producerDone.get() - started) / 1e9),
+                drained.count() / ((drained.lastNanos() - started) / 1e9),
+                drained.latenciesMs(),
+                drained.readLatenciesMs(),
+                Drain.endOffsets(setup.cluster(), topics.deadLetters()) - deadLettersBefore,
+                toServe,
+                cpuSpent,
+                drained.lastNanos() - started,
+                (long) ((inferenceSeconds() - inferenceBefore) * 1e9),
+                batched == 0 ? 0 : (batchesAfter[1] - batchesBefore[1]) / batched,
+                0,
+                consoleSeen,
+                cpu.allocatedBytes(),
+                pausesAfter[0] - pausesBefore[0],
+                pausesAfter[1] - pausesBefore[1]);
+    }
+
+    /**
+     * Records in the classifier's buffer changelog so far, read once a commit has flushed what the
+     * store's cache held (the count stopped moving for longer than a commit interval); 0 for the
+     * pass-through.
+     */
+    long changelogRecords() throws InterruptedException {
+        if (!isClassifier()) {
+            return 0;
+        }
+        String changelog = settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long seen = Drain.endOffsets(setup.cluster(), changelog);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(COMMIT_SETTLES.toMillis());
+            long now = Drain.endOffsets(setup.cluster(), changelog);
+            if (now == seen) {
+                return now;
+            }
+            seen = now;
+        }
+        return seen;
+    }
+
+    /**
+     * Stop-the-world collections so far and their milliseconds: every collector's bean but the
+     * ones counting concurrent cycles (ZGC's "Cycles", G1's "Concurrent GC"), which stop nothing.
+     */
+    private static long[] gcPauses() {
+        long[] pauses = new long[2];
+        for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector.getName().contains("Cycles") || collector.getName().contains("Concurrent")) {
+                continue;
+            }
+            pauses[0] += Math.max(0, collector.getCollectionCount());
+            pauses[1] += Math.max(0, collector.getCollectionTime());
+        }
+        return pauses;
+    }
+
+    private void publish(long version) throws Exception {
+        snapshotProducer
+                .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, setup.snapshots()[(int) version - 1]))
+                .get();
+    }
+
+    /** Inference calls so far and the images they took. */
+    private double[] batches() {
+        DistributionSummary summary = meters.find("digitstream.batch.size").summary();
+        return summary == null ? new double[2] : new double[] {summary.count(), summary.totalAmount()};
+    }
+
+    private double inferenceSeconds() {
+        Timer timer = meters.find("digitstream.inference").timer();
+        return timer == null ? 0 : timer.totalTime(TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (drain;
+                snapshotProducer;
+                subject) {
+            // closed in reverse order: the subject first (its last commit), then the benchmark's clients
+        } finally {
+            replayers.values().forEach(Replayer::close);
+        }
+    }
+}
