@@ -174,7 +174,7 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Option(
             names = "--warm-up-rounds",
-            defaultValue = "12",
+            defaultValue = "40",
             description = "At most this many untimed warm-up rounds per subject, on the instance the timed round then"
                     + " measures; they stop once two in a row agree within 5 % (flooded) and the JIT compiled for"
                     + " under a tenth of the last one.")
