@@ -1,6 +1,7 @@
 package io.digitstream.accuracy;
 
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.schemas.message.JsonSerde;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
@@ -74,12 +75,7 @@ public final class AccuracyTopology {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // reports every second rather than every 30 s
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        // Kafka 5's default, set now; the main consumer's copy keeps Kafka Streams 4.4's partition
-        // assignor, which reads its configuration from the consumer's settings, from warning that it is off
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(
-                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
-                true);
+        StreamsDefaults.handleGlobalProcessingExceptions(props);
         props.putAll(cluster.clientSettings());
         return props;
     }

@@ -5,6 +5,7 @@ import io.digitstream.classifier.model.Admission;
 import io.digitstream.classifier.model.DecisionLog;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.topic.TopicLayout;
@@ -64,13 +65,8 @@ public final class Classifier implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // A record that cannot be written is not skipped: the task fails and retries from its last commit.
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
-        // the snapshot loader catches its own failures; this is Kafka 5's default, set now. Kafka
-        // Streams 4.4 reads its configuration again from the main consumer's settings (for the
-        // partition assignor) and warns that this is off unless the consumer's settings say it too
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(
-                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
-                true);
+        // the snapshot loader catches its own failures
+        StreamsDefaults.handleGlobalProcessingExceptions(props);
         // Wall-clock punctuation runs between polls; an idle poll must not outlast max-delay.
         props.put(
                 StreamsConfig.POLL_MS_CONFIG,
