@@ -16,7 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** The benchmark's reader of predictions-out, one per session, and counting what a topic holds. */
+/** The benchmark's reader of predictions-out, one per session; it also counts what a topic holds. */
 final class Drain implements AutoCloseable {
     private static final Duration QUIET_LIMIT = Duration.ofSeconds(30);
 
@@ -113,16 +113,13 @@ final class Drain implements AutoCloseable {
         return timing;
     }
 
-    /** Records written to a topic, summed over its partitions. */
-    static long endOffsets(KafkaConnection cluster, String topic) {
-        try (var consumer = new KafkaConsumer<>(
-                cluster.clientConfig(Map.of()), new StringDeserializer(), new StringDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            return consumer.endOffsets(partitions).values().stream()
-                    .mapToLong(Long::longValue)
-                    .sum();
-        }
+    /** Records written to {@code topic} so far, summed over its partitions (this reader's connection; any topic). */
+    long endOffsets(String topic) {
+        var partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        return consumer.endOffsets(partitions).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 }

@@ -180,7 +180,6 @@ public final class PipelineBench implements Callable<Integer> {
                     + " under a tenth of the last one.")
     int warmUpRounds;
 
-    private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
     private static final SigningKey KEY = SigningKey.generate();
     private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
     private static final double WARM_UP_AGREEMENT = 0.05;
@@ -273,7 +272,12 @@ public final class PipelineBench implements Callable<Integer> {
         snapshots = new byte[1 + swaps * (repeats + 1)][];
         for (int v = 1; v <= snapshots.length; v++) {
             snapshots[v - 1] = SnapshotCodec.encode(
-                    Dl4jSnapshots.snapshot(network, MODEL, v, new TrainingFacts("bench", 1, 4000, null, null)), KEY);
+                    Dl4jSnapshots.snapshot(
+                            network,
+                            SnapshotHeader.DEFAULT_MODEL_NAME,
+                            v,
+                            new TrainingFacts("bench", 1, 4000, null, null)),
+                    KEY);
         }
         boolean embedded = bootstrapServers == null;
         try (EmbeddedKafka kafka =

@@ -6,8 +6,6 @@ import java.util.Map;
 /**
  * What one timed run measured.
  *
- * @param subject          what ran between digits-in and predictions-out ("classifier", "pass-through")
- * @param produced         images/s the producer sent
  * @param perSecond        images/s end to end, until the last prediction
  * @param latenciesMs      sent-to-emitted per image, sorted; empty for the pass-through (it stamps nothing)
  * @param readLatenciesMs  sent to read by the benchmark's consumer per image, sorted; empty for the pass-through
@@ -21,9 +19,7 @@ import java.util.Map;
  * @param gcPauseMillis    their summed pause time
  */
 record Run(
-        String subject,
         int count,
-        double produced,
         double perSecond,
         long[] latenciesMs,
         long[] readLatenciesMs,
@@ -41,9 +37,7 @@ record Run(
 
     Run withChangelogRecords(long records) {
         return new Run(
-                subject,
                 count,
-                produced,
                 perSecond,
                 latenciesMs,
                 readLatenciesMs,

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * One subject (the classifier at one setting, or the pass-through) on topics of its own, with the
@@ -56,10 +56,6 @@ final class Session implements AutoCloseable {
             boolean adaptive,
             LongSupplier brokerCpu,
             Duration swapInterval) {}
-
-    private static final String MODEL = SnapshotHeader.DEFAULT_MODEL_NAME;
-    /** The classifier's commit interval, so the changelog's records are counted once a commit has flushed them. */
-    private static final Duration COMMIT_SETTLES = Duration.ofMillis(1_300);
 
     private final Setup setup;
     private final PipelineBench.Plan plan;
@@ -144,9 +140,9 @@ final class Session implements AutoCloseable {
         long firstVersion = nextVersion;
         nextVersion += round.swaps();
         long[] pausesBefore = gcPauses();
+        long deadLettersBefore = drain.endOffsets(topics.deadLetters());
         CpuLedger cpu = CpuLedger.start(setup.brokerCpu());
         long started = System.nanoTime();
-        var producerDone = new AtomicLong();
         Thread producer = new Thread(
                 () -> {
                     long sent = 0;
@@ -158,7 +154,6 @@ final class Session implements AutoCloseable {
                                 null);
                         sent += n;
                     }
-                    producerDone.set(System.nanoTime());
                     var self = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                     cpu.ended(
                             CpuLedger.Part.BENCH_PRODUCER,
@@ -182,7 +177,6 @@ final class Session implements AutoCloseable {
                     }
                 },
                 "bench-swaps");
-        long deadLettersBefore = Drain.endOffsets(setup.cluster(), topics.deadLetters());
         producer.start();
         swapper.start();
         Drain.Drained drained = drain.next(prefix, round.images(), classifier);
@@ -202,13 +196,11 @@ final class Session implements AutoCloseable {
         double[] batchesAfter = batches();
         double batched = batchesAfter[0] - batchesBefore[0];
         return new Run(
-                classifier ? "classifier" : "pass-through",
                 drained.count(),
-                round.images() / ((producerDone.get() - started) / 1e9),
                 drained.count() / ((drained.lastNanos() - started) / 1e9),
                 drained.latenciesMs(),
                 drained.readLatenciesMs(),
-                Drain.endOffsets(setup.cluster(), topics.deadLetters()) - deadLettersBefore,
+                drain.endOffsets(topics.deadLetters()) - deadLettersBefore,
                 toServe,
                 cpuSpent,
                 drained.lastNanos() - started,
@@ -223,19 +215,21 @@ final class Session implements AutoCloseable {
 
     /**
      * Records in the classifier's buffer changelog so far, read once a commit has flushed what the
-     * store's cache held (the count stopped moving for longer than a commit interval); 0 for the
-     * pass-through.
+     * store's cache held (the count stopped moving for longer than the classifier's commit
+     * interval); 0 for the pass-through.
      */
     long changelogRecords() throws InterruptedException {
         if (!isClassifier()) {
             return 0;
         }
         String changelog = settings.applicationId() + "-" + ClassifierTopology.BUFFER_STORE + "-changelog";
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long seen = Drain.endOffsets(setup.cluster(), changelog);
+        long commitMs = new StreamsConfig(Classifier.streamsProperties(settings))
+                .getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        long deadline = System.nanoTime() + Duration.ofMillis(10 * commitMs).toNanos();
+        long seen = drain.endOffsets(changelog);
         while (System.nanoTime() < deadline) {
-            Thread.sleep(COMMIT_SETTLES.toMillis());
-            long now = Drain.endOffsets(setup.cluster(), changelog);
+            Thread.sleep(commitMs + commitMs / 3);
+            long now = drain.endOffsets(changelog);
             if (now == seen) {
                 return now;
             }
@@ -262,7 +256,10 @@ final class Session implements AutoCloseable {
 
     private void publish(long version) throws Exception {
         snapshotProducer
-                .send(new ProducerRecord<>(topics.modelSnapshots(), MODEL, setup.snapshots()[(int) version - 1]))
+                .send(new ProducerRecord<>(
+                        topics.modelSnapshots(),
+                        SnapshotHeader.DEFAULT_MODEL_NAME,
+                        setup.snapshots()[(int) version - 1]))
                 .get();
     }
 
