@@ -270,7 +270,9 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
 
     /** An image is done with: its slot is emptied and will be the next one filled. */
     private void release(long slot) {
-        buffer.delete(slot);
+        // put(slot, null) deletes as delete(slot) does, without reading and decoding the old image
+        // to return it (a copy of its pixels per image, for nothing)
+        buffer.put(slot, null);
         freeSlots.push(slot);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.ErrorCode;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -26,10 +28,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +74,8 @@ class ClassifierTopologyTest {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // as the classifier runs: its global thread's processing exceptions handled too
+        StreamsDefaults.handleGlobalProcessingExceptions(props);
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(10_000));
         digits = driver.createInputTopic(TOPICS.digitsIn(), new StringSerializer(), new ByteArraySerializer());
         snapshots = driver.createInputTopic(TOPICS.modelSnapshots(), new StringSerializer(), new ByteArraySerializer());
@@ -88,6 +95,15 @@ class ClassifierTopologyTest {
         }
     }
 
+    private List<KeyValue<Long, PendingImage>> bufferedImages() {
+        KeyValueStore<Long, PendingImage> buffer = driver.getKeyValueStore(ClassifierTopology.BUFFER_STORE);
+        try (KeyValueIterator<Long, PendingImage> all = buffer.all()) {
+            List<KeyValue<Long, PendingImage>> images = new ArrayList<>();
+            all.forEachRemaining(images::add);
+            return images;
+        }
+    }
+
     private void send(int... images) {
         for (int i : images) {
             ImageEvent event = TestModels.event(i);
@@ -102,7 +118,9 @@ class ClassifierTopologyTest {
 
         send(0, 1, 2);
         assertThat(predictions.isEmpty()).as("3 of 4: still waiting").isTrue();
+        assertThat(bufferedImages()).as("the three wait in the buffer").hasSize(3);
         send(3);
+        assertThat(bufferedImages()).as("a classified image's slot is emptied").isEmpty();
 
         List<TestRecord<String, Prediction>> out = predictions.readRecordsToList();
         assertThat(out).extracting(TestRecord::key).containsExactly("img-0", "img-1", "img-2", "img-3");

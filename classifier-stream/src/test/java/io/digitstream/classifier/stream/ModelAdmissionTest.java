@@ -6,6 +6,7 @@ import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.model.PromotionGate;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.model.snapshot.HostileZips;
 import io.digitstream.model.snapshot.Tripwire;
 import io.digitstream.schemas.ErrorCode;
@@ -58,6 +59,8 @@ class ModelAdmissionTest {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "admission-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // as the classifier runs: its global thread's processing exceptions handled too
+        StreamsDefaults.handleGlobalProcessingExceptions(props);
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(10_000));
         snapshots = driver.createInputTopic(TOPICS.modelSnapshots(), new StringSerializer(), new ByteArraySerializer());
     }
