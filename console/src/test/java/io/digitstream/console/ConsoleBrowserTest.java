@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -59,6 +60,9 @@ class ConsoleBrowserTest {
     private static Console console;
     private static ChromeDriver browser;
 
+    @TempDir
+    static Path streamsState;
+
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(
@@ -69,7 +73,7 @@ class ConsoleBrowserTest {
         var cluster = KafkaConnection.to(kafka.bootstrapServers());
         classifier = Classifier.start(
                 TestModels.settings(cluster)
-                        .optStateDir(Files.createTempDirectory("console-test-streams"))
+                        .optStateDir(streamsState)
                         .optInstanceId("classifier-1")
                         .build(),
                 new SimpleMeterRegistry());

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -68,6 +70,9 @@ final class Session implements AutoCloseable {
     private final Map<Duration, Replayer> replayers = new java.util.HashMap<>();
 
     private final Drain drain;
+    /** The subject's Kafka Streams state, deleted at close (a benchmark's sessions would fill /tmp). */
+    private final Path stateDir;
+
     private long nextVersion = 2;
     private int rounds;
 
@@ -75,6 +80,7 @@ final class Session implements AutoCloseable {
         this.setup = setup;
         this.plan = plan;
         this.topics = TopicNames.DEFAULTS.withPrefix("bench-" + plan.tag() + "-");
+        this.stateDir = Files.createTempDirectory("bench-state");
         try (Admin admin = Admin.create(setup.cluster().clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
@@ -87,7 +93,7 @@ final class Session implements AutoCloseable {
                         .withMaxBatch(plan.maxBatch())
                         .withMaxDelay(Duration.ofMillis(plan.maxDelayMs()))
                         .withAdaptive(setup.adaptive()))
-                .optStateDir(Files.createTempDirectory("bench-state"))
+                .optStateDir(stateDir)
                 .optEngine(setup.engine())
                 .optStreamThreads(setup.streamThreads())
                 .optCreateTopics(false)
@@ -282,6 +288,7 @@ final class Session implements AutoCloseable {
             // closed in reverse order: the subject first (its last commit), then the benchmark's clients
         } finally {
             replayers.values().forEach(Replayer::close);
+            Utils.delete(stateDir.toFile());
         }
     }
 }
