@@ -152,11 +152,11 @@ final class Session implements AutoCloseable {
         Thread producer = new Thread(
                 () -> {
                     long sent = 0;
-                    for (int loop = 0; sent < round.images(); loop++) {
+                    for (int pass = 0; sent < round.images(); pass++) {
                         int n = (int) Math.min(setup.images().size(), round.images() - sent);
                         replayer.replay(
                                 setup.images(),
-                                new ReplayPlan(0, n, null, round.rate(), false, prefix + "r" + loop + "-"),
+                                new ReplayPlan(0, n, null, round.rate(), false, Drain.passPrefix(prefix, pass)),
                                 null);
                         sent += n;
                     }
@@ -185,7 +185,8 @@ final class Session implements AutoCloseable {
                 "bench-swaps");
         producer.start();
         swapper.start();
-        Drain.Drained drained = drain.next(prefix, round.images(), classifier);
+        Drain.Drained drained =
+                drain.next(prefix, round.images(), setup.images().size(), classifier);
         producer.join();
         swapper.join();
         ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
