@@ -27,10 +27,17 @@ final class Drain implements AutoCloseable {
 
     /**
      * What the drain saw: distinct ids, when the last came, each one's latency (sent to emitted,
-     * and sent to read here; sorted), each version's first sighting.
+     * and sent to read here; sorted), each image's send and emission times (in the order read), each
+     * version's first sighting.
      */
     record Drained(
-            int count, long lastNanos, long[] latenciesMs, long[] readLatenciesMs, Map<Long, Long> firstSeenMs) {}
+            int count,
+            long lastNanos,
+            long[] latenciesMs,
+            long[] readLatenciesMs,
+            long[] sentAtMs,
+            long[] emittedAtMs,
+            Map<Long, Long> firstSeenMs) {}
 
     /** A reader of every partition of {@code topic} from its beginning, outside any consumer group. */
     static Drain open(KafkaConnection cluster, String topic) {
@@ -69,12 +76,13 @@ final class Drain implements AutoCloseable {
         BitSet seen = new BitSet(images);
         int count = 0;
         Map<Long, Long> firstSeen = new HashMap<>();
-        long[] latencies = new long[images];
-        long[] readLatencies = new long[images];
+        long[] sentAt = new long[images];
+        long[] emittedAt = new long[images];
+        long[] readAt = new long[images];
         long last = System.nanoTime();
         while (count < images && System.nanoTime() - last < QUIET_LIMIT.toNanos()) {
             var records = consumer.poll(Duration.ofMillis(20));
-            long readAt = System.currentTimeMillis();
+            long polledAt = System.currentTimeMillis();
             for (var record : records) {
                 int image = imageNumber(record.key(), roundPrefix, perPass);
                 if (image < 0 || image >= images || seen.get(image)) {
@@ -86,16 +94,29 @@ final class Drain implements AutoCloseable {
                 if (timed) {
                     long[] timing = timing(record.value());
                     firstSeen.putIfAbsent(timing[0], timing[2]);
-                    latencies[count - 1] = timing[2] - timing[1];
-                    readLatencies[count - 1] = readAt - timing[1];
+                    sentAt[count - 1] = timing[1];
+                    emittedAt[count - 1] = timing[2];
+                    readAt[count - 1] = polledAt;
                 }
             }
         }
-        long[] sent = timed ? Arrays.copyOf(latencies, count) : new long[0];
-        long[] read = timed ? Arrays.copyOf(readLatencies, count) : new long[0];
-        Arrays.sort(sent);
-        Arrays.sort(read);
-        return new Drained(count, last, sent, read, firstSeen);
+        int kept = timed ? count : 0;
+        long[] latencies = new long[kept];
+        long[] readLatencies = new long[kept];
+        for (int i = 0; i < kept; i++) {
+            latencies[i] = emittedAt[i] - sentAt[i];
+            readLatencies[i] = readAt[i] - sentAt[i];
+        }
+        Arrays.sort(latencies);
+        Arrays.sort(readLatencies);
+        return new Drained(
+                count,
+                last,
+                latencies,
+                readLatencies,
+                Arrays.copyOf(sentAt, kept),
+                Arrays.copyOf(emittedAt, kept),
+                firstSeen);
     }
 
     /**

@@ -415,7 +415,8 @@ public final class PipelineBench implements Callable<Integer> {
                             adaptive ? "on" : "off",
                             pacedSeconds),
                     "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
-                            + " | read p99 ms | mean batch | GC pauses, their total |",
+                            + " | read p99 ms | mean batch | GC pauses, their total | p99 images in flight during a"
+                            + " pause |",
                     pacedRows);
         }
         printTable(
@@ -610,7 +611,7 @@ public final class PipelineBench implements Callable<Integer> {
                 rows.add(String.format(
                         Locale.ROOT,
                         "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
-                                + " %d ms |",
+                                + " %d ms | %.0f %% |",
                         100 * fraction,
                         lingerMs,
                         rate,
@@ -621,8 +622,9 @@ public final class PipelineBench implements Callable<Integer> {
                         run.readPercentile(0.5),
                         run.readPercentile(0.99),
                         run.meanBatch(),
-                        run.gcPauses(),
-                        run.gcPauseMillis()));
+                        run.gcPauses().size(),
+                        run.gcPauseMillis(),
+                        100 * run.tailShareInGcPauses()));
                 measured.add(new Measured(what, run));
             }
         }

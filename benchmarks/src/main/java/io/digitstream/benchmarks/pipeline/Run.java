@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks.pipeline;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,14 +16,17 @@ import java.util.Map;
  * @param changelogRecords the buffer changelog's records (0 for the pass-through)
  * @param console          what an attached console showed, or null
  * @param allocatedBytes   Java heap allocated by part during the run
+ * @param sentAtMs         each image's send time (epoch ms), in the order read; empty for the pass-through
+ * @param emittedAtMs      its prediction's emission time, in the same order
  * @param gcPauses         stop-the-world collections in this JVM during the run
- * @param gcPauseMillis    their summed pause time
  */
 record Run(
         int count,
         double perSecond,
         long[] latenciesMs,
         long[] readLatenciesMs,
+        long[] sentAtMs,
+        long[] emittedAtMs,
         long deadLetters,
         long[] publishToServeMs,
         Map<CpuLedger.Part, Long> cpuNanos,
@@ -32,8 +36,7 @@ record Run(
         long changelogRecords,
         ConsoleSeen console,
         Map<CpuLedger.Part, Long> allocatedBytes,
-        long gcPauses,
-        long gcPauseMillis) {
+        List<GcPauses.Pause> gcPauses) {
 
     Run withChangelogRecords(long records) {
         return new Run(
@@ -41,6 +44,8 @@ record Run(
                 perSecond,
                 latenciesMs,
                 readLatenciesMs,
+                sentAtMs,
+                emittedAtMs,
                 deadLetters,
                 publishToServeMs,
                 cpuNanos,
@@ -50,8 +55,34 @@ record Run(
                 records,
                 console,
                 allocatedBytes,
-                gcPauses,
-                gcPauseMillis);
+                gcPauses);
+    }
+
+    long gcPauseMillis() {
+        return gcPauses.stream().mapToLong(GcPauses.Pause::millis).sum();
+    }
+
+    /**
+     * Of the images at or past the p99 latency, the share that were between their send and their
+     * emission while this JVM was stopped for a collection: near 1, the collector sets the tail;
+     * near 0, something else does (NaN without latencies).
+     */
+    double tailShareInGcPauses() {
+        double p99 = p99();
+        int tail = 0;
+        int paused = 0;
+        for (int i = 0; i < sentAtMs.length; i++) {
+            if (emittedAtMs[i] - sentAtMs[i] < p99) {
+                continue;
+            }
+            tail++;
+            long from = sentAtMs[i];
+            long to = emittedAtMs[i];
+            if (gcPauses.stream().anyMatch(pause -> pause.overlaps(from, to))) {
+                paused++;
+            }
+        }
+        return tail == 0 ? Double.NaN : (double) paused / tail;
     }
 
     long cpuTotalNanos() {

@@ -25,6 +25,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -145,7 +146,7 @@ final class Session implements AutoCloseable {
         double[] batchesBefore = batches();
         long firstVersion = nextVersion;
         nextVersion += round.swaps();
-        long[] pausesBefore = gcPauses();
+        GcPauses pauses = GcPauses.listen();
         long deadLettersBefore = drain.endOffsets(topics.deadLetters());
         CpuLedger cpu = CpuLedger.start(setup.brokerCpu());
         long started = System.nanoTime();
@@ -191,7 +192,8 @@ final class Session implements AutoCloseable {
         swapper.join();
         ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
         Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
-        long[] pausesAfter = gcPauses();
+        List<GcPauses.Pause> paused = pauses.pauses();
+        pauses.close();
         if (attached != null) {
             attached.close();
         }
@@ -207,6 +209,8 @@ final class Session implements AutoCloseable {
                 drained.count() / ((drained.lastNanos() - started) / 1e9),
                 drained.latenciesMs(),
                 drained.readLatenciesMs(),
+                drained.sentAtMs(),
+                drained.emittedAtMs(),
                 drain.endOffsets(topics.deadLetters()) - deadLettersBefore,
                 toServe,
                 cpuSpent,
@@ -216,8 +220,7 @@ final class Session implements AutoCloseable {
                 0,
                 consoleSeen,
                 cpu.allocatedBytes(),
-                pausesAfter[0] - pausesBefore[0],
-                pausesAfter[1] - pausesBefore[1]);
+                paused);
     }
 
     /**
@@ -243,22 +246,6 @@ final class Session implements AutoCloseable {
             seen = now;
         }
         return seen;
-    }
-
-    /**
-     * Stop-the-world collections so far and their milliseconds: every collector's bean but the
-     * ones counting concurrent cycles (ZGC's "Cycles", G1's "Concurrent GC"), which stop nothing.
-     */
-    private static long[] gcPauses() {
-        long[] pauses = new long[2];
-        for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (collector.getName().contains("Cycles") || collector.getName().contains("Concurrent")) {
-                continue;
-            }
-            pauses[0] += Math.max(0, collector.getCollectionCount());
-            pauses[1] += Math.max(0, collector.getCollectionTime());
-        }
-        return pauses;
     }
 
     private void publish(long version) throws Exception {

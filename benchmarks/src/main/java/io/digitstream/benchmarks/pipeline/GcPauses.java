@@ -1,0 +1,100 @@
+package io.digitstream.benchmarks.pipeline;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * The stop-the-world collections of this JVM while it listens, each with its wall-clock start and
+ * end, so a run can tell whether its slowest images were in flight during one. Collectors' beans
+ * that count concurrent cycles (ZGC's "Cycles", G1's "Concurrent GC") stop nothing and are left
+ * out.
+ */
+final class GcPauses implements AutoCloseable {
+    /** One pause, in epoch milliseconds. */
+    record Pause(long startMs, long endMs) {
+        long millis() {
+            return endMs - startMs;
+        }
+
+        boolean overlaps(long fromMs, long toMs) {
+            return startMs <= toMs && endMs >= fromMs;
+        }
+    }
+
+    private final List<Pause> pauses = new CopyOnWriteArrayList<>();
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final NotificationListener listener = (notification, handback) -> {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+        }
+        var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        if (stopsNothing(info.getGcName())) {
+            return;
+        }
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        pauses.add(new Pause(
+                jvmStart + info.getGcInfo().getStartTime(),
+                jvmStart + info.getGcInfo().getEndTime()));
+    };
+
+    private final long countedBefore = counted();
+
+    private GcPauses() {
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector instanceof NotificationEmitter emitter && !stopsNothing(collector.getName())) {
+                emitter.addNotificationListener(listener, null, null);
+                emitters.add(emitter);
+            }
+        }
+    }
+
+    /** Listens from now until {@link #close()}. */
+    static GcPauses listen() {
+        return new GcPauses();
+    }
+
+    private static boolean stopsNothing(String collector) {
+        return collector.contains("Cycles") || collector.contains("Concurrent");
+    }
+
+    /** Stop-the-world collections so far by the collectors' own counts. */
+    private static long counted() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(collector -> !stopsNothing(collector.getName()))
+                .mapToLong(collector -> Math.max(0, collector.getCollectionCount()))
+                .sum();
+    }
+
+    /**
+     * The pauses since {@link #listen()}, in the order they began. Notifications come on a thread
+     * of their own shortly after each pause: this waits (at most a second) until every pause the
+     * collectors counted meanwhile has been heard of.
+     */
+    List<Pause> pauses() throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (pauses.size() < counted() - countedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return pauses.stream().sorted(Comparator.comparingLong(Pause::startMs)).toList();
+    }
+
+    @Override
+    public void close() {
+        for (NotificationEmitter emitter : emitters) {
+            try {
+                emitter.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException e) {
+                // not listening: nothing to remove
+            }
+        }
+    }
+}
