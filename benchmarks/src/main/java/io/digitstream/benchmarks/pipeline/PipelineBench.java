@@ -184,6 +184,8 @@ public final class PipelineBench implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
     private static final double WARM_UP_AGREEMENT = 0.05;
     private static final int PASS_THROUGH_SCALE = 4;
+    /** How much longer than its swaps a swapping round is made to last, at the plain round's rate. */
+    private static final double SWAP_ROUND_MARGIN = 1.25;
     /** Settled also means the JIT compiled for less than this share of a round's wall time. */
     private static final double JIT_QUIET = 0.10;
 
@@ -236,6 +238,10 @@ public final class PipelineBench implements Callable<Integer> {
         }
 
         Plan withSwaps(int swaps) {
+            return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console, producerLinger);
+        }
+
+        Plan withImages(int images) {
             return new Plan(tag, subject, maxBatch, maxDelayMs, images, rate, swaps, console, producerLinger);
         }
 
@@ -433,11 +439,13 @@ public final class PipelineBench implements Callable<Integer> {
                     String.format(
                             Locale.ROOT,
                             "%d hot swaps, one every %d ms; %d plain and %d swapping run(s) per max-batch,"
-                                    + " alternating; img/s are medians:",
+                                    + " alternating, each sending at least --images and enough to last %.2fx as"
+                                    + " long as the swaps take; img/s are medians:",
                             swaps,
                             swapIntervalMs,
                             repeats,
-                            repeats),
+                            repeats,
+                            SWAP_ROUND_MARGIN),
                     "| max-batch | img/s, no swaps | img/s, swapping | change | lost | dead letters | versions served"
                             + " | publish to first prediction p50 ms | max ms |",
                     swapRows);
@@ -477,8 +485,13 @@ public final class PipelineBench implements Callable<Integer> {
      * Plain runs against runs with swaps ({@code swaps > 0}) or with the console attached
      * ({@code swaps == 0}), alternating, so the machine's slow spells hit both alike; one table row.
      */
-    private String compare(Session session, Run first, Plan plain, int swaps, List<Measured> measured)
+    private String compare(Session session, Run first, Plan flood, int swaps, List<Measured> measured)
             throws Exception {
+        // a swapping round must outlast its swaps (the last one comes swaps x the interval after the
+        // start), or the last versions are published after the last image and never serve
+        int lastingImages =
+                (int) Math.ceil(first.perSecond() * (swaps + 1) * swapIntervalMs / 1000.0 * SWAP_ROUND_MARGIN);
+        Plan plain = swaps > 0 && lastingImages > flood.images() ? flood.withImages(lastingImages) : flood;
         Plan other = swaps > 0 ? plain.withSwaps(swaps) : plain.withConsole();
         // once untimed: swapping and the console have JIT work of their own
         session.round(other);
@@ -492,7 +505,9 @@ public final class PipelineBench implements Callable<Integer> {
         long predictions = 0;
         double updatesPerSecond = 0;
         for (int r = 0; r < repeats; r++) {
-            without[r] = r == 0 ? first.perSecond() : session.round(plain).perSecond();
+            without[r] = r == 0 && plain == flood
+                    ? first.perSecond()
+                    : session.round(plain).perSecond();
             Run run = session.round(other);
             measured.add(new Measured(
                     "max-batch " + plain.maxBatch() + ", " + (swaps > 0 ? swaps + " swaps" : "console"), run));
