@@ -26,17 +26,15 @@ final class Drain implements AutoCloseable {
     }
 
     /**
-     * What the drain saw: distinct ids, when the last came, each one's latency (sent to emitted,
-     * and sent to read here; sorted), each image's send and emission times (in the order read), each
-     * version's first sighting.
+     * What the drain saw: distinct ids, when the last came, each image's send, emission and read
+     * times (epoch ms, in the order read; empty when not timed), each version's first sighting.
      */
     record Drained(
             int count,
             long lastNanos,
-            long[] latenciesMs,
-            long[] readLatenciesMs,
             long[] sentAtMs,
             long[] emittedAtMs,
+            long[] readAtMs,
             Map<Long, Long> firstSeenMs) {}
 
     /** A reader of every partition of {@code topic} from its beginning, outside any consumer group. */
@@ -101,21 +99,12 @@ final class Drain implements AutoCloseable {
             }
         }
         int kept = timed ? count : 0;
-        long[] latencies = new long[kept];
-        long[] readLatencies = new long[kept];
-        for (int i = 0; i < kept; i++) {
-            latencies[i] = emittedAt[i] - sentAt[i];
-            readLatencies[i] = readAt[i] - sentAt[i];
-        }
-        Arrays.sort(latencies);
-        Arrays.sort(readLatencies);
         return new Drained(
                 count,
                 last,
-                latencies,
-                readLatencies,
                 Arrays.copyOf(sentAt, kept),
                 Arrays.copyOf(emittedAt, kept),
+                Arrays.copyOf(readAt, kept),
                 firstSeen);
     }
 

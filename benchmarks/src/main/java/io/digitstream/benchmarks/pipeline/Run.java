@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks.pipeline;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,25 +9,24 @@ import java.util.Map;
  * What one timed run measured.
  *
  * @param perSecond        images/s end to end, until the last prediction
- * @param latenciesMs      sent-to-emitted per image, sorted; empty for the pass-through (it stamps nothing)
- * @param readLatenciesMs  sent to read by the benchmark's consumer per image, sorted; empty for the pass-through
+ * @param sentAtMs         each image's send time (epoch ms), in the order read; empty for the pass-through (it
+ *                         stamps nothing)
+ * @param emittedAtMs      its prediction's emission time, in the same order
+ * @param readAtMs         when the benchmark's consumer read it, in the same order
  * @param cpuNanos         CPU by part during the run
  * @param inferenceNanos   wall time the classifier's stream threads spent inside the engine
  * @param meanBatch        the classifier's mean batch size (0 for the pass-through)
  * @param changelogRecords the buffer changelog's records (0 for the pass-through)
  * @param console          what an attached console showed, or null
  * @param allocatedBytes   Java heap allocated by part during the run
- * @param sentAtMs         each image's send time (epoch ms), in the order read; empty for the pass-through
- * @param emittedAtMs      its prediction's emission time, in the same order
  * @param gcPauses         stop-the-world collections in this JVM during the run
  */
 record Run(
         int count,
         double perSecond,
-        long[] latenciesMs,
-        long[] readLatenciesMs,
         long[] sentAtMs,
         long[] emittedAtMs,
+        long[] readAtMs,
         long deadLetters,
         long[] publishToServeMs,
         Map<CpuLedger.Part, Long> cpuNanos,
@@ -42,10 +42,9 @@ record Run(
         return new Run(
                 count,
                 perSecond,
-                latenciesMs,
-                readLatenciesMs,
                 sentAtMs,
                 emittedAtMs,
+                readAtMs,
                 deadLetters,
                 publishToServeMs,
                 cpuNanos,
@@ -137,12 +136,21 @@ record Run(
         return percentile(0.99);
     }
 
+    /** Sent-to-emitted latency at percentile {@code p} (NaN for the pass-through). */
     double percentile(double p) {
-        return percentile(latenciesMs, p);
+        return percentile(sortedDifferences(sentAtMs, emittedAtMs), p);
     }
 
+    /** Sent to read by the benchmark's consumer, at percentile {@code p}. */
     double readPercentile(double p) {
-        return percentile(readLatenciesMs, p);
+        return percentile(sortedDifferences(sentAtMs, readAtMs), p);
+    }
+
+    private static long[] sortedDifferences(long[] from, long[] to) {
+        long[] differences = new long[from.length];
+        Arrays.setAll(differences, i -> to[i] - from[i]);
+        Arrays.sort(differences);
+        return differences;
     }
 
     private static double percentile(long[] sorted, double p) {

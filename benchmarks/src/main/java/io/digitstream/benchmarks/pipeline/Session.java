@@ -207,10 +207,9 @@ final class Session implements AutoCloseable {
         return new Run(
                 drained.count(),
                 drained.count() / ((drained.lastNanos() - started) / 1e9),
-                drained.latenciesMs(),
-                drained.readLatenciesMs(),
                 drained.sentAtMs(),
                 drained.emittedAtMs(),
+                drained.readAtMs(),
                 drain.endOffsets(topics.deadLetters()) - deadLettersBefore,
                 toServe,
                 cpuSpent,
