@@ -184,6 +184,8 @@ public final class PipelineBench implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(PipelineBench.class);
     private static final double WARM_UP_AGREEMENT = 0.05;
     private static final int PASS_THROUGH_SCALE = 4;
+    /** The paced table counts the windows of this length in which the slowest images were sent. */
+    private static final long TAIL_WINDOW_MS = 100;
     /** How much longer than its swaps a swapping round is made to last, at the plain round's rate. */
     private static final double SWAP_ROUND_MARGIN = 1.25;
     /** Settled also means the JIT compiled for less than this share of a round's wall time. */
@@ -422,7 +424,8 @@ public final class PipelineBench implements Callable<Integer> {
                             pacedSeconds),
                     "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
                             + " | read p99 ms | mean batch | GC pauses, their total | p99 images in flight during a"
-                            + " pause |",
+                            + " pause | 100 ms windows holding the p99 images | Kafka's slowest in the last minute, ms:"
+                            + " commit / poll / produce request |",
                     pacedRows);
         }
         printTable(
@@ -623,10 +626,12 @@ public final class PipelineBench implements Callable<Integer> {
                         String.format(Locale.ROOT, "paced at %.0f %%, producer linger %d ms", 100 * fraction, lingerMs);
                 warmUp(session, Plan.paced(Math.max(500, count / 3), rate, linger), what);
                 Run run = session.round(Plan.paced(count, rate, linger));
+                long[] tailWindows = run.tailWindows(TAIL_WINDOW_MS);
+                double[] kafkaSlowest = session.kafkaSlowestMs();
                 rows.add(String.format(
                         Locale.ROOT,
                         "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
-                                + " %d ms | %.0f %% |",
+                                + " %d ms | %.0f %% | %d of %d | %.0f / %.0f / %.0f |",
                         100 * fraction,
                         lingerMs,
                         rate,
@@ -639,7 +644,12 @@ public final class PipelineBench implements Callable<Integer> {
                         run.meanBatch(),
                         run.gcPauses().size(),
                         run.gcPauseMillis(),
-                        100 * run.tailShareInGcPauses()));
+                        100 * run.tailShareInGcPauses(),
+                        tailWindows[0],
+                        tailWindows[1],
+                        kafkaSlowest[0],
+                        kafkaSlowest[1],
+                        kafkaSlowest[2]));
                 measured.add(new Measured(what, run));
             }
         }

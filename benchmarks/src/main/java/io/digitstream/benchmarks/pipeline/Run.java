@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * What one timed run measured.
@@ -82,6 +83,26 @@ record Run(
             }
         }
         return tail == 0 ? Double.NaN : (double) paused / tail;
+    }
+
+    /**
+     * In how many of the run's {@code windowMs} windows (by send time) the images at or past the
+     * p99 latency were sent, and how many windows the run spans: a few windows of many means the
+     * tail came in spells, as many as there are slow images means it was spread out.
+     */
+    long[] tailWindows(long windowMs) {
+        if (sentAtMs.length == 0) {
+            return new long[2];
+        }
+        double p99 = p99();
+        long first = Arrays.stream(sentAtMs).min().orElseThrow();
+        long last = Arrays.stream(sentAtMs).max().orElseThrow();
+        long windows = IntStream.range(0, sentAtMs.length)
+                .filter(i -> emittedAtMs[i] - sentAtMs[i] >= p99)
+                .mapToLong(i -> (sentAtMs[i] - first) / windowMs)
+                .distinct()
+                .count();
+        return new long[] {windows, (last - first) / windowMs + 1};
     }
 
     long cpuTotalNanos() {

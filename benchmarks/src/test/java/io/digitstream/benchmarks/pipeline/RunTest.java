@@ -1,0 +1,51 @@
+package io.digitstream.benchmarks.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunTest {
+    @Test
+    void theTailsShareInPausesCountsTheSlowestImagesInFlightDuringOne() {
+        // 100 images sent a millisecond apart, each emitted 5 ms later, but for two slow ones
+        long[] sent = new long[100];
+        long[] emitted = new long[100];
+        for (int i = 0; i < 100; i++) {
+            sent[i] = 1_000 + i;
+            emitted[i] = sent[i] + 5;
+        }
+        emitted[10] = sent[10] + 50; // in flight during the pause at 1,030
+        emitted[80] = sent[80] + 50; // slow with no pause near
+        var pause = new GcPauses.Pause(1_030, 1_040);
+
+        assertThat(run(sent, emitted, List.of(pause)).tailShareInGcPauses()).isEqualTo(0.5);
+        assertThat(run(sent, emitted, List.of()).tailShareInGcPauses()).isZero();
+        assertThat(run(sent, emitted, List.of(pause)).gcPauseMillis()).isEqualTo(10);
+    }
+
+    @Test
+    void theTailsWindowsSayWhetherTheSlowestImagesCameInSpells() {
+        // 1,000 images a millisecond apart (ten 100 ms windows), each 5 ms, but for twelve slow ones
+        long[] sent = new long[1_000];
+        long[] emitted = new long[1_000];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = 10_000 + i;
+            emitted[i] = sent[i] + 5;
+        }
+        for (int i = 300; i < 310; i++) {
+            emitted[i] = sent[i] + 40; // one spell, in the fourth window
+        }
+        emitted[850] = sent[850] + 40;
+        emitted[851] = sent[851] + 40;
+
+        assertThat(run(sent, emitted, List.of()).tailWindows(100)).containsExactly(2, 10);
+        assertThat(run(new long[0], new long[0], List.of()).tailWindows(100)).containsExactly(0, 0);
+    }
+
+    private static Run run(long[] sent, long[] emitted, List<GcPauses.Pause> pauses) {
+        return new Run(
+                sent.length, 0, sent, emitted, emitted, 0, new long[0], Map.of(), 1, 0, 0, 0, null, Map.of(), pauses);
+    }
+}
