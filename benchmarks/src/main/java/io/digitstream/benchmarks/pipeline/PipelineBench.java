@@ -424,8 +424,7 @@ public final class PipelineBench implements Callable<Integer> {
                             pacedSeconds),
                     "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
                             + " | read p99 ms | mean batch | GC pauses, their total | p99 images in flight during a"
-                            + " pause | 100 ms windows holding the p99 images | Kafka's slowest in the last minute, ms:"
-                            + " commit / poll / produce request |",
+                            + " pause | 100 ms windows holding the p99 images |",
                     pacedRows);
         }
         printTable(
@@ -627,11 +626,10 @@ public final class PipelineBench implements Callable<Integer> {
                 warmUp(session, Plan.paced(Math.max(500, count / 3), rate, linger), what);
                 Run run = session.round(Plan.paced(count, rate, linger));
                 long[] tailWindows = run.tailWindows(TAIL_WINDOW_MS);
-                double[] kafkaSlowest = session.kafkaSlowestMs();
                 rows.add(String.format(
                         Locale.ROOT,
                         "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
-                                + " %d ms | %.0f %% | %d of %d | %.0f / %.0f / %.0f |",
+                                + " %d ms | %.0f %% | %d of %d |",
                         100 * fraction,
                         lingerMs,
                         rate,
@@ -646,10 +644,7 @@ public final class PipelineBench implements Callable<Integer> {
                         run.gcPauseMillis(),
                         100 * run.tailShareInGcPauses(),
                         tailWindows[0],
-                        tailWindows[1],
-                        kafkaSlowest[0],
-                        kafkaSlowest[1],
-                        kafkaSlowest[2]));
+                        tailWindows[1]));
                 measured.add(new Measured(what, run));
             }
         }

@@ -19,7 +19,6 @@ import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -255,30 +254,6 @@ final class Session implements AutoCloseable {
                         SnapshotHeader.DEFAULT_MODEL_NAME,
                         setup.snapshots()[(int) version - 1]))
                 .get();
-    }
-
-    /**
-     * Kafka's own slowest times for the classifier, in ms, over its metrics' window (about the last
-     * minute): the stream thread's commit and poll, and its producer's request; NaN where Kafka has
-     * none (the pass-through reports no metrics here).
-     */
-    double[] kafkaSlowestMs() {
-        return new double[] {
-            slowest("kafka.stream.thread.commit.latency.max"),
-            slowest("kafka.stream.thread.poll.latency.max"),
-            slowest("kafka.producer.request.latency.max")
-        };
-    }
-
-    /** The largest value of the gauges called {@code name} that belong to a stream thread (its own or its producer's). */
-    private double slowest(String name) {
-        return meters.find(name).gauges().stream()
-                .filter(gauge -> gauge.getId().getTags().stream()
-                        .anyMatch(tag -> tag.getValue().contains("-StreamThread-")))
-                .mapToDouble(Gauge::value)
-                .filter(value -> !Double.isNaN(value))
-                .max()
-                .orElse(Double.NaN);
     }
 
     /** Inference calls so far and the images they took. */
