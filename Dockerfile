@@ -11,12 +11,15 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 scripts/build-dist.sh "${TARGETARCH:-amd64}"
 
-# Runtime stage: a glibc-based JRE (ND4J's natives do not load on Alpine/musl).
+# Runtime stage: a glibc-based JRE (ND4J's natives do not load on Alpine/musl). It has curl, which
+# the compose files' healthchecks use: a JVM started every few seconds would cost each container
+# about a second of CPU per check.
 FROM eclipse-temurin:17-jre-jammy
 RUN useradd --create-home --uid 10001 digitstream \
  && mkdir -p /data /models /state /keys \
  && chown digitstream /data /models /state /keys
 COPY --from=build /src/app/target/digitstream /opt/digitstream
+# on the PATH through a link: the launcher finds its jars from its real location
 RUN ln -s /opt/digitstream/bin/digitstream /usr/local/bin/digitstream
 USER digitstream
 WORKDIR /home/digitstream
@@ -24,5 +27,8 @@ WORKDIR /home/digitstream
 # training ran 11-16 % faster that way on 2 cores (docs/BENCHMARKS-HISTORY.md, Training).
 ENV DIGITSTREAM_DATA_DIR=/data DIGITSTREAM_MODEL_DIR=/models DIGITSTREAM_STATE_DIR=/state OMP_WAIT_POLICY=PASSIVE \
     JAVA_OPTS="-XX:MaxRAMPercentage=50 -Djdk.serialFilter=!* -Dorg.bytedeco.javacpp.cachedir=/home/digitstream/.javacpp"
+# Deeplearning4j's natives unpacked once, into the image: otherwise every container unpacks them
+# (about 0.4 GB) into its own writable layer before it can serve (docs/ARCHITECTURE.md, Containers).
+RUN digitstream natives
 ENTRYPOINT ["digitstream"]
 CMD ["--help"]

@@ -7,6 +7,7 @@ import io.digitstream.app.command.ConsoleCommand;
 import io.digitstream.app.command.DemoCommand;
 import io.digitstream.app.command.HealthCommand;
 import io.digitstream.app.command.KeysCommand;
+import io.digitstream.app.command.NativesCommand;
 import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.app.command.TrainerCommand;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Mixin;
             AccuracyCommand.class,
             ConsoleCommand.class,
             KeysCommand.class,
-            HealthCommand.class
+            HealthCommand.class,
+            NativesCommand.class
         },
         description = {
             "Real-time handwritten-digit classification on Apache Kafka.",
