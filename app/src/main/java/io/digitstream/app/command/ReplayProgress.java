@@ -1,5 +1,6 @@
 package io.digitstream.app.command;
 
+import io.digitstream.cli.Terminals;
 import io.digitstream.producer.replay.Replayer;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -13,7 +14,7 @@ final class ReplayProgress implements Replayer.Progress {
     private static final long REDRAW_EVERY_NANOS = 100_000_000L;
 
     private final PrintStream out;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = Terminals.standardOutputIsTerminal();
     private long lastLine = System.nanoTime();
     private long lastDrawn;
     private boolean drawn;

@@ -4,6 +4,7 @@ import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.SigningKeyOptions;
+import io.digitstream.cli.Terminals;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
@@ -119,7 +120,8 @@ public final class TrainerCommand implements Callable<Integer> {
             run.run(
                     train,
                     test,
-                    new TrainingProgressBar(System.err, chosen.epochs(), chosen.batchSize()),
+                    new TrainingProgressBar(
+                            System.err, chosen.epochs(), chosen.batchSize(), Terminals.standardOutputIsTerminal()),
                     published -> {
                         SnapshotHeader h = published.snapshot().header();
                         System.out.printf(

@@ -2,6 +2,7 @@ package io.digitstream.app.demo;
 
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cli.DataOptions;
+import io.digitstream.cli.Terminals;
 import io.digitstream.console.ConsoleSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

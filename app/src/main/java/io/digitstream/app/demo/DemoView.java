@@ -1,5 +1,6 @@
 package io.digitstream.app.demo;
 
+import io.digitstream.cli.Terminals;
 import java.io.PrintStream;
 
 /**

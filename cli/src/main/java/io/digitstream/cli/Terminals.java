@@ -1,12 +1,15 @@
-package io.digitstream.app.demo;
+package io.digitstream.cli;
 
 import java.io.Console;
 
-/** Whether the standard output is a terminal a person watches. */
-final class Terminals {
+/**
+ * Whether the standard output is a terminal a person watches: only then is progress redrawn in
+ * place with carriage returns; a log file or a container's log gets plain lines.
+ */
+public final class Terminals {
     private Terminals() {}
 
-    static boolean standardOutputIsTerminal() {
+    public static boolean standardOutputIsTerminal() {
         Console console = System.console();
         if (console == null) {
             return false; // Java 17..21: no console unless both standard input and output are terminals
