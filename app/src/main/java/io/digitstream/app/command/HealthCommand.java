@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code digitstream health [URL]}: asks a running part whether it is healthy; exit 0 if it answers
- * 200, 1 otherwise. Docker's healthchecks run it: the runtime image has no curl, and a shell's
- * {@code /dev/tcp} is a bash feature that Debian's and Ubuntu's {@code /bin/sh} (dash) lacks.
+ * 200, 1 otherwise: for scripts and for images without curl (a shell's {@code /dev/tcp} is a bash
+ * feature that Debian's and Ubuntu's {@code /bin/sh}, dash, lacks). The compose files' healthchecks
+ * use the image's curl instead: this starts a JVM, about a second of CPU per check.
  */
 @Command(
         name = "health",

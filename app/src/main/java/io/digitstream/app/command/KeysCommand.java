@@ -41,6 +41,14 @@ public final class KeysCommand implements Runnable {
                 description = "Where to write them.")
         Path directory;
 
+        @Option(
+                names = "--public-out-dir",
+                paramLabel = "DIR",
+                defaultValue = "${env:DIGITSTREAM_PUBLIC_KEYS_DIR}",
+                description = "Where to write NAME.pub instead, so that the private key's directory need not be"
+                        + " shared with the classifiers (default: --out-dir).")
+        Path publicDirectory;
+
         @Option(names = "--name", defaultValue = "trainer", description = "The files' name.")
         String name;
 
@@ -52,17 +60,25 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Path privateFile = directory.resolve(name + ".key");
-            Path publicFile = directory.resolve(name + ".pub");
+            Path publicFile = (publicDirectory == null ? directory : publicDirectory).resolve(name + ".pub");
             if (Files.exists(privateFile)) {
                 if (ifAbsent) {
                     SigningKey existing = SigningKey.fromPem(Files.readString(privateFile));
-                    System.out.println("Keeping the key pair in " + directory + " (key id " + existing.keyId() + ")");
+                    // the public key's volume may be new while the private key's is kept: write it again
+                    if (!Files.exists(publicFile)
+                            || !Files.readString(publicFile).equals(existing.publicPem())) {
+                        Files.createDirectories(publicFile.getParent());
+                        Files.writeString(publicFile, existing.publicPem());
+                    }
+                    System.out.println("Keeping the key pair " + privateFile + " and " + publicFile + " (key id "
+                            + existing.keyId() + ")");
                     return 0;
                 }
                 System.err.println("keys generate: " + privateFile + " exists; remove it, or keep it with --if-absent");
                 return 1;
             }
             Files.createDirectories(directory);
+            Files.createDirectories(publicFile.getParent());
             SigningKey key = SigningKey.generate();
             Files.writeString(publicFile, key.publicPem());
             Path part = Files.createTempFile(directory, name, ".part");
