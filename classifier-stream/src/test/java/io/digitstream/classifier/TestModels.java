@@ -61,9 +61,14 @@ public final class TestModels {
 
     /** A snapshot of this version around any payload (its header's digest matches it). */
     public static ModelSnapshot withPayload(long version, byte[] payload) {
+        return withPayload(MODEL, version, payload);
+    }
+
+    /** A snapshot of another model's name, this version, around any payload. */
+    public static ModelSnapshot withPayload(String modelName, long version, byte[] payload) {
         return new ModelSnapshot(
                 new SnapshotHeader(
-                        MODEL,
+                        modelName,
                         version,
                         System.currentTimeMillis(),
                         SnapshotHeader.DL4J_MODEL_ZIP,

@@ -45,6 +45,7 @@ public enum ErrorCode {
     MODEL_WEIGHTS_INVALID("the model has NaN or infinite weights"),
     MODEL_OUTPUT_INVALID("the model gives non-finite or non-normalised probabilities on the canary batch"),
     STALE_VERSION("the snapshot is not newer than the model being served"),
+    FOREIGN_MODEL("the snapshot is signed for another model than the one this instance serves"),
     UNSIGNED_SNAPSHOT("the snapshot carries no signature and this instance requires one"),
     UNKNOWN_SIGNING_KEY("the snapshot is signed by a key this instance does not trust"),
     BAD_SIGNATURE("the snapshot's signature does not match its bytes (changed after signing, or forged)"),

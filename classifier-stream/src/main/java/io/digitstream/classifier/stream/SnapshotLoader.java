@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The global-store processor for {@code model-snapshots}. The store keeps the topic's bytes as
  * they are (a plain put, so restoring the store from the topic stays correct); as a side effect
  * every snapshot of the served model name goes through admission: its signature (before its header
- * is read), not older than what serves, verified and scored on the holdout, then the promotion
+ * is read), the signed model name equal to the served one, not older than what serves, verified and scored on the holdout, then the promotion
  * gate. A model that passes is offered to the {@link ModelRegistry}; every outcome is logged,
  * counted and written to the decisions topic. Kafka Streams also runs this processor while it
  * restores the global store at start-up, so a restarted instance has its latest model before any
@@ -83,6 +83,17 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
             return;
         }
         ModelSnapshot snapshot = decoded.orElseThrow();
+        if (!modelName.equals(snapshot.header().modelName())) {
+            // the record key is not signed, the header is: a trusted key's snapshot of another model,
+            // written under this model's key, must not serve in its place
+            reject(
+                    envelope,
+                    publishedAt,
+                    null,
+                    ErrorCode.FOREIGN_MODEL,
+                    "signed for model '" + snapshot.header().modelName() + "', written under '" + modelName + "'");
+            return;
+        }
         long serving = registry.servingVersion().orElse(0L);
         if (snapshot.header().version() <= serving) {
             // compaction keeps only the newest per name, but until it runs older ones may follow newer ones;

@@ -129,6 +129,18 @@ class ModelAdmissionTest {
     }
 
     @Test
+    void anotherModelsSnapshotWrittenUnderThisModelsKeyIsRefused() {
+        publish(TestModels.snapshot(1));
+        // signed by the trusted key, but for another model: the header says so, the record key does not
+        var foreign = TestModels.withPayload("other-model", 50, TestModels.trainedPayload(TestModels.WELL_TRAINED));
+
+        ModelDecision decision = publish(signed(foreign));
+
+        assertRejected(decision, ErrorCode.FOREIGN_MODEL, 1);
+        assertThat(decision.reason()).contains("other-model");
+    }
+
+    @Test
     void anOlderVersionReplayedIsStaleAndATombstoneNeverUnloadsTheServedModel() {
         byte[] v1 = TestModels.snapshot(1);
         publish(v1);
