@@ -9,6 +9,7 @@ import io.digitstream.producer.images.ImageSender;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.ImageEventEncoding;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -113,12 +114,26 @@ public final class ProducerCommand implements Runnable {
                     ? MnistFixture.test()
                     : MnistStore.withDefaults(data.dataDir()).test();
             int n = count == null ? test.size() - from : count;
+            // a range past the data set is the user's mistake: said before anything connects
+            if (from < 0 || from >= test.size() || n < 1 || (long) from + n > test.size()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        String.format(
+                                Locale.ROOT,
+                                "the data set has %,d images (0..%d); --from %d --count %d asks for %s",
+                                test.size(),
+                                test.size() - 1,
+                                from,
+                                n,
+                                n < 1 ? "none" : from + ".." + ((long) from + n - 1)));
+            }
+            ImageEventEncoding chosenEncoding = imageEncoding();
             var progress = new ReplayProgress(System.err);
             long sent = 0;
             long started = System.nanoTime();
             try (var stop = StopSignal.install("producer").interrupting(Thread.currentThread());
                     var replayer = new Replayer(
-                            kafka.connection(), kafka.topics().digitsIn(), imageEncoding(), Replayer.lingerFor(rate))) {
+                            kafka.connection(), kafka.topics().digitsIn(), chosenEncoding, Replayer.lingerFor(rate))) {
                 for (int round = 0; round == 0 || (loop && !stop.signalled()); round++) {
                     String prefix = round == 0 ? idPrefix : idPrefix + "r" + round + "-";
                     var plan = new ReplayPlan(from, n, shuffleSeed, rate, png, prefix);
@@ -156,8 +171,19 @@ public final class ProducerCommand implements Runnable {
         @Option(names = "--timeout-s", defaultValue = "30", description = "How long to wait for predictions.")
         long timeoutS;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            // a file that is not there is the user's mistake: said before anything connects
+            for (Path file : files) {
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            file + ": " + (Files.exists(file) ? "not a readable file" : "no such file"));
+                }
+            }
             List<ImageSender.Outcome> outcomes = new ImageSender(kafka.connection(), kafka.topics())
                     .send(Arrays.asList(files), Duration.ofSeconds(timeoutS));
             int failures = 0;
