@@ -12,10 +12,15 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 scripts/build-dist.sh "${TARGETARCH:-amd64}"
 
 # Runtime stage: a glibc-based JRE (ND4J's natives do not load on Alpine/musl). It has curl, which
-# the compose files' healthchecks use: a JVM started every few seconds would cost each container
-# about a second of CPU per check.
+# the compose files' healthchecks use: a JVM per check would cost each container over 3 s of CPU
+# every 10 s (docs/BENCHMARKS.md, C1).
 FROM eclipse-temurin:17-jre-jammy
-RUN useradd --create-home --uid 10001 digitstream \
+# libgomp1: ND4J's linux-arm64 natives link GCC's OpenMP runtime, which the base lacks (the x86-64
+# build loads without it); .ci/arm64-check found it when it first ran the arm64 image
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgomp1 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 10001 digitstream \
  && mkdir -p /data /models /state /keys \
  && chown digitstream /data /models /state /keys
 COPY --from=build /src/app/target/digitstream /opt/digitstream
