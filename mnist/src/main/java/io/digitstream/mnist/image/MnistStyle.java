@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -24,6 +26,7 @@ public final class MnistStyle {
     /** Largest side decoded; refusing before decoding keeps a decompression bomb out of memory. */
     public static final int MAX_SIDE = 4096;
 
+    private static final Set<String> ACCEPTED_FORMATS = Set.of("png", "jpeg");
     private static final int FIT = 20;
     private static final float INK_THRESHOLD = 0.05f;
 
@@ -35,11 +38,18 @@ public final class MnistStyle {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                return Decoded.invalid(
-                        ErrorCode.UNDECODABLE_IMAGE, "'image' is not a PNG, JPEG or other format this JVM reads");
+                return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "'image' is not a PNG or JPEG");
             }
             ImageReader reader = readers.next();
             try {
+                // the contract is PNG or JPEG: the JVM's readers of GIF, BMP, TIFF and WBMP are more
+                // untrusted-input surface that no documented use needs
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                if (!ACCEPTED_FORMATS.contains(format)) {
+                    return Decoded.invalid(
+                            ErrorCode.UNDECODABLE_IMAGE,
+                            "'image' is a " + format + " image; only PNG and JPEG are read");
+                }
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);

@@ -69,6 +69,22 @@ class MnistStyleTest {
         assertThat(code(MnistStyle.fromEncoded(cut))).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
     }
 
+    @ParameterizedTest
+    @CsvSource({"gif", "bmp", "tiff", "wbmp"})
+    void imageFormatsOtherThanPngAndJpegAreRefused(String format) throws IOException {
+        var digit = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_BINARY);
+        var g = digit.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(15, 5, 10, 30);
+        g.dispose();
+        assertThat(MnistStyle.fromEncoded(encode(digit, "png"))).isInstanceOf(Decoded.Valid.class);
+
+        Decoded<byte[]> decoded = MnistStyle.fromEncoded(encode(digit, format));
+
+        assertThat(code(decoded)).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
+        assertThat(((Decoded.Invalid<byte[]>) decoded).reason()).contains("only PNG and JPEG");
+    }
+
     private static ErrorCode code(Decoded<byte[]> decoded) {
         return ((Decoded.Invalid<byte[]>) decoded).code();
     }
