@@ -182,7 +182,8 @@ public final class TrainerCommand implements Callable<Integer> {
             Optional<SigningKey> key = signing.key();
             try (var publisher =
                     new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
-                long version = publisher.nextVersion(original.header().modelName());
+                long version =
+                        publisher.nextVersion(original.header().modelName(), SnapshotPublisher.numberingTrust(key));
                 SnapshotHeader h = original.header();
                 var republished = new ModelSnapshot(
                         h.republished(version, System.currentTimeMillis(), rollback), original.payload());

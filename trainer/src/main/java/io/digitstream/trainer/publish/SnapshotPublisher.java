@@ -4,8 +4,10 @@ import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
+import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
@@ -83,13 +85,33 @@ public final class SnapshotPublisher implements AutoCloseable {
                 new ByteArraySerializer());
     }
 
-    /** One more than the newest version of {@code modelName} on the topic (1 when there is none). */
-    public long nextVersion(String modelName) {
-        return latestVersion(modelName).map(v -> v + 1).orElse(1L);
+    /**
+     * One more than the newest version of {@code modelName} on the topic among the snapshots {@code
+     * trust} admits (1 when there is none).
+     */
+    public long nextVersion(String modelName, SnapshotTrust trust) {
+        long latest = latestVersion(modelName, trust).orElse(0L);
+        if (latest == Long.MAX_VALUE) {
+            throw new IllegalStateException(modelName + " has reached the last version number on " + topic);
+        }
+        return latest + 1;
     }
 
-    /** The newest well-formed version of {@code modelName} on the topic, read from the beginning. */
-    public Optional<Long> latestVersion(String modelName) {
+    /**
+     * What a trainer holding {@code key} counts as its model's versions: snapshots signed by that key
+     * (or, for a trainer without one, unsigned snapshots). Anything else on the topic (an unsigned
+     * record claiming version 2^63-1, another key's) is a writer's claim, not a version.
+     */
+    public static SnapshotTrust numberingTrust(Optional<SigningKey> key) {
+        return key.map(k -> SnapshotTrust.requireSigned(TrustedKeys.of(k.publicKey())))
+                .orElseGet(() -> SnapshotTrust.allowUnsigned(TrustedKeys.none()));
+    }
+
+    /**
+     * The newest version of {@code modelName} on the topic, read from the beginning, among the
+     * snapshots {@code trust} admits whose signed header names that model.
+     */
+    public Optional<Long> latestVersion(String modelName, SnapshotTrust trust) {
         Map<String, Object> props = cluster.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
@@ -112,10 +134,9 @@ public final class SnapshotPublisher implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (modelName.equals(record.key())) {
-                        // the topic's version numbers, not what may serve: signatures are the classifier's to judge
-                        Decoded<ModelSnapshot> decoded =
-                                SnapshotCodec.decode(record.value(), SnapshotTrust.unchecked());
-                        if (decoded instanceof Decoded.Valid<ModelSnapshot> valid) {
+                        Decoded<ModelSnapshot> decoded = SnapshotCodec.decode(record.value(), trust);
+                        if (decoded instanceof Decoded.Valid<ModelSnapshot> valid
+                                && modelName.equals(valid.value().header().modelName())) {
                             latest = Math.max(latest, valid.value().header().version());
                         }
                     }

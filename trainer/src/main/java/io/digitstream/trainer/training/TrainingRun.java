@@ -69,7 +69,9 @@ public final class TrainingRun {
 
     public MultiLayerNetwork run(
             MnistDataset train, MnistDataset test, TrainingListener progress, Consumer<Published> onPublished) {
-        nextVersion = publisher.map(p -> p.nextVersion(modelName)).orElseGet(this::nextLocalVersion);
+        nextVersion = publisher
+                .map(p -> p.nextVersion(modelName, SnapshotPublisher.numberingTrust(signer)))
+                .orElseGet(this::nextLocalVersion);
         log.info(
                 "Training {} by the '{}' recipe on {} images; first snapshot is v{}",
                 modelName,

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotPublishingIntegrationTest {
     private static final SigningKey KEY = SigningKey.generate();
+    /** How the trainer holding KEY numbers its versions. */
+    private static final SnapshotTrust TRUST = SnapshotPublisher.numberingTrust(Optional.of(KEY));
+
     private static EmbeddedKafka kafka;
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;
 
@@ -83,8 +86,8 @@ class SnapshotPublishingIntegrationTest {
                             Optional.of(publisher),
                             Optional.of(KEY))
                     .run(train, test, new TrainingListener() {}, published::add);
-            assertThat(publisher.latestVersion("mnist-cnn")).contains(3L);
-            assertThat(publisher.latestVersion("another-model")).isEmpty();
+            assertThat(publisher.latestVersion("mnist-cnn", TRUST)).contains(3L);
+            assertThat(publisher.latestVersion("another-model", TRUST)).isEmpty();
         }
 
         assertThat(published).extracting(p -> p.snapshot().header().version()).containsExactly(1L, 2L, 3L);
@@ -148,8 +151,39 @@ class SnapshotPublishingIntegrationTest {
                     .isInstanceOf(SnapshotPublisher.SnapshotTooLargeException.class)
                     .hasMessageContaining("huge v1")
                     .hasMessageContaining("accepts at most");
-            assertThat(publisher.latestVersion("huge")).isEmpty();
+            assertThat(publisher.latestVersion("huge", TRUST)).isEmpty();
         }
+    }
+
+    @Test
+    void versionsClaimedByRecordsTheTrainersKeyDidNotSignDoNotCount() throws Exception {
+        // topics of its own: the other tests read everything on theirs
+        var topics = TOPICS.withPrefix("claims-");
+        try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(20))) {
+            publisher.publish(snapshot("claims", 4), SnapshotCodec.encode(snapshot("claims", 4), KEY));
+            // anyone who can write the topic: unsigned at the last version number, another key's
+            var maximal = snapshot("claims", Long.MAX_VALUE);
+            publisher.publish(maximal, SnapshotCodec.encodeUnsigned(maximal));
+            var stranger = snapshot("claims", 1_000);
+            publisher.publish(stranger, SnapshotCodec.encode(stranger, SigningKey.generate()));
+
+            assertThat(publisher.nextVersion("claims", TRUST)).isEqualTo(5L);
+        }
+    }
+
+    private static ModelSnapshot snapshot(String model, long version) {
+        byte[] payload = {1, 2, 3};
+        return new ModelSnapshot(
+                new SnapshotHeader(
+                        model,
+                        version,
+                        0L,
+                        SnapshotHeader.DL4J_MODEL_ZIP,
+                        SnapshotCodec.sha256Hex(payload),
+                        List.of(1, 28, 28),
+                        10,
+                        null),
+                payload);
     }
 
     @Test
