@@ -33,6 +33,7 @@ public final class TopicAdmin {
      *         with a message naming the bootstrap servers to check
      */
     public static void ensureTopics(Admin admin, Collection<NewTopic> topics, Duration timeout) {
+        awaitBrokersFor(admin, topics, timeout);
         var options = new CreateTopicsOptions().timeoutMs((int) timeout.toMillis());
         Map<String, KafkaFuture<Void>> results =
                 admin.createTopics(topics, options).values();
@@ -62,6 +63,55 @@ public final class TopicAdmin {
             }
         }
         awaitLeaders(admin, results.keySet(), timeout);
+    }
+
+    /**
+     * Waits, within {@code timeout}, until the cluster has as many live brokers as the topics ask
+     * replicas. A cluster's brokers come up one by one (three containers started together), and a
+     * topic asked for with more replicas than brokers are registered is refused at once instead of
+     * waiting for them. Topics that leave the replication factor to the broker skip this.
+     */
+    private static void awaitBrokersFor(Admin admin, Collection<NewTopic> topics, Duration timeout) {
+        int needed = topics.stream()
+                .mapToInt(NewTopic::replicationFactor) // -1: the broker's default
+                .max()
+                .orElse(-1);
+        if (needed <= 1) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int live = 0;
+        while (true) {
+            long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                live = admin.describeCluster()
+                        .nodes()
+                        .get(leftMs, TimeUnit.MILLISECONDS)
+                        .size();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "Could not describe the Kafka cluster: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the cluster's brokers", e);
+            }
+            if (live >= needed || System.nanoTime() > deadline) {
+                break;
+            }
+            log.info("Waiting for {} brokers to create topics with {} replicas ({} so far)", needed, needed, live);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the cluster's brokers", e);
+            }
+        }
+        if (live < needed) {
+            throw new IllegalStateException("The topics need " + needed + " replicas, but the cluster has " + live
+                    + " live broker" + (live == 1 ? "" : "s") + " after " + timeout);
+        }
     }
 
     private static void requireExisting(Admin admin, String topic, Duration timeout) {
