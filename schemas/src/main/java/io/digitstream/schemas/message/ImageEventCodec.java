@@ -84,6 +84,9 @@ public final class ImageEventCodec {
      */
     static ImageEvent decodeCanonical(byte[] value) {
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
+            // every field at most once, unknown and nested ones too: a repeat throws, and the tree
+            // names it
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -157,6 +157,11 @@ class MalformedInputTest {
                         "{\"id\":\"key\",\"label\":1,\"pixels\":" + good + ",\"label\":7}",
                         ErrorCode.DUPLICATE_FIELD),
                 Arguments.of(
+                        "an unknown field twice, in the form the fast path reads",
+                        "key",
+                        "{\"id\":\"key\",\"pixels\":\"" + base64(784) + "\",\"note\":1,\"note\":2}",
+                        ErrorCode.DUPLICATE_FIELD),
+                Arguments.of(
                         "an id longer than allowed",
                         "k".repeat(ImageEvent.MAX_ID_LENGTH + 1),
                         "{\"id\":\"" + "k".repeat(ImageEvent.MAX_ID_LENGTH + 1) + "\",\"pixels\":" + good + "}",
