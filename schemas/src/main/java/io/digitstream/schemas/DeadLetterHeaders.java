@@ -5,7 +5,9 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Headers on a dead-letter record. The record keeps the original key and value bytes
- * untouched; these headers say why it was refused and where it came from.
+ * untouched; these headers say why it was refused and where it came from. A record too large to
+ * go to the dead-letter topic whole keeps the start of its value only ({@link DeadLetter}), and
+ * says so with {@link #TRUNCATED} and {@link #ORIGINAL_VALUE_SIZE}.
  */
 public final class DeadLetterHeaders {
     public static final String ERROR_CODE = "digitstream.error.code";
@@ -13,6 +15,10 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_TOPIC = "digitstream.source.topic";
     public static final String SOURCE_PARTITION = "digitstream.source.partition";
     public static final String SOURCE_OFFSET = "digitstream.source.offset";
+    /** "true" when the value is only the start of the original (whose headers are then dropped). */
+    public static final String TRUNCATED = "digitstream.truncated";
+    /** The original value's size in bytes, on a truncated dead letter. */
+    public static final String ORIGINAL_VALUE_SIZE = "digitstream.original.value.size";
 
     private DeadLetterHeaders() {}
 

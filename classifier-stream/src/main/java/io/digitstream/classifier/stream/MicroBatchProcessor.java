@@ -5,6 +5,7 @@ import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.snapshot.LoadedModel;
+import io.digitstream.schemas.DeadLetter;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
@@ -285,19 +286,20 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
         return batch;
     }
 
-    /** A refused input record: original key and value untouched, reasons in headers. */
+    /** A refused input record: original key and value untouched (unless too large), reasons in headers. */
     private void deadLetter(Record<byte[], byte[]> record, ErrorCode code, String reason) {
         Optional<RecordMetadata> metadata = context.recordMetadata();
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        DeadLetterHeaders.write(
-                headers,
+        DeadLetter letter = DeadLetter.of(
+                record.key(),
+                record.value(),
+                record.headers(),
                 code,
                 reason,
                 metadata.map(RecordMetadata::topic).orElse(""),
                 metadata.map(RecordMetadata::partition).orElse(-1),
                 metadata.map(RecordMetadata::offset).orElse(-1L));
         context.forward(
-                new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
                 ClassifierTopology.DEAD_LETTER_SINK);
         metrics.deadLetter(code);
         log.debug("Dead letter {}: {}", code, reason);
