@@ -72,7 +72,9 @@ public final class Digitstream implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String version = Digitstream.class.getPackage().getImplementationVersion();
-            return new String[] {"digitstream " + (version == null ? "(built from source)" : version)};
+            return new String[] {
+                "digitstream " + (version == null ? "(built from source)" : version), JavaDeserialization.describe()
+            };
         }
     }
 }

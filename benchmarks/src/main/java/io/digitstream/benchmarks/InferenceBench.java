@@ -2,6 +2,7 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.cli.CommandLines;
 import io.digitstream.model.network.ReferenceCnn;
+import io.digitstream.model.snapshot.JavaDeserialization;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -54,6 +55,7 @@ public final class InferenceBench implements Callable<Integer> {
     boolean peak;
 
     public static void main(String[] args) {
+        JavaDeserialization.forbid(); // as every digitstream process: nothing here deserializes Java objects
         System.exit(CommandLines.of(new InferenceBench()).execute(args));
     }
 

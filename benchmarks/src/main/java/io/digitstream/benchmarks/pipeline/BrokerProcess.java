@@ -1,6 +1,7 @@
 package io.digitstream.benchmarks.pipeline;
 
 import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.model.snapshot.JavaDeserialization;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -72,6 +73,7 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The child: a broker until standard input closes. */
     public static void main(String[] args) throws IOException {
+        JavaDeserialization.forbid(); // as every digitstream process: nothing here deserializes Java objects
         try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start(Duration.ofMinutes(1))) {
             System.out.println(READY + kafka.bootstrapServers());
             System.out.flush();

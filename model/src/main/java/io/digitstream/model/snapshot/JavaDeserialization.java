@@ -31,6 +31,21 @@ public final class JavaDeserialization {
         }
     }
 
+    /**
+     * The JVM's state in one line, for {@code digitstream --version}: whether Java deserialization is
+     * refused, and whether by {@code -Djdk.serialFilter} (the Docker image's {@code JAVA_OPTS}) or by
+     * {@link #forbid} at start. Read from the JVM, so a launcher that lost either shows it.
+     */
+    public static String describe() {
+        if (!forbidden()) {
+            return "Java deserialization: NOT refused (no JDK serialization filter is set)";
+        }
+        String property = System.getProperty("jdk.serialFilter");
+        return property != null
+                ? "Java deserialization: refused (-Djdk.serialFilter=" + property + ")"
+                : "Java deserialization: refused (filter " + FORBID_ALL + " installed at start)";
+    }
+
     /** Whether the JVM-wide filter refuses an ordinary class: the state {@link #forbid} leaves. */
     public static boolean forbidden() {
         ObjectInputFilter filter = ObjectInputFilter.Config.getSerialFilter();
