@@ -1,23 +1,28 @@
 package io.digitstream.classifier;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
-import io.digitstream.classifier.model.Admission;
 import io.digitstream.classifier.model.DecisionLog;
+import io.digitstream.classifier.model.Decisions;
+import io.digitstream.classifier.model.KafkaHighWaterMark;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.model.admission.Admission;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,6 +43,7 @@ public final class Classifier implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ClassifierMetrics metrics;
     private final DecisionLog decisions;
+    private final KafkaHighWaterMark highWaterMark;
     private boolean closed;
 
     private Classifier(
@@ -45,8 +51,10 @@ public final class Classifier implements AutoCloseable {
             ModelRegistry models,
             KafkaStreamsMetrics streamsMetrics,
             ClassifierMetrics metrics,
-            DecisionLog decisions) {
+            DecisionLog decisions,
+            KafkaHighWaterMark highWaterMark) {
         this.decisions = decisions;
+        this.highWaterMark = highWaterMark;
         this.streams = streams;
         this.models = models;
         this.streamsMetrics = streamsMetrics;
@@ -75,10 +83,11 @@ public final class Classifier implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        // a dead letter carries the original record, which may be as large as digits-in allows
+        // a dead letter carries the original record, cut to DeadLetter.MAX_CONTENT_BYTES: with its
+        // framing it stays within the dead-letter topic's own limit, which is this
         props.put(
                 StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                TopicSpecs.MAX_IMAGE_RECORD_BYTES + 64 * 1024);
+                TopicSpecs.MAX_IMAGE_RECORD_BYTES);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         props.put(
                 StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
@@ -93,9 +102,7 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalStateException when the cluster does not answer within the start-up timeout
      */
     public static Classifier start(ClassifierSettings settings, MeterRegistry meterRegistry) {
-        if (settings.createTopics()) {
-            createTopics(settings);
-        }
+        createTopics(settings);
         if (settings.trust().unsignedAllowed()) {
             log.warn(
                     "Unsigned model snapshots may serve (--allow-unsigned): anyone who can write to {} decides what"
@@ -106,13 +113,23 @@ public final class Classifier implements AutoCloseable {
         var metrics = new ClassifierMetrics(meterRegistry, settings.engine().name());
         var verifier =
                 new ModelVerifier(settings.engine().kind(), settings.engine().onnx(), settings.holdout());
+        var streamsConfig = new StreamsConfig(streamsProperties(settings));
         var decisions = new DecisionLog(
                 settings.topics().modelDecisions(),
-                new StreamsConfig(streamsProperties(settings))
-                        .getProducerConfigs(settings.applicationId() + "-decisions"));
-        var admission = new Admission(settings.trust(), verifier, settings.gate(), settings.instanceId(), decisions);
+                streamsConfig.getProducerConfigs(settings.applicationId() + "-decisions"));
+        var highWaterMark = KafkaHighWaterMark.open(
+                KafkaHighWaterMark.topicOf(settings.applicationId()),
+                streamsConfig.getGlobalConsumerConfigs(settings.applicationId() + "-high-water-mark-reader"),
+                streamsConfig.getProducerConfigs(settings.applicationId() + "-high-water-mark-writer"),
+                settings.startupTimeout());
+        var admission = new Admission(settings.modelName(), settings.trust(), verifier, settings.gate(), highWaterMark);
         Topology topology = ClassifierTopology.build(
-                settings.topics(), settings.modelName(), settings.batch(), models, admission, metrics);
+                settings.topics(),
+                settings.batch(),
+                models,
+                admission,
+                new Decisions(settings.instanceId(), decisions),
+                metrics);
         log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
@@ -131,7 +148,7 @@ public final class Classifier implements AutoCloseable {
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);
         streams.start();
-        var classifier = new Classifier(streams, models, streamsMetrics, metrics, decisions);
+        var classifier = new Classifier(streams, models, streamsMetrics, metrics, decisions, highWaterMark);
         try {
             if (!running.await(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Not RUNNING after {}; still trying (state {})", settings.startupTimeout(), streams.state());
@@ -142,6 +159,10 @@ public final class Classifier implements AutoCloseable {
         return classifier;
     }
 
+    /**
+     * The topics it uses, if asked to create them (accuracy-out is the accuracy application's), and
+     * always its own high-water-mark topic, which belongs to the application as its internal topics do.
+     */
     private static void createTopics(ClassifierSettings settings) {
         // the admin client Kafka Streams itself would use: the same bootstrap, security and admin.* settings
         Map<String, Object> props =
@@ -150,15 +171,7 @@ public final class Classifier implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 try {
-                    TopicAdmin.ensureTopics(
-                            admin,
-                            // the topics it uses (accuracy-out is the accuracy application's)
-                            TopicSpecs.all(settings.topics(), TopicLayout.DEFAULT.withPartitions(settings.partitions()))
-                                    .stream()
-                                    .filter(topic -> !topic.name()
-                                            .equals(settings.topics().accuracyOut()))
-                                    .toList(),
-                            Duration.ofSeconds(10));
+                    TopicAdmin.ensureTopics(admin, topicsToCreate(settings), Duration.ofSeconds(10));
                     return;
                 } catch (IllegalStateException e) {
                     if (System.nanoTime() > deadline) {
@@ -174,6 +187,18 @@ public final class Classifier implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static List<NewTopic> topicsToCreate(ClassifierSettings settings) {
+        var layout = TopicLayout.DEFAULT.withPartitions(settings.partitions());
+        var topics = new ArrayList<NewTopic>();
+        if (settings.createTopics()) {
+            TopicSpecs.all(settings.topics(), layout).stream()
+                    .filter(topic -> !topic.name().equals(settings.topics().accuracyOut()))
+                    .forEach(topics::add);
+        }
+        topics.add(TopicSpecs.highWaterMark(KafkaHighWaterMark.topicOf(settings.applicationId()), layout));
+        return topics;
     }
 
     public KafkaStreams.State state() {
@@ -207,6 +232,7 @@ public final class Classifier implements AutoCloseable {
         boolean clean = streams.close(timeout);
         streamsMetrics.close();
         decisions.close(Duration.ofSeconds(1));
+        highWaterMark.close();
         models.close();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (clean) {

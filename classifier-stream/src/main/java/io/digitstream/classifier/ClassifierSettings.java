@@ -1,8 +1,8 @@
 package io.digitstream.classifier;
 
-import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.schemas.snapshot.SnapshotHeader;

@@ -3,14 +3,15 @@ package io.digitstream.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.HostileZips;
 import io.digitstream.model.snapshot.Tripwire;
+import io.digitstream.schemas.DeadLetter;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ImageEventCodec;
@@ -43,6 +44,7 @@ import java.util.Random;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -238,6 +240,179 @@ class FaultToleranceIntegrationTest {
                         .isZero();
             }
         }
+    }
+
+    @Test
+    void recordsAtDigitsInsLimitOrDecompressingPastItAreTruncatedDeadLettersAndImagesAfterThemArePredicted()
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
+            TopicNames topics = TopicNames.DEFAULTS;
+            var meters = new SimpleMeterRegistry();
+            try (var classifier = Classifier.start(settings(kafka, topics, "huge-input"), meters);
+                    var plain = oversizeProducer(kafka, "none");
+                    var zstd = oversizeProducer(kafka, "zstd")) {
+                plain.send(new ProducerRecord<>(
+                                topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1)))
+                        .get();
+                // as large as digits-in stores it: the value plus the record's and batch's framing fill
+                // max.message.bytes
+                byte[] atLimit = new byte[TopicSpecs.MAX_IMAGE_RECORD_BYTES - 400];
+                Arrays.fill(atLimit, (byte) 'x');
+                plain.send(new ProducerRecord<>(topics.digitsIn(), utf8("at-limit"), atLimit))
+                        .get();
+                // a few kilobytes on the broker, 24 MiB once the classifier decompresses the batch
+                byte[] bomb = new byte[24 * 1024 * 1024];
+                Arrays.fill(bomb, (byte) ' ');
+                bomb[0] = '{';
+                zstd.send(new ProducerRecord<>(topics.digitsIn(), utf8("zstd-bomb"), bomb))
+                        .get();
+                for (int i = 0; i < 3; i++) {
+                    ImageEvent after = TestModels.event(i);
+                    plain.send(
+                            new ProducerRecord<>(topics.digitsIn(), utf8(after.id()), ImageEventCodec.encode(after)));
+                }
+                plain.flush();
+
+                Set<String> predicted = new HashSet<>();
+                Map<String, ConsumerRecord<byte[], byte[]>> dead = new HashMap<>();
+                try (var predictions = reader(kafka, topics.predictionsOut());
+                        var deadLetters = reader(kafka, topics.deadLetters())) {
+                    await().atMost(Duration.ofMinutes(2)).until(() -> {
+                        predictions
+                                .poll(Duration.ofMillis(100))
+                                .forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
+                        deadLetters
+                                .poll(Duration.ofMillis(100))
+                                .forEach(r -> dead.put(new String(r.key(), StandardCharsets.UTF_8), r));
+                        return predicted.size() >= 3 && dead.size() >= 2;
+                    });
+                }
+                assertThat(predicted).containsExactlyInAnyOrder("img-0", "img-1", "img-2");
+                assertTruncated(dead.get("at-limit"), "NOT_JSON", atLimit.length, topics.digitsIn());
+                assertTruncated(dead.get("zstd-bomb"), "NOT_JSON", bomb.length, topics.digitsIn());
+                assertThat(meters.counter("digitstream.stream.threads.replaced").count())
+                        .as("no record stopped a stream thread")
+                        .isZero();
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfJunkOnTheSnapshotsTopicChangesNothingAndEachRecordGetsItsDecision() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
+            TopicNames topics = TopicNames.DEFAULTS;
+            var meters = new SimpleMeterRegistry();
+            try (var classifier = Classifier.start(settings(kafka, topics, "chaos"), meters);
+                    var producer = rawProducer(kafka);
+                    var zstd = oversizeProducer(kafka, "zstd")) {
+                producer.send(new ProducerRecord<>(
+                                topics.modelSnapshots(), utf8(TestModels.MODEL), TestModels.snapshot(1)))
+                        .get();
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> classifier.models().servingVersion().equals(java.util.Optional.of(1L)));
+                long heapBefore = usedHeapAfterGc();
+
+                Map<String, Integer> junk = new HashMap<>();
+                var random = new Random(7);
+                var foreign = SnapshotCodec.encode(
+                        TestModels.withPayload("other-model", 9, TestModels.trainedPayload(TestModels.WELL_TRAINED)),
+                        TestModels.KEY);
+                byte[] unsigned = SnapshotCodec.encodeUnsigned(TestModels.modelSnapshot(7, TestModels.WELL_TRAINED));
+                int images = 400;
+                for (int i = 0; i < images; i++) {
+                    ImageEvent event = TestModels.event(i);
+                    producer.send(
+                            new ProducerRecord<>(topics.digitsIn(), utf8(event.id()), ImageEventCodec.encode(event)));
+                    if (i % 2 == 0) { // unique keys, as a writer filling memory would use
+                        byte[] noise = new byte[1024];
+                        random.nextBytes(noise);
+                        producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8("junk-" + i), noise));
+                        junk.merge("BAD_MAGIC", 1, Integer::sum);
+                    }
+                    if (i % 20 == 0) { // small on the broker, 24 MiB each once decompressed
+                        byte[] bomb = new byte[24 * 1024 * 1024];
+                        System.arraycopy(utf8("DGSN"), 0, bomb, 0, 4);
+                        zstd.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), bomb))
+                                .get();
+                        junk.merge("SNAPSHOT_TOO_LARGE", 1, Integer::sum);
+                    }
+                    if (i % 20 == 5) {
+                        producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), unsigned));
+                        junk.merge("UNSIGNED_SNAPSHOT", 1, Integer::sum);
+                    }
+                    if (i % 20 == 10) {
+                        producer.send(new ProducerRecord<>(topics.modelSnapshots(), utf8(TestModels.MODEL), foreign));
+                        junk.merge("FOREIGN_MODEL", 1, Integer::sum);
+                    }
+                }
+                producer.flush();
+
+                Set<String> predicted = new HashSet<>();
+                Map<String, Integer> decided = new HashMap<>();
+                var decisionReader = MessageSerdes.modelDecision().deserializer();
+                try (var predictions = reader(kafka, topics.predictionsOut());
+                        var decisions = reader(kafka, topics.modelDecisions())) {
+                    await().atMost(Duration.ofMinutes(3)).until(() -> {
+                        predictions
+                                .poll(Duration.ofMillis(100))
+                                .forEach(r -> predicted.add(new String(r.key(), StandardCharsets.UTF_8)));
+                        decisions.poll(Duration.ofMillis(100)).forEach(r -> {
+                            ModelDecision d = decisionReader.deserialize(topics.modelDecisions(), r.value());
+                            if (d.code() != null) {
+                                decided.merge(d.code(), 1, Integer::sum);
+                            }
+                        });
+                        return predicted.size() >= images && decided.equals(junk);
+                    });
+                }
+                assertThat(predicted).hasSize(images);
+                assertThat(decided).isEqualTo(junk);
+                assertThat(classifier.models().servingVersion()).contains(1L);
+                assertThat(meters.counter("digitstream.stream.threads.replaced").count())
+                        .isZero();
+                // 480 MiB of decompressed bombs and 200 unique keys went through; what stays is the one model
+                assertThat(usedHeapAfterGc() - heapBefore)
+                        .as("heap kept after the flood")
+                        .isLessThan(64L * 1024 * 1024);
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static void assertTruncated(ConsumerRecord<byte[], byte[]> letter, String code, int size, String topic) {
+        assertThat(letter).isNotNull();
+        assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.ERROR_CODE))
+                .isEqualTo(code);
+        assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.TRUNCATED))
+                .isEqualTo("true");
+        assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.ORIGINAL_VALUE_SIZE))
+                .isEqualTo(Integer.toString(size));
+        assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+                .isEqualTo(topic);
+        assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.SOURCE_OFFSET))
+                .isNotNull();
+        assertThat(letter.value().length).isLessThanOrEqualTo(DeadLetter.MAX_CONTENT_BYTES);
+    }
+
+    /** A producer that lets a record past the client's own size check, as a careless or hostile writer's may. */
+    private static KafkaProducer<byte[], byte[]> oversizeProducer(EmbeddedKafka kafka, String compression) {
+        return new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        32 * 1024 * 1024,
+                        ProducerConfig.BUFFER_MEMORY_CONFIG,
+                        64L * 1024 * 1024,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        compression),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** Dead letters keep the original key; the corpus names them by key, or by id where the key is missing. */

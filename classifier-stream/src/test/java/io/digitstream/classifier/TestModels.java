@@ -1,10 +1,12 @@
 package io.digitstream.classifier;
 
-import io.digitstream.classifier.model.Admission;
-import io.digitstream.classifier.model.PromotionGate;
+import io.digitstream.classifier.model.Decisions;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.admission.Admission;
+import io.digitstream.model.admission.HighWaterMark;
+import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.ModelVerifier;
@@ -94,17 +96,22 @@ public final class TestModels {
         return ClassifierSettings.builder(cluster, TRUST).optHoldout(HOLDOUT);
     }
 
-    /** Admission as a classifier instance runs it, with decisions going to {@code decisions}. */
-    public static Admission admission(Consumer<ModelDecision> decisions) {
+    /** Admission as a classifier instance runs it, with its high-water mark kept in {@code mark}. */
+    public static Admission admission(HighWaterMark mark) {
         return new Admission(
+                MODEL,
                 TRUST,
                 new ModelVerifier(
                         io.digitstream.model.engine.EngineKind.DL4J,
                         io.digitstream.model.onnx.OnnxSettings.singleThreaded(),
                         HOLDOUT),
                 PromotionGate.DEFAULT,
-                "test-instance",
-                decisions);
+                mark);
+    }
+
+    /** This test instance's decisions, going to {@code sink}. */
+    public static Decisions decisions(Consumer<ModelDecision> sink) {
+        return new Decisions("test-instance", sink);
     }
 
     /** Fixture test image {@code i} as an event with its label. */

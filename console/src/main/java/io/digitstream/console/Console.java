@@ -95,8 +95,8 @@ public final class Console implements AutoCloseable {
         }
 
         @Override
-        public void snapshot(byte[] envelope, long recordTimestamp) {
-            catalog.snapshot(envelope, recordTimestamp);
+        public void snapshot(String key, byte[] envelope, long recordTimestamp) {
+            catalog.snapshot(key, envelope, recordTimestamp);
         }
 
         @Override

@@ -1,8 +1,9 @@
 package io.digitstream.classifier.stream;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
-import io.digitstream.classifier.model.Admission;
+import io.digitstream.classifier.model.Decisions;
 import io.digitstream.classifier.model.ModelRegistry;
+import io.digitstream.model.admission.Admission;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The classifier's topology, in one place:
  * <pre>
- *   model-snapshots ─▶ [model-loader] ─▶ global store (verify ▸ swap into the ModelRegistry)
+ *   model-snapshots ─▶ [model-loader] ─▶ global store (admit ▸ swap into the ModelRegistry)
  *   digits-in ─▶ [micro-batcher + buffer store] ─┬─▶ predictions-out
  *                                                └─▶ digits-dlq
  * </pre>
@@ -35,23 +36,24 @@ public final class ClassifierTopology {
 
     public static Topology build(
             TopicNames topics,
-            String modelName,
             BatchSettings batch,
             ModelRegistry registry,
             Admission admission,
+            Decisions decisions,
             ClassifierMetrics metrics) {
         var topology = new Topology();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(SNAPSHOT_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled(), // the compacted topic is its changelog
+                        .withLoggingDisabled(), // the compacted topic is its changelog; it keeps the admitted envelope
+                // only
                 SNAPSHOT_SOURCE,
                 new StringDeserializer(),
                 new ByteArrayDeserializer(),
                 topics.modelSnapshots(),
                 MODEL_LOADER,
-                () -> new SnapshotLoader(SNAPSHOT_STORE, modelName, admission, registry, metrics));
+                () -> new SnapshotLoader(SNAPSHOT_STORE, admission, registry, decisions, metrics));
 
         topology.addSource(DIGITS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.digitsIn());
         topology.addProcessor(

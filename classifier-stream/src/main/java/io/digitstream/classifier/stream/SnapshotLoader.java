@@ -1,15 +1,13 @@
 package io.digitstream.classifier.stream;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
-import io.digitstream.classifier.model.Admission;
+import io.digitstream.classifier.model.Decisions;
 import io.digitstream.classifier.model.ModelRegistry;
+import io.digitstream.model.admission.Admission;
+import io.digitstream.model.admission.Verdict;
 import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.ModelDecision;
-import io.digitstream.schemas.snapshot.ModelSnapshot;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotTrust;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,35 +17,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The global-store processor for {@code model-snapshots}. The store keeps the topic's bytes as
- * they are (a plain put, so restoring the store from the topic stays correct); as a side effect
- * every snapshot of the served model name goes through admission: its signature (before its header
- * is read), the signed model name equal to the served one, not older than what serves, verified and scored on the holdout, then the promotion
- * gate. A model that passes is offered to the {@link ModelRegistry}; every outcome is logged,
- * counted and written to the decisions topic. Kafka Streams also runs this processor while it
- * restores the global store at start-up, so a restarted instance has its latest model before any
- * stream thread processes a record. A tombstone never unloads the served model.
+ * The global-store processor for {@code model-snapshots}: every record under the served model's
+ * key goes through the shared {@link Admission} (size, signature, name, high-water mark,
+ * verification, gate), and an admitted model is offered to the {@link ModelRegistry}; every
+ * outcome is logged, counted and written to the decisions topic. A record under another key is
+ * another model's: a trusted snapshot of that model is left alone, junk is refused and decided
+ * as here.
+ *
+ * <p>The store keeps only the admitted envelope, under the model's name: junk on the topic (unique
+ * keys, oversized, unsigned) never accumulates in memory. Kafka Streams runs this processor again
+ * over the whole topic while it restores the in-memory store at start-up, so a restarted instance
+ * has its latest model before any stream thread processes a record. A tombstone never unloads the
+ * served model.
  */
 final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
 
     private final String storeName;
-    private final String modelName;
     private final Admission admission;
     private final ModelRegistry registry;
+    private final Decisions decisions;
     private final ClassifierMetrics metrics;
     private KeyValueStore<String, byte[]> store;
 
     SnapshotLoader(
             String storeName,
-            String modelName,
             Admission admission,
             ModelRegistry registry,
+            Decisions decisions,
             ClassifierMetrics metrics) {
         this.storeName = storeName;
-        this.modelName = modelName;
         this.admission = admission;
         this.registry = registry;
+        this.decisions = decisions;
         this.metrics = metrics;
     }
 
@@ -58,153 +60,132 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
 
     @Override
     public void process(Record<String, byte[]> record) {
+        Optional<LoadedModel> served = registry.served();
+        if (record.value() == null) {
+            return; // a tombstone: the served model stays
+        }
         if (record.key() == null) {
-            log.warn("Ignoring a model snapshot without a key (the key must be the model name)");
-            metrics.snapshotRejected(ErrorCode.MISSING_KEY);
+            reject(
+                    "(no key)",
+                    Verdict.Refused.of(ErrorCode.MISSING_KEY, "a snapshot record's key must be its model's name"),
+                    record.timestamp(),
+                    served);
+            return;
+        }
+        if (!admission.modelName().equals(record.key())) {
+            // another model's record: not served here, but junk is refused (and decided) wherever it is written
+            admission
+                    .screenOtherModel(record.key(), record.value())
+                    .ifPresent(refused -> reject(record.key(), refused, record.timestamp(), served));
+            return;
+        }
+        Verdict verdict;
+        try {
+            verdict = admission.admit(record.value(), served);
+        } catch (RuntimeException | LinkageError e) {
+            // never let a bad snapshot stop the global thread: the old model keeps serving
+            log.error("Rejected a snapshot of {}: unexpected failure while loading it", admission.modelName(), e);
+            verdict = Verdict.Refused.of(ErrorCode.MODEL_UNLOADABLE, "unexpected failure: " + e);
+        }
+        if (verdict instanceof Verdict.Admitted admitted) {
+            serve(admitted.model(), record, served);
+        } else {
+            reject(admission.modelName(), (Verdict.Refused) verdict, record.timestamp(), served);
+        }
+    }
+
+    private void serve(LoadedModel candidate, Record<String, byte[]> record, Optional<LoadedModel> served) {
+        metrics.holdoutAccuracy(candidate.version(), candidate.holdout().accuracy());
+        if (registry.offer(candidate) != ModelRegistry.Outcome.SERVING) {
+            reject(
+                    admission.modelName(),
+                    new Verdict.Refused(
+                            ErrorCode.STALE_VERSION,
+                            "version " + candidate.version() + " lost to a newer one",
+                            Optional.empty(),
+                            Optional.of(candidate)),
+                    record.timestamp(),
+                    served);
             return;
         }
         store.put(record.key(), record.value());
-        if (record.value() == null || !modelName.equals(record.key())) {
-            return; // a tombstone (the served model stays), or another model this instance does not serve
+        metrics.swapped(candidate.version());
+        if (candidate.header().rollbackOf() != null) {
+            log.warn(
+                    "{} is a signed rollback to v{}'s weights (key {}); the accuracy gate did not apply",
+                    candidate.label(),
+                    candidate.header().rollbackOf(),
+                    candidate.signerKeyId());
         }
-        try {
-            admit(record.value(), record.timestamp());
-        } catch (RuntimeException | LinkageError e) {
-            // never let a bad snapshot stop the global thread: the old model keeps serving
-            log.error("Rejected a snapshot of {}: unexpected failure while loading it", modelName, e);
-            reject(record.value(), record.timestamp(), null, ErrorCode.MODEL_UNLOADABLE, "unexpected failure: " + e);
-        }
-    }
-
-    private void admit(byte[] envelope, long publishedAt) {
-        Decoded<ModelSnapshot> decoded = SnapshotCodec.decode(envelope, admission.trust());
-        if (decoded instanceof Decoded.Invalid<ModelSnapshot> invalid) {
-            reject(envelope, publishedAt, null, invalid.code(), invalid.reason());
-            return;
-        }
-        ModelSnapshot snapshot = decoded.orElseThrow();
-        if (!modelName.equals(snapshot.header().modelName())) {
-            // the record key is not signed, the header is: a trusted key's snapshot of another model,
-            // written under this model's key, must not serve in its place
-            reject(
-                    envelope,
-                    publishedAt,
-                    null,
-                    ErrorCode.FOREIGN_MODEL,
-                    "signed for model '" + snapshot.header().modelName() + "', written under '" + modelName + "'");
-            return;
-        }
-        long serving = registry.servingVersion().orElse(0L);
-        if (snapshot.header().version() <= serving) {
-            // compaction keeps only the newest per name, but until it runs older ones may follow newer ones;
-            // a replayed older version gets here too (a rollback republishes under a new version)
-            reject(
-                    envelope,
-                    publishedAt,
-                    null,
-                    ErrorCode.STALE_VERSION,
-                    "version " + snapshot.header().version() + " is not newer than the served version " + serving);
-            return;
-        }
-        Decoded<LoadedModel> verified = admission.verifier().verify(snapshot);
-        if (verified instanceof Decoded.Invalid<LoadedModel> invalid) {
-            reject(envelope, publishedAt, null, invalid.code(), invalid.reason());
-            return;
-        }
-        LoadedModel candidate = verified.orElseThrow();
-        Optional<LoadedModel> served = registry.served();
-        Decoded<LoadedModel> judged = admission.gate().judge(candidate, served);
-        if (judged instanceof Decoded.Invalid<LoadedModel> invalid) {
-            candidate.close();
-            reject(envelope, publishedAt, candidate, invalid.code(), invalid.reason());
-            return;
-        }
-        metrics.holdoutAccuracy(candidate.version(), candidate.holdout().accuracy());
-        if (registry.offer(candidate) == ModelRegistry.Outcome.SERVING) {
-            metrics.swapped(candidate.version());
-            if (candidate.header().rollbackOf() != null) {
-                log.warn(
-                        "{} is a signed rollback to v{}'s weights (key {}); the accuracy gate did not apply",
-                        candidate.label(),
+        decisions
+                .sink()
+                .accept(decision(
+                        admission.modelName(),
+                        candidate.version(),
+                        ModelDecision.SERVING,
+                        null,
+                        null,
+                        Optional.of(candidate),
+                        candidate.signerKeyId(),
                         candidate.header().rollbackOf(),
-                        candidate.signerKeyId());
-            }
-            admission.decisions().accept(decision(candidate, publishedAt, served, null, null));
-        } else {
-            reject(
-                    envelope,
-                    publishedAt,
-                    candidate,
-                    ErrorCode.STALE_VERSION,
-                    "version " + candidate.version() + " lost to a newer one");
-        }
+                        record.timestamp(),
+                        served));
     }
 
     /**
-     * Logs, counts and records a refusal. {@code candidate} is the verified model when the refusal
-     * came after verification; otherwise the decision names what the envelope claims, read without
-     * trusting it (the refusal is already decided, this is only for the record).
+     * Logs, counts and records a refusal; the served model is unchanged.
+     *
+     * @param modelName the record's key: the model it was written as
      */
-    private void reject(byte[] envelope, long publishedAt, LoadedModel candidate, ErrorCode code, String reason) {
-        var claimed = SnapshotCodec.decode(envelope, SnapshotTrust.unchecked());
-        String label = claimed instanceof Decoded.Valid<ModelSnapshot> valid
-                ? modelName + " v" + valid.value().header().version()
-                : "a snapshot of " + modelName;
-        String signer = claimed instanceof Decoded.Valid<ModelSnapshot> valid
-                ? valid.value().signerKeyId()
-                : null;
+    private void reject(String modelName, Verdict.Refused refused, long publishedAt, Optional<LoadedModel> served) {
+        long version = refused.candidate().map(LoadedModel::version).orElse(refused.version());
+        String signer = refused.candidate().map(LoadedModel::signerKeyId).orElse(refused.signerKeyId());
         log.warn(
                 "Rejected {}{}: {} ({}); the served model is unchanged",
-                label,
+                version == 0 ? "a snapshot record under " + modelName : modelName + " v" + version,
                 signer == null ? "" : " (signed by " + signer + ")",
-                code,
-                reason);
-        metrics.snapshotRejected(code);
-        ModelDecision decision;
-        if (candidate != null) {
-            decision = decision(candidate, publishedAt, registry.served(), code, reason);
-        } else {
-            Long version = claimed instanceof Decoded.Valid<ModelSnapshot> valid
-                    ? valid.value().header().version()
-                    : 0L;
-            Long rollbackOf = claimed instanceof Decoded.Valid<ModelSnapshot> valid
-                    ? valid.value().header().rollbackOf()
-                    : null;
-            var served = registry.served();
-            decision = new ModelDecision(
-                    modelName,
-                    version,
-                    ModelDecision.REJECTED,
-                    code.name(),
-                    reason,
-                    null,
-                    null,
-                    served.map(LoadedModel::version).orElse(0L),
-                    served.map(m -> m.holdout().accuracy()).orElse(null),
-                    signer,
-                    rollbackOf,
-                    admission.instanceId(),
-                    publishedAt,
-                    System.currentTimeMillis());
-        }
-        admission.decisions().accept(decision);
+                refused.code(),
+                refused.reason());
+        metrics.snapshotRejected(refused.code());
+        decisions
+                .sink()
+                .accept(decision(
+                        modelName,
+                        version,
+                        ModelDecision.REJECTED,
+                        refused.code(),
+                        refused.reason(),
+                        refused.candidate(),
+                        signer,
+                        refused.candidate().map(c -> c.header().rollbackOf()).orElse(refused.rollbackOf()),
+                        publishedAt,
+                        served));
     }
 
     private ModelDecision decision(
-            LoadedModel candidate, long publishedAt, Optional<LoadedModel> served, ErrorCode code, String reason) {
+            String modelName,
+            long version,
+            String outcome,
+            ErrorCode code,
+            String reason,
+            Optional<LoadedModel> scored,
+            String signer,
+            Long rollbackOf,
+            long publishedAt,
+            Optional<LoadedModel> served) {
         return new ModelDecision(
-                candidate.name(),
-                candidate.version(),
-                code == null ? ModelDecision.SERVING : ModelDecision.REJECTED,
+                modelName,
+                version,
+                outcome,
                 code == null ? null : code.name(),
                 reason,
-                candidate.holdout().accuracy(),
-                candidate.holdout().examples(),
+                scored.map(m -> m.holdout().accuracy()).orElse(null),
+                scored.map(m -> m.holdout().examples()).orElse(null),
                 served.map(LoadedModel::version).orElse(0L),
                 served.map(m -> m.holdout().accuracy()).orElse(null),
-                candidate.signerKeyId(),
-                candidate.header().rollbackOf(),
-                admission.instanceId(),
+                signer,
+                rollbackOf,
+                decisions.instanceId(),
                 publishedAt,
                 System.currentTimeMillis());
     }

@@ -7,6 +7,7 @@ import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.mnist.image.MnistStyle;
+import io.digitstream.model.admission.HighWaterMark;
 import io.digitstream.schemas.DeadLetterHeaders;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.BinaryImageEvents;
@@ -70,7 +71,12 @@ class ClassifierTopologyTest {
         registry = new ModelRegistry();
         metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
         var topology = ClassifierTopology.build(
-                TOPICS, TestModels.MODEL, batch, registry, TestModels.admission(decision -> {}), metrics);
+                TOPICS,
+                batch,
+                registry,
+                TestModels.admission(HighWaterMark.inMemory()),
+                TestModels.decisions(decision -> {}),
+                metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

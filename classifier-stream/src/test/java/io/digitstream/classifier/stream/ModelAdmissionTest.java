@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
-import io.digitstream.classifier.model.PromotionGate;
 import io.digitstream.cluster.StreamsDefaults;
+import io.digitstream.model.admission.HighWaterMark;
+import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.snapshot.HostileZips;
 import io.digitstream.model.snapshot.Tripwire;
 import io.digitstream.schemas.ErrorCode;
@@ -16,6 +17,7 @@ import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,16 +47,19 @@ class ModelAdmissionTest {
     private TestInputTopic<String, byte[]> snapshots;
     private final List<ModelDecision> decisions = new ArrayList<>();
 
+    /** Outlives an instance, as the classifier application's high-water-mark topic does. */
+    private final HighWaterMark mark = HighWaterMark.inMemory();
+
     @BeforeEach
     void start() {
         registry = new ModelRegistry();
         var metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
         var topology = ClassifierTopology.build(
                 TOPICS,
-                TestModels.MODEL,
                 BatchSettings.DEFAULTS,
                 registry,
-                TestModels.admission(decisions::add),
+                TestModels.admission(mark),
+                TestModels.decisions(decisions::add),
                 metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "admission-test");
@@ -124,8 +129,8 @@ class ModelAdmissionTest {
         ModelDecision raised = publish(versionRaised);
         assertRejected(raised, ErrorCode.BAD_SIGNATURE, 1);
         assertThat(raised.version())
-                .as("what the edited header claims, for the record")
-                .isEqualTo(9);
+                .as("nothing of an envelope whose signature fails is read, not even the version it claims")
+                .isZero();
     }
 
     @Test
@@ -150,6 +155,52 @@ class ModelAdmissionTest {
 
         snapshots.pipeInput(TestModels.MODEL, (byte[]) null);
         assertThat(registry.servingVersion()).contains(2L);
+    }
+
+    @Test
+    void anOldSnapshotReSentAfterCompactionNeverServesARestartedInstance() {
+        byte[] v1 = TestModels.snapshot(1);
+        byte[] v2 = TestModels.snapshot(2);
+        publish(v1);
+        publish(v2);
+
+        // compaction keeps the latest record under the key: the re-sent v1; a restarted instance reads only that
+        restart();
+        assertThat(publish(v1).code()).isEqualTo(ErrorCode.STALE_VERSION.name());
+        assertThat(registry.servingVersion()).isEmpty();
+
+        // the admitted version itself, read again at a restart, serves
+        assertThat(publish(v2).serving()).isTrue();
+        // but not another payload signed under the same version
+        restart();
+        ModelDecision sameVersion = publish(signed(TestModels.modelSnapshot(2, TestModels.POORLY_TRAINED)));
+        assertThat(sameVersion.code()).isEqualTo(ErrorCode.STALE_VERSION.name());
+        assertThat(sameVersion.reason()).contains("another payload");
+    }
+
+    private void restart() {
+        close();
+        decisions.clear();
+        start();
+    }
+
+    @Test
+    void junkOnTheSnapshotsTopicIsRefusedWithoutBeingKept() {
+        publish(TestModels.snapshot(1));
+        var store = driver.<String, byte[]>getKeyValueStore(ClassifierTopology.SNAPSHOT_STORE);
+
+        // the size bound comes before the signature: nothing of it is parsed
+        ModelDecision huge = publish(new byte[TopicSpecs.MAX_SNAPSHOT_BYTES + 1]);
+        assertRejected(huge, ErrorCode.SNAPSHOT_TOO_LARGE, 1);
+        assertRejected(publish(SnapshotCodec.encodeUnsigned(trained(2))), ErrorCode.UNSIGNED_SNAPSHOT, 1);
+        for (int i = 0; i < 50; i++) {
+            snapshots.pipeInput("junk-" + i, new byte[1024]); // keys of no model: not this instance's business
+        }
+
+        assertThat(store.approximateNumEntries())
+                .as("the store keeps the admitted envelope only")
+                .isEqualTo(1);
+        assertThat(store.get(TestModels.MODEL)).isNotNull();
     }
 
     @Test
@@ -218,5 +269,18 @@ class ModelAdmissionTest {
         assertThat(decision.code()).isEqualTo(ErrorCode.ACCURACY_BELOW_FLOOR.name());
         assertThat(decision.holdoutAccuracy()).isLessThan(PromotionGate.DEFAULT_FLOOR);
         assertThat(registry.servingVersion()).isEmpty();
+    }
+
+    @Test
+    void aSignedRollbackStillMeetsTheFloor() {
+        publish(TestModels.snapshot(1));
+        var random = TestModels.withPayload(
+                1,
+                io.digitstream.model.snapshot.Dl4jSnapshots.serialize(io.digitstream.model.network.ReferenceCnn.create(
+                        3, new org.nd4j.linalg.learning.config.Adam(1e-3))));
+        var rollback =
+                new ModelSnapshot(random.header().republished(2, System.currentTimeMillis(), true), random.payload());
+
+        assertRejected(publish(signed(rollback)), ErrorCode.ACCURACY_BELOW_FLOOR, 1);
     }
 }

@@ -19,7 +19,7 @@ public interface FeedListener {
     default void deadLetter(String key, String code, String message, long recordTimestamp, long readAt) {}
 
     /** A model snapshot record, as written (the console decodes and checks it itself). */
-    default void snapshot(byte[] envelope, long recordTimestamp) {}
+    default void snapshot(String key, byte[] envelope, long recordTimestamp) {}
 
     default void decision(ModelDecision decision) {}
 

@@ -225,7 +225,10 @@ public final class TopicFeed implements AutoCloseable {
                 listener.deadLetter(key, code == null ? "UNKNOWN" : code, message, record.timestamp(), readAt);
             } else if (topic.equals(topics.modelSnapshots())) {
                 if (record.value() != null) {
-                    listener.snapshot(record.value(), record.timestamp());
+                    listener.snapshot(
+                            record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                            record.value(),
+                            record.timestamp());
                 }
             } else if (topic.equals(topics.modelDecisions())) {
                 ModelDecision decision = decisions.deserialize(topic, record.value());

@@ -1,5 +1,10 @@
 package io.digitstream.console.models;
 
+import io.digitstream.model.admission.Admission;
+import io.digitstream.model.admission.HighWaterMark;
+import io.digitstream.model.admission.PromotionGate;
+import io.digitstream.model.admission.Screening;
+import io.digitstream.model.admission.Verdict;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.evaluation.Holdout;
@@ -8,11 +13,9 @@ import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
-import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.ModelDecision;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.SnapshotTrust;
 import java.util.ArrayDeque;
@@ -37,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * did with it) and accuracy reports (how it does on labelled live traffic); and the timeline of
  * those events.
  *
- * <p>The console scores each trusted snapshot on the same holdout images the classifiers use, so
- * every version's figure compares with every other's, and keeps its first convolution to draw
- * feature maps. It loads nothing its trust settings do not admit, and through the same checks the
- * classifier runs ({@link ModelVerifier}). Scoring happens on one background thread, one
- * snapshot at a time, so a burst of publications costs the pipeline's machine one core at most.
+ * <p>The console runs each snapshot through the classifier's own {@link Admission}, so it lists
+ * exactly what a classifier would admit, scored on the same holdout images (every version's
+ * figure compares with every other's), and keeps its first convolution to draw feature maps.
+ * Admission happens on one background thread, one snapshot at a time, so a burst of
+ * publications costs the pipeline's machine one core at most.
  */
 public final class ModelCatalog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
@@ -52,9 +55,11 @@ public final class ModelCatalog implements AutoCloseable {
     private static final String UNSIGNED = "UNSIGNED";
 
     private final String modelName;
-    private final SnapshotTrust trust;
-    private final ModelVerifier verifier;
+    private final Admission admission;
     private final ExecutorService scoring;
+    /** The newest version the console admitted (engine closed): what the gate compares with. Scoring thread only. */
+    private Optional<LoadedModel> latestAdmitted = Optional.empty();
+
     private final Map<Long, Entry> entries = new TreeMap<>(Comparator.reverseOrder());
     private final Map<String, ModelDecision> latestByInstance = new TreeMap<>();
     private final Deque<TimelineEntry> timeline = new ArrayDeque<>();
@@ -63,8 +68,14 @@ public final class ModelCatalog implements AutoCloseable {
 
     public ModelCatalog(String modelName, SnapshotTrust trust, Holdout holdout) {
         this.modelName = modelName;
-        this.trust = trust;
-        this.verifier = new ModelVerifier(EngineKind.DL4J, OnnxSettings.singleThreaded(), holdout);
+        // the classifier's admission with its default gate; the mark lives as long as the console,
+        // which re-reads the whole compacted topic at every start
+        this.admission = new Admission(
+                modelName,
+                trust,
+                new ModelVerifier(EngineKind.DL4J, OnnxSettings.singleThreaded(), holdout),
+                PromotionGate.DEFAULT,
+                HighWaterMark.inMemory());
         this.scoring = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "console-model-check");
             thread.setDaemon(true);
@@ -73,60 +84,56 @@ public final class ModelCatalog implements AutoCloseable {
         });
     }
 
-    /** A snapshot record as read from the topic. */
-    public void snapshot(byte[] envelope, long publishedAt) {
-        Decoded<ModelSnapshot> checked = SnapshotCodec.decode(envelope, trust);
-        Decoded<ModelSnapshot> readable =
-                checked.isValid() ? checked : SnapshotCodec.decode(envelope, SnapshotTrust.unchecked());
-        if (!(readable instanceof Decoded.Valid<ModelSnapshot> valid)) {
-            var invalid = (Decoded.Invalid<ModelSnapshot>) readable;
+    /**
+     * A snapshot record as read from the topic. Records under other keys are another model's
+     * business (as in the classifier); the others are admitted in order on the scoring thread.
+     */
+    public void snapshot(String key, byte[] envelope, long publishedAt) {
+        if (modelName.equals(key) && envelope != null) {
+            scoring.execute(() -> admit(envelope, publishedAt));
+        }
+    }
+
+    /**
+     * The classifier's admission, run by the console: a refusal before verification is a timeline
+     * entry only (nothing of an untrusted envelope is shown, so a forged "next version" cannot
+     * take the real one's place in the list); a snapshot that passes is listed, then verified and
+     * scored on the holdout.
+     */
+    private void admit(byte[] envelope, long publishedAt) {
+        Screening screening = admission.screen(envelope, latestAdmitted);
+        if (screening instanceof Verdict.Refused refused) {
             synchronized (this) {
                 addToTimeline(
                         publishedAt,
-                        TimelineEntry.Kind.UNREADABLE,
-                        0,
+                        TimelineEntry.Kind.REFUSED,
+                        refused.version(),
                         null,
-                        invalid.code().name(),
-                        "A snapshot record that does not decode: " + invalid.reason());
+                        refused.code().name(),
+                        (refused.version() == 0 ? "A snapshot record" : "v" + refused.version())
+                                + " refused by the console: " + refused.code() + " (" + refused.reason() + ")");
             }
             return;
         }
-        ModelSnapshot snapshot = valid.value();
+        ModelSnapshot snapshot = ((Screening.Passed) screening).snapshot();
         SnapshotHeader header = snapshot.header();
-        if (!header.modelName().equals(modelName)) {
-            return;
-        }
         Entry entry;
         synchronized (this) {
             entry = entries.computeIfAbsent(header.version(), Entry::new);
-            if (entry.header != null) {
-                return; // the same version again (a compacted topic re-read): already known
-            }
             entry.header = header;
             entry.publishedAt = publishedAt;
             entry.signer = snapshot.signerKeyId();
-            if (checked instanceof Decoded.Invalid<ModelSnapshot> refused) {
-                entry.trust = refused.code().name();
-                entry.check = ModelView.Check.notLoaded(
-                        "the console does not load an untrusted snapshot: " + refused.reason());
-                entry.firstConvolution.complete(Optional.empty());
-            } else {
-                entry.trust = snapshot.signerKeyId() == null ? UNSIGNED : TRUSTED;
-                entry.check = ModelView.Check.pending();
-            }
+            entry.trust = snapshot.signerKeyId() == null ? UNSIGNED : TRUSTED;
+            entry.check = ModelView.Check.pending();
             addToTimeline(
                     publishedAt,
                     TimelineEntry.Kind.PUBLISHED,
                     header.version(),
                     null,
-                    checked instanceof Decoded.Invalid<ModelSnapshot> refused
-                            ? refused.code().name()
-                            : null,
+                    null,
                     published(header, entry.trust));
         }
-        if (checked.isValid()) {
-            scoring.execute(() -> score(entry, snapshot));
-        }
+        score(entry, snapshot);
     }
 
     private static String published(SnapshotHeader header, String trust) {
@@ -142,29 +149,38 @@ public final class ModelCatalog implements AutoCloseable {
             }
             text.append(')');
         }
-        if (!trust.equals(TRUSTED)) {
-            text.append(trust.equals(UNSIGNED) ? ", unsigned" : ", not trusted: " + trust);
+        if (trust.equals(UNSIGNED)) {
+            text.append(", unsigned");
         }
         return text.toString();
     }
 
-    /** Verifies and scores one trusted snapshot, off the feed's thread. */
+    /** Verifies and scores a snapshot that passed the screening, off the feed's thread. */
     private void score(Entry entry, ModelSnapshot snapshot) {
         ModelView.Check check;
         Optional<FirstConvolution> firstConvolution = Optional.empty();
         try {
-            Decoded<LoadedModel> loaded = verifier.verify(snapshot);
-            if (loaded instanceof Decoded.Valid<LoadedModel> valid) {
-                try (LoadedModel model = valid.value()) {
-                    Evaluation holdout = model.holdout();
-                    check = new ModelView.Check(
-                            "VERIFIED", null, null, holdout.accuracy(), holdout.examples(), holdout.confusion());
-                }
+            Verdict verdict = admission.judge(snapshot, latestAdmitted);
+            if (verdict instanceof Verdict.Admitted admitted) {
+                LoadedModel model = admitted.model();
+                model.close(); // the console keeps its header and holdout figures, not its engine
+                latestAdmitted = Optional.of(model);
+                Evaluation holdout = model.holdout();
+                check = new ModelView.Check(
+                        "VERIFIED", null, null, holdout.accuracy(), holdout.examples(), holdout.confusion());
                 firstConvolution = Optional.of(FirstConvolution.of(
                         Dl4jSnapshots.restore(snapshot.payload()).orElseThrow()));
             } else {
-                var invalid = (Decoded.Invalid<LoadedModel>) loaded;
-                check = new ModelView.Check("REJECTED", invalid.code().name(), invalid.reason(), null, null, null);
+                var refused = (Verdict.Refused) verdict;
+                Evaluation scored =
+                        refused.candidate().map(LoadedModel::holdout).orElse(null);
+                check = new ModelView.Check(
+                        "REJECTED",
+                        refused.code().name(),
+                        refused.reason(),
+                        scored == null ? null : scored.accuracy(),
+                        scored == null ? null : scored.examples(),
+                        scored == null ? null : scored.confusion());
             }
         } catch (RuntimeException | LinkageError e) {
             log.warn("Could not check v{}: {}", snapshot.header().version(), e.toString());
@@ -182,8 +198,10 @@ public final class ModelCatalog implements AutoCloseable {
         if (!decision.modelName().equals(modelName)) {
             return;
         }
-        Entry entry = entries.computeIfAbsent(decision.version(), Entry::new);
-        entry.decisions.put(decision.instanceId(), decision);
+        if (decision.version() > 0) { // 0: a refusal of an envelope nobody trusted enough to read its version
+            Entry entry = entries.computeIfAbsent(decision.version(), Entry::new);
+            entry.decisions.put(decision.instanceId(), decision);
+        }
         ModelDecision previous = latestByInstance.get(decision.instanceId());
         if (previous == null || decision.decidedAt() >= previous.decidedAt()) {
             latestByInstance.put(decision.instanceId(), decision);

@@ -22,7 +22,11 @@ public record TimelineEntry(
         REJECTED,
         /** Its first prediction reached predictions-out: the swap, as users see it. */
         FIRST_PREDICTION,
-        /** A snapshot record that does not even decode. */
-        UNREADABLE
+        /**
+         * A snapshot record the console's admission refused before loading it: unreadable,
+         * oversized, unsigned or untrusted (no version shown: nothing of it is trusted), another
+         * model's, or older than the newest admitted.
+         */
+        REFUSED
     }
 }

@@ -1,12 +1,14 @@
 package io.digitstream.console.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.TestModels;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.ModelDecision;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +50,29 @@ class ModelCatalogTest {
                 .orElseThrow();
     }
 
+    private ModelView checked(long version) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> catalog.models().stream()
+                        .anyMatch(m ->
+                                m.version() == version && !m.check().status().equals("PENDING")));
+        return view(version);
+    }
+
+    private TimelineEntry refusal() {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> catalog.timelineAfter(-1).stream().anyMatch(e -> e.kind() == TimelineEntry.Kind.REFUSED));
+        return catalog.timelineAfter(-1).stream()
+                .filter(e -> e.kind() == TimelineEntry.Kind.REFUSED)
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void aTrustedSnapshotIsScoredOnTheHoldoutAndKeepsItsFirstConvolution() throws Exception {
-        catalog.snapshot(TestModels.snapshot(1), 1_000);
+        catalog.snapshot(TestModels.MODEL, TestModels.snapshot(1), 1_000);
 
+        ModelView v1 = checked(1);
         assertThat(catalog.firstConvolution(1).get(60, TimeUnit.SECONDS)).isPresent();
-        ModelView v1 = view(1);
         assertThat(v1.trust()).isEqualTo("TRUSTED");
         assertThat(v1.signer()).isEqualTo(TestModels.KEY.keyId());
         assertThat(v1.publishedAt()).isEqualTo(1_000);
@@ -74,20 +93,40 @@ class ModelCatalogTest {
     }
 
     @Test
-    void anUntrustedSnapshotIsShownButNeverLoaded() throws Exception {
+    void anUntrustedSnapshotIsRefusedWithoutShowingWhatItClaims() throws Exception {
         byte[] forged =
                 SnapshotCodec.encode(TestModels.modelSnapshot(5, TestModels.WELL_TRAINED), SigningKey.generate());
-        catalog.snapshot(forged, 2_000);
+        catalog.snapshot(TestModels.MODEL, forged, 2_000);
 
-        ModelView v5 = view(5);
-        assertThat(v5.trust()).isEqualTo(ErrorCode.UNKNOWN_SIGNING_KEY.name());
-        assertThat(v5.check().status()).isEqualTo("NOT_LOADED");
-        assertThat(v5.check().confusion()).isNull();
+        TimelineEntry refused = refusal();
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNKNOWN_SIGNING_KEY.name());
+        assertThat(refused.version())
+                .as("the version an untrusted header claims is not shown")
+                .isZero();
+        assertThat(catalog.models()).isEmpty();
         assertThat(catalog.firstConvolution(5).get()).isEmpty();
-        assertThat(catalog.timelineAfter(-1))
-                .singleElement()
-                .satisfies(
-                        entry -> assertThat(entry.text()).contains("v5 published", "not trusted: UNKNOWN_SIGNING_KEY"));
+    }
+
+    @Test
+    void anUnsignedNextVersionSentFirstDoesNotHideTheRealOne() {
+        var v2 = TestModels.modelSnapshot(2, TestModels.WELL_TRAINED);
+        catalog.snapshot(TestModels.MODEL, SnapshotCodec.encodeUnsigned(v2), 1_000);
+        catalog.snapshot(TestModels.MODEL, SnapshotCodec.encode(v2, TestModels.KEY), 1_001);
+
+        ModelView real = checked(2);
+        assertThat(real.trust()).isEqualTo("TRUSTED");
+        assertThat(real.signer()).isEqualTo(TestModels.KEY.keyId());
+        assertThat(real.check().status()).isEqualTo("VERIFIED");
+        assertThat(refusal().code()).isEqualTo(ErrorCode.UNSIGNED_SNAPSHOT.name());
+    }
+
+    @Test
+    void snapshotsUnderAnotherKeyAreNotThisModelsBusiness() {
+        catalog.snapshot("junk-1", new byte[100], 1);
+        catalog.snapshot(TestModels.MODEL, "not a snapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8), 2);
+
+        assertThat(refusal().code()).isEqualTo(ErrorCode.BAD_MAGIC.name());
+        assertThat(catalog.timelineAfter(-1)).hasSize(1);
     }
 
     @Test
@@ -110,7 +149,8 @@ class ModelCatalogTest {
     void theTimelineResumesAfterAGivenEntry() {
         catalog.decision(decision(1, ModelDecision.SERVING, null, 0, "a", 10));
         catalog.firstPrediction(1, null, 12);
-        catalog.snapshot("not a snapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8), 13);
+        catalog.snapshot(TestModels.MODEL, "not a snapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8), 13);
+        refusal();
         catalog.firstPrediction(2, 1L, 14);
 
         List<TimelineEntry> all = catalog.timelineAfter(-1);
@@ -119,7 +159,7 @@ class ModelCatalogTest {
                 .containsExactly(
                         TimelineEntry.Kind.SERVING,
                         TimelineEntry.Kind.FIRST_PREDICTION,
-                        TimelineEntry.Kind.UNREADABLE,
+                        TimelineEntry.Kind.REFUSED,
                         TimelineEntry.Kind.FIRST_PREDICTION);
         assertThat(all.get(2).code()).isEqualTo(ErrorCode.BAD_MAGIC.name());
         assertThat(catalog.timelineAfter(all.get(1).sequence()))

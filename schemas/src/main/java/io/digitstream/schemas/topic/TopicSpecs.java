@@ -65,6 +65,14 @@ public final class TopicSpecs {
                         Integer.toString(MAX_SNAPSHOT_BYTES)));
     }
 
+    /**
+     * A classifier application's own record of the model versions it admitted: one partition,
+     * compacted (a record per model and version), so the highest outlives compaction of the snapshots.
+     */
+    public static NewTopic highWaterMark(String name, TopicLayout layout) {
+        return topic(name, 1, layout, Map.of(CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
     private static final String MAX_MESSAGE_BYTES = TopicConfig.MAX_MESSAGE_BYTES_CONFIG;
     private static final String CLEANUP_POLICY = TopicConfig.CLEANUP_POLICY_CONFIG;
     private static final String MAX_IMAGE_RECORD_BYTES_VALUE = Integer.toString(MAX_IMAGE_RECORD_BYTES);

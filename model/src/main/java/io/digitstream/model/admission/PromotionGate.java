@@ -1,4 +1,4 @@
-package io.digitstream.classifier.model;
+package io.digitstream.model.admission;
 
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.schemas.Decoded;
@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Whether a verified candidate may replace the served model, judged on the holdout set both were
  * scored on: at least {@code floor}, and at most {@code tolerance} below the served model. A
- * signed rollback ({@code rollbackOf} in its header) is a key holder's deliberate act and passes.
+ * signed rollback ({@code rollbackOf} in its header) is a key holder's deliberate act and may be
+ * below the served model, never below the floor.
  *
  * @param tolerance how far below the served model's holdout accuracy a candidate may be (0.005 = half a point)
  * @param floor     the least holdout accuracy any model needs to serve
@@ -30,9 +31,7 @@ public record PromotionGate(double tolerance, double floor) {
     /** The candidate again if it may serve, or the reason it may not. */
     public Decoded<LoadedModel> judge(LoadedModel candidate, Optional<LoadedModel> served) {
         double accuracy = candidate.holdout().accuracy();
-        if (candidate.header().rollbackOf() != null) {
-            return Decoded.valid(candidate);
-        }
+        // the floor holds for everyone: a leaked key's "rollback" may not serve a broken model
         if (accuracy < floor) {
             return Decoded.invalid(
                     ErrorCode.ACCURACY_BELOW_FLOOR,
@@ -42,6 +41,9 @@ public record PromotionGate(double tolerance, double floor) {
                             candidate.label(),
                             100 * accuracy,
                             100 * floor));
+        }
+        if (candidate.header().rollbackOf() != null) {
+            return Decoded.valid(candidate);
         }
         if (served.isPresent() && accuracy < served.get().holdout().accuracy() - tolerance) {
             return Decoded.invalid(
