@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.classifier.TestModels;
@@ -12,15 +13,28 @@ import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -200,6 +214,44 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(4)
+    void anotherSitesPageCannotSendADrawing() throws Exception {
+        long before = digitsInEnd();
+        byte[] seven = png();
+        String page = "<!doctype html><title>evil</title><script>"
+                + "const png = Uint8Array.from(atob('" + Base64.getEncoder().encodeToString(seven)
+                + "'), c => c.charCodeAt(0));"
+                + "Promise.allSettled(["
+                // a "simple" request: no preflight, so only the console's own check stands in its way
+                + "fetch('" + console.url() + "api/draw', {method: 'POST', mode: 'no-cors',"
+                + " headers: {'Content-Type': 'text/plain'}, body: png}),"
+                + "fetch('" + console.url() + "api/draw', {method: 'POST', mode: 'no-cors',"
+                + " headers: {'Content-Type': 'image/png'}, body: png}),"
+                + "fetch('" + console.url() + "api/draw', {method: 'POST',"
+                + " headers: {'Content-Type': 'image/png'}, body: png})"
+                + "]).then(() => document.title = 'done');"
+                + "</script>";
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            browser.get("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+            // each request has had its answer: an accepted drawing's only after its prediction
+            await().atMost(ANSWER).until(() -> "done".equals(browser.getTitle()));
+            assertThat(digitsInEnd()).as("nothing written to digits-in").isEqualTo(before);
+        } finally {
+            elsewhere.stop(0);
+            browser.get(console.url());
+        }
+    }
+
+    @Test
+    @Order(5)
     void aStoppedClassifierAndAnUnreachableClusterShowOnThePage() throws Exception {
         classifier.close(Duration.ofSeconds(10));
         await().atMost(ANSWER).until(() -> element("banner-stale").isDisplayed());
@@ -215,7 +267,56 @@ class ConsoleBrowserTest {
         assertThat(text(By.id("cluster-pill"))).startsWith("cluster up");
     }
 
+    @Test
+    @Order(6)
+    void aScriptIsLimitedToAPersonsRateOfDrawings() throws Exception {
+        var client = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create(console.url() + "api/draw"))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.noBody()) // answered at once (NO_IMAGE): no cluster needed
+                .build();
+        Map<Integer, Integer> statuses = new HashMap<>();
+        // two limits' worth: the counter's window may turn once during the burst, not twice
+        for (int i = 0; i <= 2 * 120; i++) {
+            statuses.merge(
+                    client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode(), 1, Integer::sum);
+        }
+        assertThat(statuses).containsKey(429);
+        // the page's own drawings above count towards this address's limit too
+        assertThat(statuses.get(200)).isLessThanOrEqualTo(2 * 120);
+    }
+
     // ---- helpers
+
+    private static long digitsInEnd() {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(TOPICS.digitsIn()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+
+    /** A 7 as a PNG: an image the console would send on if it took the request. */
+    private static byte[] png() throws IOException {
+        var image = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
+        var g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 56, 56);
+        g.setColor(java.awt.Color.BLACK);
+        g.setStroke(new java.awt.BasicStroke(5));
+        g.drawLine(12, 12, 44, 12);
+        g.drawLine(44, 12, 22, 48);
+        g.dispose();
+        var out = new java.io.ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
 
     /** A 7 in one stroke, as a person draws it: the bar left to right, then down to the lower left. */
     private static void drawSeven() {

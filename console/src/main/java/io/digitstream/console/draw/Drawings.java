@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +46,8 @@ public final class Drawings implements FeedListener, AutoCloseable {
     private final LongSupplier clock;
     private final KafkaProducer<String, ImageEvent> producer;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    private final Semaphore slots = new Semaphore(MAX_WAITING);
+    private final Semaphore decoding = new Semaphore(1);
 
     private record Waiting(long sentAt, int[] input, CompletableFuture<DrawOutcome> outcome) {}
 
@@ -80,18 +83,26 @@ public final class Drawings implements FeedListener, AutoCloseable {
                     ErrorCode.IMAGE_TOO_LARGE.name(),
                     "the image is " + image.length + " bytes; the limit is " + TopicSpecs.MAX_ENCODED_IMAGE_BYTES));
         }
-        if (waiting.size() >= MAX_WAITING) {
+        // a slot is taken before the image is decoded, so at most MAX_WAITING decodes are ever
+        // owed, and they run one at a time: a burst of large images cannot take every core and heap
+        if (!slots.tryAcquire()) {
             return CompletableFuture.completedFuture(new DrawOutcome.NotSent(
                     id,
                     DrawOutcome.NotSent.BUSY,
                     MAX_WAITING + " drawings are waiting for their answers; try again in a moment"));
         }
-        // what the classifier will see: the same preprocessing, run here so the page can show it
-        Decoded<byte[]> seen = MnistStyle.fromEncoded(image);
-        int[] input = seen instanceof Decoded.Valid<byte[]> valid ? unsigned(valid.value()) : null;
+        var outcome = new CompletableFuture<DrawOutcome>();
+        outcome.whenComplete((result, error) -> slots.release());
+        int[] input;
+        try {
+            input = seenByTheClassifier(image);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome.complete(new DrawOutcome.NotSent(id, DrawOutcome.NotSent.BUSY, "the console is shutting down"));
+            return outcome;
+        }
 
         long sentAt = clock.getAsLong();
-        var outcome = new CompletableFuture<DrawOutcome>();
         waiting.put(id, new Waiting(sentAt, input, outcome));
         outcome.completeOnTimeout(
                         new DrawOutcome.NoAnswer(
@@ -121,6 +132,17 @@ public final class Drawings implements FeedListener, AutoCloseable {
                     "could not write to " + topics.digitsIn() + ": " + e.getMessage()));
         }
         return outcome;
+    }
+
+    /** What the classifier will see: the same preprocessing, run here so the page can show it; null if refused. */
+    private int[] seenByTheClassifier(byte[] image) throws InterruptedException {
+        decoding.acquire();
+        try {
+            Decoded<byte[]> seen = MnistStyle.fromEncoded(image);
+            return seen instanceof Decoded.Valid<byte[]> valid ? unsigned(valid.value()) : null;
+        } finally {
+            decoding.release();
+        }
     }
 
     /** Drawings sent and not yet answered. */

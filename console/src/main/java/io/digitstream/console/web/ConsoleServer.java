@@ -7,9 +7,13 @@ import io.digitstream.schemas.message.Json;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Header;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.plugin.bundled.RateLimitPlugin;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -21,8 +25,9 @@ import java.util.function.Supplier;
  *   GET  /             the page
  *   GET  /api/events   Server-Sent Events: state (4 a second), models (on change), timeline (with ids)
  *   GET  /api/state    the same as one JSON document: {state, models, timeline}
- *   POST /api/draw     a PNG or JPEG body; answers with the drawing's outcome (status PREDICTED,
- *                      DEAD_LETTER, NO_ANSWER or NOT_SENT) once it is known
+ *   POST /api/draw     a PNG or JPEG body from the console's own page ({@link DrawRequests}: same
+ *                      origin, image content type, a rate per client); answers with the drawing's
+ *                      outcome (status PREDICTED, DEAD_LETTER, NO_ANSWER or NOT_SENT) once it is known
  *   GET  /health       200 while the console runs (whether or not the cluster answers: the page says that)
  * </pre>
  */
@@ -48,9 +53,16 @@ public final class ConsoleServer implements AutoCloseable {
                     "/api/state",
                     ctx -> ctx.json(Map.of(
                             "state", state.get(), "models", catalog.models(), "timeline", catalog.timelineAfter(-1))));
-            config.routes.post(
-                    "/api/draw",
-                    ctx -> ctx.future(() -> drawings.submit(ctx.bodyAsBytes()).thenAccept(ctx::json)));
+            config.registerPlugin(new RateLimitPlugin());
+            config.routes.post("/api/draw", ctx -> {
+                DrawRequests.refusal(ctx.header(Header.ORIGIN), ctx.header(Header.HOST), ctx.contentType())
+                        .ifPresent(refusal -> {
+                            throw new HttpResponseException(refusal.status(), refusal.reason());
+                        });
+                // per client address: a script may not turn the page into a flood of digits-in
+                ctx.with(RateLimitPlugin.class).requestPerTimeUnit(DrawRequests.PER_MINUTE, TimeUnit.MINUTES);
+                ctx.future(() -> drawings.submit(ctx.bodyAsBytes()).thenAccept(ctx::json));
+            });
             config.routes.get("/health", ctx -> ctx.result("UP"));
         });
         app.start();
