@@ -8,15 +8,20 @@ import io.digitstream.cli.Terminals;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
+import io.digitstream.model.admission.PromotionGate;
+import io.digitstream.model.snapshot.LoadedModel;
+import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
-import io.digitstream.trainer.publish.SnapshotFiles;
+import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.trainer.publish.SnapshotPublisher;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,8 +29,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code trainer}: trains the reference CNN and publishes versioned snapshots; {@code trainer publish FILE} republishes one. */
 @Command(
@@ -168,18 +176,57 @@ public final class TrainerCommand implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "A .dgsn snapshot file written by the trainer.")
         Path file;
 
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--timeout-s", defaultValue = "30", description = "How long to wait for the Kafka cluster.")
         long timeoutS;
 
+        @Option(
+                names = "--trusted-keys",
+                paramLabel = "FILE|DIR",
+                description = "Public keys whose snapshot files may be republished besides your own key's (a .pub"
+                        + " file or a directory of them), for example a key you rotated away from.")
+        Path trustedKeys;
+
+        @Option(
+                names = "--min-accuracy",
+                defaultValue = "${env:DIGITSTREAM_MIN_ACCURACY:-" + PromotionGate.DEFAULT_FLOOR + "}",
+                description = "The least holdout accuracy a republished model needs, rollback or not; the"
+                        + " classifiers' own floor (env DIGITSTREAM_MIN_ACCURACY, default ${DEFAULT-VALUE}).")
+        double minAccuracy;
+
         @Override
         public Integer call() throws Exception {
-            Decoded<ModelSnapshot> read = SnapshotFiles.read(file);
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), file + ": no such file");
+            }
+            Optional<SigningKey> key = signing.key();
+            // re-sign only what a trusted key signed: a file changed on disk must not come out signed anew
+            Decoded<ModelSnapshot> read = SnapshotCodec.decode(Files.readAllBytes(file), trustForFiles(key));
             if (read instanceof Decoded.Invalid<ModelSnapshot> invalid) {
-                System.err.println(file + " is not a valid snapshot: " + invalid.code() + ": " + invalid.reason());
+                System.err.println(file + " is not republished: " + invalid.code() + ": " + invalid.reason());
                 return 1;
             }
             ModelSnapshot original = read.orElseThrow();
-            Optional<SigningKey> key = signing.key();
+            // the classifiers would verify it anyway; refusing here says why before anything is sent
+            Decoded<LoadedModel> verified = new ModelVerifier().verify(original);
+            if (verified instanceof Decoded.Invalid<LoadedModel> invalid) {
+                System.err.println(file + " is not republished: " + invalid.code() + ": " + invalid.reason());
+                return 1;
+            }
+            try (LoadedModel model = verified.orElseThrow()) {
+                if (model.holdout().accuracy() < minAccuracy) {
+                    System.err.printf(
+                            Locale.ROOT,
+                            "%s is not republished: it scores %.2f %% on the holdout, below the floor of %.2f %%"
+                                    + " (a rollback too must meet it)%n",
+                            file,
+                            100 * model.holdout().accuracy(),
+                            100 * minAccuracy);
+                    return 1;
+                }
+            }
             try (var publisher =
                     new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {
                 long version =
@@ -197,6 +244,20 @@ public final class TrainerCommand implements Callable<Integer> {
                         key.map(k -> ", signed by " + k.keyId()).orElse(", unsigned"));
             }
             return 0;
+        }
+
+        /** Your own key's files, and those of --trusted-keys; unsigned files only when publishing unsigned. */
+        private SnapshotTrust trustForFiles(Optional<SigningKey> key) {
+            TrustedKeys others;
+            try {
+                others = trustedKeys == null ? TrustedKeys.none() : TrustedKeys.read(trustedKeys);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new ParameterException(spec.commandLine(), "--trusted-keys: " + e.getMessage());
+            }
+            if (key.isEmpty()) {
+                return SnapshotTrust.allowUnsigned(others);
+            }
+            return SnapshotTrust.requireSigned(others.with(key.get().publicKey()));
         }
     }
 }

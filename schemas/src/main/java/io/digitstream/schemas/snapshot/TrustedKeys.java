@@ -32,6 +32,13 @@ public final class TrustedKeys {
         return new TrustedKeys(byId);
     }
 
+    /** These keys and {@code key}. */
+    public TrustedKeys with(PublicKey key) {
+        Map<String, PublicKey> byId = new LinkedHashMap<>(this.byId);
+        byId.put(keyId(key), key);
+        return new TrustedKeys(byId);
+    }
+
     /** No key: every signature is unknown. */
     public static TrustedKeys none() {
         return new TrustedKeys(Map.of());

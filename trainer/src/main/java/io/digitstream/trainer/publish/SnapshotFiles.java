@@ -1,9 +1,6 @@
 package io.digitstream.trainer.publish;
 
-import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotTrust;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +21,5 @@ public final class SnapshotFiles {
         Files.write(part, envelope);
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
-    }
-
-    /**
-     * Reads a snapshot file with the same structural checks the topic's bytes get; the signature is
-     * not checked here (the file is one's own, and a republished snapshot is signed anew).
-     */
-    public static Decoded<ModelSnapshot> read(Path file) throws IOException {
-        return SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked());
     }
 }
