@@ -62,11 +62,8 @@ public final class ClassifierCommand implements Callable<Integer> {
                     + " the served one's and still replace it (env DIGITSTREAM_MAX_ACCURACY_DROP).")
     double maxAccuracyDrop;
 
-    @Option(
-            names = "--min-accuracy",
-            defaultValue = "${env:DIGITSTREAM_MIN_ACCURACY:-" + PromotionGate.DEFAULT_FLOOR + "}",
-            description = "The least holdout accuracy any model needs to serve (env DIGITSTREAM_MIN_ACCURACY).")
-    double minAccuracy;
+    @Mixin
+    AccuracyFloorOption floor;
 
     @Option(
             names = "--instance-id",
@@ -214,7 +211,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optPartitions(partitions)
                     .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
                     .optHoldout(holdout.holdout(data.dataDir()))
-                    .optGate(new PromotionGate(maxAccuracyDrop, minAccuracy));
+                    .optGate(new PromotionGate(maxAccuracyDrop, floor.minAccuracy));
             if (instanceId != null && !instanceId.isBlank()) {
                 builder.optInstanceId(instanceId);
             }

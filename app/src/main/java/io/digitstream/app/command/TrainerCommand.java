@@ -8,7 +8,6 @@ import io.digitstream.cli.Terminals;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
-import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Decoded;
@@ -189,12 +188,8 @@ public final class TrainerCommand implements Callable<Integer> {
                         + " file or a directory of them), for example a key you rotated away from.")
         Path trustedKeys;
 
-        @Option(
-                names = "--min-accuracy",
-                defaultValue = "${env:DIGITSTREAM_MIN_ACCURACY:-" + PromotionGate.DEFAULT_FLOOR + "}",
-                description = "The least holdout accuracy a republished model needs, rollback or not; the"
-                        + " classifiers' own floor (env DIGITSTREAM_MIN_ACCURACY, default ${DEFAULT-VALUE}).")
-        double minAccuracy;
+        @Mixin
+        AccuracyFloorOption floor;
 
         @Override
         public Integer call() throws Exception {
@@ -216,14 +211,14 @@ public final class TrainerCommand implements Callable<Integer> {
                 return 1;
             }
             try (LoadedModel model = verified.orElseThrow()) {
-                if (model.holdout().accuracy() < minAccuracy) {
+                if (model.holdout().accuracy() < floor.minAccuracy) {
                     System.err.printf(
                             Locale.ROOT,
                             "%s is not republished: it scores %.2f %% on the holdout, below the floor of %.2f %%"
                                     + " (a rollback too must meet it)%n",
                             file,
                             100 * model.holdout().accuracy(),
-                            100 * minAccuracy);
+                            100 * floor.minAccuracy);
                     return 1;
                 }
             }

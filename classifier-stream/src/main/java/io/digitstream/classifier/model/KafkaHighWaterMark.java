@@ -1,11 +1,11 @@
 package io.digitstream.classifier.model;
 
+import io.digitstream.cluster.TopicReader;
 import io.digitstream.model.admission.HighWaterMark;
 import io.digitstream.schemas.message.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -82,25 +81,8 @@ public final class KafkaHighWaterMark implements HighWaterMark, AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            if (partitions.isEmpty()) {
-                throw new IllegalStateException("Topic " + topic + " does not exist");
-            }
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    read(record);
-                }
-            }
+            TopicReader.readToEnd(consumer, topic, timeout, this::read);
         }
         log.info("High-water marks read from {}: {}", topic, marks);
     }

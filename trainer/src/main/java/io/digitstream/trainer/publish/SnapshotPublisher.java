@@ -2,6 +2,7 @@ package io.digitstream.trainer.publish;
 
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.cluster.TopicReader;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
@@ -21,13 +22,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -120,29 +119,17 @@ public final class SnapshotPublisher implements AutoCloseable {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 TopicSpecs.MAX_SNAPSHOT_BYTES + 64 * 1024));
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long latest = 0;
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (modelName.equals(record.key())) {
-                        Decoded<ModelSnapshot> decoded = SnapshotCodec.decode(record.value(), trust);
-                        if (decoded instanceof Decoded.Valid<ModelSnapshot> valid
-                                && modelName.equals(valid.value().header().modelName())) {
-                            latest = Math.max(latest, valid.value().header().version());
-                        }
+            long[] latest = {0};
+            TopicReader.readToEnd(consumer, topic, timeout, record -> {
+                if (modelName.equals(record.key())) {
+                    Decoded<ModelSnapshot> decoded = SnapshotCodec.decode(record.value(), trust);
+                    if (decoded instanceof Decoded.Valid<ModelSnapshot> valid
+                            && modelName.equals(valid.value().header().modelName())) {
+                        latest[0] = Math.max(latest[0], valid.value().header().version());
                     }
                 }
-            }
-            return latest == 0 ? Optional.empty() : Optional.of(latest);
+            });
+            return latest[0] == 0 ? Optional.empty() : Optional.of(latest[0]);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw unreachable(e);
         }
