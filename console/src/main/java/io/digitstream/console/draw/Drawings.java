@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,11 +49,24 @@ public final class Drawings implements FeedListener, AutoCloseable {
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final Semaphore slots = new Semaphore(MAX_WAITING);
     private final Semaphore decoding = new Semaphore(1);
+    private final Function<byte[], Decoded<byte[]>> preprocess;
 
     private record Waiting(long sentAt, int[] input, CompletableFuture<DrawOutcome> outcome) {}
 
     public Drawings(
             KafkaConnection cluster, TopicNames topics, ModelCatalog catalog, Duration timeout, LongSupplier clock) {
+        this(cluster, topics, catalog, timeout, clock, MnistStyle::fromEncoded);
+    }
+
+    /** @param preprocess what the classifier does to an encoded image (replaceable to watch it run, in tests) */
+    Drawings(
+            KafkaConnection cluster,
+            TopicNames topics,
+            ModelCatalog catalog,
+            Duration timeout,
+            LongSupplier clock,
+            Function<byte[], Decoded<byte[]>> preprocess) {
+        this.preprocess = preprocess;
         this.topics = topics;
         this.catalog = catalog;
         this.timeout = timeout;
@@ -138,7 +152,7 @@ public final class Drawings implements FeedListener, AutoCloseable {
     private int[] seenByTheClassifier(byte[] image) throws InterruptedException {
         decoding.acquire();
         try {
-            Decoded<byte[]> seen = MnistStyle.fromEncoded(image);
+            Decoded<byte[]> seen = preprocess.apply(image);
             return seen instanceof Decoded.Valid<byte[]> valid ? unsigned(valid.value()) : null;
         } finally {
             decoding.release();

@@ -5,11 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.console.models.ModelCatalog;
+import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.Json;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** What the drawing endpoint refuses before anything reaches Kafka, and the shape the page reads. */
@@ -37,6 +48,60 @@ class DrawingsTest {
                             DrawOutcome.NotSent.class,
                             n -> assertThat(n.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE.name()));
             assertThat(drawings.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void aBurstOfImagesTakesItsSlotsBeforeDecodingAndDecodesOneAtATime() throws Exception {
+        var decoding = new AtomicInteger();
+        var mostAtOnce = new AtomicInteger();
+        var decoded = new AtomicInteger();
+        Function<byte[], Decoded<byte[]>> slowDecoder = image -> {
+            mostAtOnce.accumulateAndGet(decoding.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5); // a large PNG takes a while
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            decoded.incrementAndGet();
+            decoding.decrementAndGet();
+            return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "not looked at");
+        };
+        int burst = Drawings.MAX_WAITING + 30;
+        try (var catalog = new ModelCatalog(TestModels.MODEL, TestModels.TRUST, TestModels.HOLDOUT);
+                var drawings = new Drawings(
+                        KafkaConnection.to("127.0.0.1:9"),
+                        TopicNames.DEFAULTS,
+                        catalog,
+                        Duration.ofSeconds(30),
+                        System::currentTimeMillis,
+                        slowDecoder)) {
+            var start = new CountDownLatch(1);
+            List<CompletableFuture<DrawOutcome>> outcomes = new ArrayList<>();
+            ExecutorService requests = Executors.newFixedThreadPool(burst);
+            try {
+                List<Future<CompletableFuture<DrawOutcome>>> submitted = new ArrayList<>();
+                for (int i = 0; i < burst; i++) {
+                    submitted.add(requests.submit(() -> {
+                        start.await();
+                        return drawings.submit(new byte[] {1});
+                    }));
+                }
+                start.countDown();
+                for (var future : submitted) {
+                    outcomes.add(future.get(60, TimeUnit.SECONDS));
+                }
+            } finally {
+                requests.shutdownNow();
+            }
+
+            long busy = outcomes.stream()
+                    .map(o -> o.getNow(null))
+                    .filter(o -> o instanceof DrawOutcome.NotSent n && n.code().equals(DrawOutcome.NotSent.BUSY))
+                    .count();
+            assertThat(busy).as("refused at once, before decoding").isEqualTo(burst - Drawings.MAX_WAITING);
+            assertThat(decoded).as("only what had a slot was decoded").hasValue(Drawings.MAX_WAITING);
+            assertThat(mostAtOnce).as("decodes running at once").hasValue(1);
         }
     }
 
