@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
+    private static final int MAX_NAME_LENGTH = 256;
 
     private final String storeName;
     private final Admission admission;
@@ -76,7 +77,7 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
             // another model's record: not served here, but junk is refused (and decided) wherever it is written
             admission
                     .screenOtherModel(record.key(), record.value())
-                    .ifPresent(refused -> reject(record.key(), refused, record.timestamp(), served));
+                    .ifPresent(refused -> reject(named(record.key()), refused, record.timestamp(), served));
             return;
         }
         Verdict verdict;
@@ -92,6 +93,11 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
         } else {
             reject(admission.modelName(), (Verdict.Refused) verdict, record.timestamp(), served);
         }
+    }
+
+    /** A record key as a decision names it: a writer's key may be megabytes long. */
+    private static String named(String key) {
+        return key.length() <= MAX_NAME_LENGTH ? key : key.substring(0, MAX_NAME_LENGTH) + "...";
     }
 
     private void serve(LoadedModel candidate, Record<String, byte[]> record, Optional<LoadedModel> served) {

@@ -197,6 +197,15 @@ class ModelAdmissionTest {
             snapshots.pipeInput("junk-" + i, new byte[1024]); // keys of no model: not this instance's business
         }
 
+        assertThat(decisions)
+                .as("junk under other keys is decided too")
+                .filteredOn(d -> ErrorCode.BAD_MAGIC.name().equals(d.code()))
+                .hasSize(50);
+        snapshots.pipeInput("k".repeat(1 << 20), new byte[10]);
+        assertThat(decisions.get(decisions.size() - 1).modelName())
+                .as("a megabyte-long key, named in its decision")
+                .hasSizeLessThan(300);
+
         assertThat(store.approximateNumEntries())
                 .as("the store keeps the admitted envelope only")
                 .isEqualTo(1);
