@@ -69,9 +69,12 @@ public final class TrainingRun {
 
     public MultiLayerNetwork run(
             MnistDataset train, MnistDataset test, TrainingListener progress, Consumer<Published> onPublished) {
+        // its own files count too: after a tombstone and compaction the topic may hold none of its
+        // versions, and numbering again from 1 would be refused as stale by every running classifier
+        long local = nextLocalVersion();
         nextVersion = publisher
-                .map(p -> p.nextVersion(modelName, SnapshotPublisher.numberingTrust(signer)))
-                .orElseGet(this::nextLocalVersion);
+                .map(p -> Math.max(local, p.nextVersion(modelName, SnapshotPublisher.numberingTrust(signer))))
+                .orElse(local);
         log.info(
                 "Training {} by the '{}' recipe on {} images; first snapshot is v{}",
                 modelName,

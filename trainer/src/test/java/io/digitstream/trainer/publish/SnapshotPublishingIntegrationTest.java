@@ -171,6 +171,32 @@ class SnapshotPublishingIntegrationTest {
         }
     }
 
+    @Test
+    void afterItsSnapshotsLeftTheTopicTheTrainerGoesOnFromItsOwnFiles() throws Exception {
+        // a tombstone, then compaction: the topic holds none of its versions; its snapshot files remain
+        var topics = TOPICS.withPrefix("tombstoned-");
+        var earlier = snapshot("tombstoned", 41);
+        SnapshotFiles.write(earlier, SnapshotCodec.encode(earlier, KEY), models);
+        List<TrainingRun.Published> published = new ArrayList<>();
+        try (var publisher = new SnapshotPublisher(kafka.bootstrapServers(), topics, Duration.ofSeconds(20))) {
+            new TrainingRun(
+                            Recipe.SEED.withEpochs(1),
+                            "tombstoned",
+                            0,
+                            100,
+                            models,
+                            Optional.of(publisher),
+                            Optional.of(KEY))
+                    .run(
+                            MnistFixture.train().slice(0, 200),
+                            MnistFixture.test().slice(0, 100),
+                            new TrainingListener() {},
+                            published::add);
+        }
+
+        assertThat(published).extracting(p -> p.snapshot().header().version()).containsExactly(42L);
+    }
+
     private static ModelSnapshot snapshot(String model, long version) {
         byte[] payload = {1, 2, 3};
         return new ModelSnapshot(
