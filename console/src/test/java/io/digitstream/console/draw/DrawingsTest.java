@@ -1,6 +1,7 @@
 package io.digitstream.console.draw;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.TestModels;
 import io.digitstream.cluster.KafkaConnection;
@@ -56,18 +57,17 @@ class DrawingsTest {
         var decoding = new AtomicInteger();
         var mostAtOnce = new AtomicInteger();
         var decoded = new AtomicInteger();
+        var entered = new AtomicInteger();
+        int burst = Drawings.MAX_WAITING + 30;
         Function<byte[], Decoded<byte[]>> slowDecoder = image -> {
             mostAtOnce.accumulateAndGet(decoding.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(5); // a large PNG takes a while
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // a decode lasts until every request of the burst has come in: decodes that could
+            // overlap then do
+            await().atMost(Duration.ofSeconds(30)).until(() -> entered.get() == burst);
             decoded.incrementAndGet();
             decoding.decrementAndGet();
             return Decoded.invalid(ErrorCode.UNDECODABLE_IMAGE, "not looked at");
         };
-        int burst = Drawings.MAX_WAITING + 30;
         try (var catalog = new ModelCatalog(TestModels.MODEL, TestModels.TRUST, TestModels.HOLDOUT);
                 var drawings = new Drawings(
                         KafkaConnection.to("127.0.0.1:9"),
@@ -84,6 +84,7 @@ class DrawingsTest {
                 for (int i = 0; i < burst; i++) {
                     submitted.add(requests.submit(() -> {
                         start.await();
+                        entered.incrementAndGet();
                         return drawings.submit(new byte[] {1});
                     }));
                 }
