@@ -11,8 +11,9 @@ import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.evaluation.Evaluation;
+import io.digitstream.model.evaluation.Holdout;
+import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.AccuracyReport;
@@ -111,8 +112,9 @@ class AccuracyEndToEndTest {
                 });
 
                 Evaluation offline;
-                try (LoadedModel model =
-                        new ModelVerifier().verify(published.get(0).snapshot()).orElseThrow()) {
+                try (LoadedModel model = OnnxModels.singleThreadedVerifier(Holdout.fixture(Holdout.DEFAULT_SIZE))
+                        .verify(published.get(0).snapshot())
+                        .orElseThrow()) {
                     offline = Evaluation.of(model.engine(), test, 100);
                 }
                 AccuracyReport report = latest.get("1");

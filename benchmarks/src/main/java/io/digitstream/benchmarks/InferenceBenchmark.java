@@ -6,7 +6,6 @@ import io.digitstream.model.dl4j.JavaMaxPooling;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.Mnist;
@@ -48,9 +47,9 @@ public class InferenceBenchmark {
         inference = switch (engine) {
             case "dl4j" -> new Dl4jEngine(network);
             case "dl4j-own-pooling" -> new Dl4jEngine(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
-            case "onnx" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, false));
-            case "onnx-spinning" -> new OnnxEngine(OnnxExport.export(network), new OnnxSettings(cores, true));
-            case "onnx-one-thread" -> new OnnxEngine(OnnxExport.export(network), OnnxSettings.singleThreaded());
+            case "onnx" -> OnnxExport.engine(network, new OnnxSettings(cores, false));
+            case "onnx-spinning" -> OnnxExport.engine(network, new OnnxSettings(cores, true));
+            case "onnx-one-thread" -> OnnxExport.engine(network, OnnxSettings.singleThreaded());
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
         MnistDataset test = MnistFixture.test();

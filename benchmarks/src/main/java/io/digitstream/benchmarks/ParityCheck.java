@@ -7,26 +7,29 @@ import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.onnx.OnnxEngine;
-import io.digitstream.model.onnx.OnnxExport;
+import io.digitstream.model.onnx.OnnxGraph;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.JavaDeserialization;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotTrust;
+import io.digitstream.trainer.publish.SnapshotFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * ONNX Runtime against Deeplearning4j on every MNIST test image, for one snapshot file: the same
- * digit for all, and probabilities within {@link ModelVerifier#PARITY_TOLERANCE}. Exits 1 otherwise.
+ * The graph a snapshot file serves (ONNX Runtime) against the network it was exported from
+ * (Deeplearning4j, from the checkpoint the trainer wrote beside it) on every MNIST test image: the
+ * same digit for all, and probabilities within {@link Dl4jSnapshots#PARITY_TOLERANCE}. The trainer
+ * checks the same on the canary batch before it signs; this checks all 10,000. Exits 1 otherwise.
  */
 @Command(
         name = "parity-check",
@@ -39,7 +42,9 @@ public final class ParityCheck implements Callable<Integer> {
         System.exit(CommandLines.of(new ParityCheck()).execute(args));
     }
 
-    @Parameters(paramLabel = "SNAPSHOT", description = "A .dgsn file written by the trainer.")
+    @Parameters(
+            paramLabel = "SNAPSHOT",
+            description = "A .dgsn file written by the trainer, its .dl4j.zip checkpoint beside it.")
     Path file;
 
     @Mixin
@@ -47,14 +52,26 @@ public final class ParityCheck implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path checkpoint = file.resolveSibling(
+                file.getFileName().toString().replace(SnapshotFiles.EXTENSION, SnapshotFiles.CHECKPOINT));
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(checkpoint)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "need " + file + " and its checkpoint " + checkpoint + ", as the trainer writes them");
+        }
         var snapshot = SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked())
                 .orElseThrow();
         MnistDataset test = MnistStore.withDefaults(data.dataDir()).test();
-        var network = Dl4jSnapshots.restore(snapshot.payload()).orElseThrow();
+        var network = Dl4jSnapshots.restore(Files.readAllBytes(checkpoint)).orElseThrow();
         var reference = new Dl4jEngine(network);
         double worst = 0;
         int sameDigits = 0;
-        try (var fast = new OnnxEngine(OnnxExport.export(network), OnnxSettings.forStreaming())) {
+        var graph = OnnxGraph.admit(snapshot.payload()).orElseThrow();
+        try (var fast = new OnnxEngine(
+                graph,
+                snapshot.payload(),
+                OnnxSettings.forStreaming(),
+                snapshot.header().outputKind())) {
             for (int from = 0; from < test.size(); from += 500) {
                 int n = Math.min(500, test.size() - from);
                 byte[] pixels = Arrays.copyOfRange(test.rawPixels(), from * Mnist.PIXELS, (from + n) * Mnist.PIXELS);
@@ -78,6 +95,6 @@ public final class ParityCheck implements Callable<Integer> {
                 worst,
                 sameDigits,
                 test.size());
-        return worst <= ModelVerifier.PARITY_TOLERANCE && sameDigits == test.size() ? 0 : 1;
+        return worst <= Dl4jSnapshots.PARITY_TOLERANCE && sameDigits == test.size() ? 0 : 1;
     }
 }

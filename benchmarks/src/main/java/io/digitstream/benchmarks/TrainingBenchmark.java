@@ -4,6 +4,7 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.dl4j.JavaMaxPooling;
+import io.digitstream.model.dl4j.TrainingBatches;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.network.ReferenceCnn;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -86,8 +87,8 @@ public class TrainingBenchmark {
         var batches = new DataSet[train.size() / BATCH];
         for (int b = 0; b < batches.length; b++) {
             batches[b] = new DataSet(
-                    MnistTranslator.features(train, order, b * BATCH, BATCH),
-                    MnistTranslator.oneHotLabels(train, order, b * BATCH, BATCH));
+                    TrainingBatches.features(train, order, b * BATCH, BATCH),
+                    TrainingBatches.oneHotLabels(train, order, b * BATCH, BATCH));
         }
         return batches;
     }

@@ -111,8 +111,7 @@ public final class Classifier implements AutoCloseable {
         }
         var models = new ModelRegistry();
         var metrics = new ClassifierMetrics(meterRegistry, settings.engine().name());
-        var verifier =
-                new ModelVerifier(settings.engine().kind(), settings.engine().onnx(), settings.holdout());
+        var verifier = new ModelVerifier(settings.engine().loader(), settings.holdout());
         var streamsConfig = new StreamsConfig(streamsProperties(settings));
         var decisions = new DecisionLog(
                 settings.topics().modelDecisions(),

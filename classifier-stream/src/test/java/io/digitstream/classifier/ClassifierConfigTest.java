@@ -27,7 +27,7 @@ class ClassifierConfigTest {
                 .optProcessingGuarantee(StreamsConfig.EXACTLY_ONCE_V2)
                 .optStreamThreads(2)
                 .optStateDir(Path.of("/state"))
-                .optEngine(EngineChoice.ofDl4j())
+                .optEngine(EngineChoice.ofOnnx())
                 .build();
         return Classifier.streamsProperties(settings);
     }

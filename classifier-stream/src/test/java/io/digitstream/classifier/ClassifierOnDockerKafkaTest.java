@@ -48,7 +48,7 @@ class ClassifierOnDockerKafkaTest {
                 .optApplicationId("docker-e2e")
                 .optBatch(BatchSettings.DEFAULTS.withMaxBatch(32))
                 .optStateDir(state)
-                .optEngine(EngineChoice.ofDl4j())
+                .optEngine(EngineChoice.ofOnnx())
                 .optStartupTimeout(Duration.ofSeconds(60))
                 .build();
         try (var classifier = Classifier.start(settings, new SimpleMeterRegistry());

@@ -8,8 +8,8 @@ import io.digitstream.model.admission.Admission;
 import io.digitstream.model.admission.HighWaterMark;
 import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.evaluation.Holdout;
+import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ModelDecision;
@@ -73,7 +73,7 @@ public final class TestModels {
                         modelName,
                         version,
                         System.currentTimeMillis(),
-                        SnapshotHeader.DL4J_MODEL_ZIP,
+                        SnapshotHeader.ONNX_GRAPH,
                         SnapshotCodec.sha256Hex(payload),
                         java.util.List.of(1, 28, 28),
                         10,
@@ -81,9 +81,12 @@ public final class TestModels {
                 payload);
     }
 
-    /** The model zip of the reference CNN trained for {@code batches} batches of the fixture (seeded; once per JVM). */
+    /** The ONNX graph of the reference CNN trained for {@code batches} batches of the fixture (seeded; once per JVM). */
     public static synchronized byte[] trainedPayload(int batches) {
-        return PAYLOADS.computeIfAbsent(batches, n -> Dl4jSnapshots.serialize(train(n)));
+        return PAYLOADS.computeIfAbsent(
+                batches,
+                n -> Dl4jSnapshots.snapshot(train(n), MODEL, 1, new TrainingFacts("test", 0, 0, null, null))
+                        .payload());
     }
 
     private static MultiLayerNetwork train(int batches) {
@@ -98,15 +101,7 @@ public final class TestModels {
 
     /** Admission as a classifier instance runs it, with its high-water mark kept in {@code mark}. */
     public static Admission admission(HighWaterMark mark) {
-        return new Admission(
-                MODEL,
-                TRUST,
-                new ModelVerifier(
-                        io.digitstream.model.engine.EngineKind.DL4J,
-                        io.digitstream.model.onnx.OnnxSettings.singleThreaded(),
-                        HOLDOUT),
-                PromotionGate.DEFAULT,
-                mark);
+        return new Admission(MODEL, TRUST, OnnxModels.singleThreadedVerifier(HOLDOUT), PromotionGate.DEFAULT, mark);
     }
 
     /** This test instance's decisions, going to {@code sink}. */

@@ -38,6 +38,8 @@ public enum ErrorCode {
     TRUNCATED_SNAPSHOT("the snapshot ends before its declared length"),
     BAD_MAGIC("the bytes are not a digitstream model snapshot"),
     UNKNOWN_FORMAT_VERSION("the snapshot envelope has a format version this build does not read"),
+    RETIRED_SNAPSHOT_FORMAT(
+            "the snapshot is in envelope format 1 or 2 (a Deeplearning4j zip), which serving no longer reads; republish it with this version's trainer"),
     BAD_HEADER("the snapshot header is malformed"),
     CHECKSUM_MISMATCH("the snapshot payload does not match its SHA-256"),
     MODEL_UNLOADABLE("the snapshot payload is not a loadable model"),
@@ -51,6 +53,10 @@ public enum ErrorCode {
     UNKNOWN_SIGNING_KEY("the snapshot is signed by a key this instance does not trust"),
     BAD_SIGNATURE("the snapshot's signature does not match its bytes (changed after signing, or forged)"),
     FORBIDDEN_MODEL_ENTRY("the model zip holds an entry a model does not need (Java-serialized objects are refused)"),
+    GRAPH_OPERATOR_FORBIDDEN("the ONNX graph uses an operator, domain or construct outside the allowed list"),
+    GRAPH_EXTERNAL_DATA("the ONNX graph refers to data outside the snapshot (external data files are refused)"),
+    GRAPH_INITIALIZER_TOO_LARGE("an ONNX initializer or constant is larger than a model of this size needs"),
+    GRAPH_CYCLE("the ONNX graph's nodes read values no earlier node wrote (a cycle, or not in topological order)"),
     ACCURACY_BELOW_FLOOR("the model's accuracy on the holdout set is below the configured floor"),
     ACCURACY_REGRESSION("the model is less accurate on the holdout set than the one being served");
 

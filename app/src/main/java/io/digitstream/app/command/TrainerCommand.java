@@ -8,8 +8,6 @@ import io.digitstream.cli.Terminals;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
-import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
@@ -204,23 +202,12 @@ public final class TrainerCommand implements Callable<Integer> {
                 return 1;
             }
             ModelSnapshot original = read.orElseThrow();
-            // the classifiers would verify it anyway; refusing here says why before anything is sent
-            Decoded<LoadedModel> verified = new ModelVerifier().verify(original);
-            if (verified instanceof Decoded.Invalid<LoadedModel> invalid) {
-                System.err.println(file + " is not republished: " + invalid.code() + ": " + invalid.reason());
+            Optional<PublishCheck.Refusal> refusal = PublishCheck.refusal(original, floor.minAccuracy);
+            if (refusal.isPresent()) {
+                System.err.println(
+                        file + " is not republished: " + refusal.get().reason()
+                                + (refusal.get().belowFloor() ? " (a rollback too must meet it)" : ""));
                 return 1;
-            }
-            try (LoadedModel model = verified.orElseThrow()) {
-                if (model.holdout().accuracy() < floor.minAccuracy) {
-                    System.err.printf(
-                            Locale.ROOT,
-                            "%s is not republished: it scores %.2f %% on the holdout, below the floor of %.2f %%"
-                                    + " (a rollback too must meet it)%n",
-                            file,
-                            100 * model.holdout().accuracy(),
-                            100 * floor.minAccuracy);
-                    return 1;
-                }
             }
             try (var publisher =
                     new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS))) {

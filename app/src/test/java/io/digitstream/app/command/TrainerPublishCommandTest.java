@@ -8,6 +8,7 @@ import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.TrainingFacts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -99,7 +100,11 @@ class TrainerPublishCommandTest {
 
     @Test
     void aRollbackToAModelBelowTheFloorIsRefused() throws Exception {
-        var random = TestModels.withPayload(3, Dl4jSnapshots.serialize(ReferenceCnn.create(3, new Adam(1e-3))));
+        var random = Dl4jSnapshots.snapshot(
+                ReferenceCnn.create(3, new Adam(1e-3)),
+                TestModels.MODEL,
+                3,
+                new TrainingFacts("untrained", 0, 0, null, null));
 
         assertThat(publish(file("random.dgsn", SnapshotCodec.encode(random, TestModels.KEY)), "--rollback"))
                 .isEqualTo(1);

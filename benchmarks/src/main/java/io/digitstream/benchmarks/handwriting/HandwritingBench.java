@@ -77,7 +77,7 @@ public final class HandwritingBench implements Callable<Integer> {
                     train.size(),
                     (System.nanoTime() - started) / 1e9);
             Map<String, Double> scores = new LinkedHashMap<>();
-            try (var engine = new OnnxEngine(
+            try (var engine = OnnxEngine.admitting(
                     OnnxExport.export(network),
                     new OnnxSettings(Runtime.getRuntime().availableProcessors(), false))) {
                 sets.forEach((set, images) ->

@@ -21,7 +21,7 @@ final class EngineAlone {
     /** Images per second at {@code batch}. */
     static double imagesPerSecond(byte[] graph, OnnxSettings settings, MnistDataset images, int batch) {
         byte[] pixels = Arrays.copyOf(images.rawPixels(), batch * Mnist.PIXELS);
-        try (var engine = new OnnxEngine(graph, settings)) {
+        try (var engine = OnnxEngine.admitting(graph, settings)) {
             loop(engine, pixels, batch, WARM_UP);
             return loop(engine, pixels, batch, MEASURED);
         }

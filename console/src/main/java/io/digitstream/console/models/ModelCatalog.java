@@ -5,14 +5,12 @@ import io.digitstream.model.admission.HighWaterMark;
 import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.admission.Screening;
 import io.digitstream.model.admission.Verdict;
-import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.network.FirstConvolution;
-import io.digitstream.model.onnx.OnnxSettings;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.onnx.OnnxGraph;
+import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.message.AccuracyReport;
 import io.digitstream.schemas.message.ModelDecision;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
@@ -73,7 +71,7 @@ public final class ModelCatalog implements AutoCloseable {
         this.admission = new Admission(
                 modelName,
                 trust,
-                new ModelVerifier(EngineKind.DL4J, OnnxSettings.singleThreaded(), holdout),
+                OnnxModels.singleThreadedVerifier(holdout),
                 PromotionGate.DEFAULT,
                 HighWaterMark.inMemory());
         this.scoring = Executors.newSingleThreadExecutor(runnable -> {
@@ -168,8 +166,9 @@ public final class ModelCatalog implements AutoCloseable {
                 Evaluation holdout = model.holdout();
                 check = new ModelView.Check(
                         "VERIFIED", null, null, holdout.accuracy(), holdout.examples(), holdout.confusion());
-                firstConvolution = Optional.of(FirstConvolution.of(
-                        Dl4jSnapshots.restore(snapshot.payload()).orElseThrow()));
+                // admitted, so its graph reads; a graph without a 3x3 first convolution shows no maps
+                firstConvolution =
+                        OnnxGraph.admit(snapshot.payload()).orElseThrow().firstConvolution();
             } else {
                 var refused = (Verdict.Refused) verdict;
                 Evaluation scored =

@@ -1,18 +1,14 @@
 package io.digitstream.model.engine;
 
-import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.schemas.Mnist;
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one translation between MNIST-style images and the reference network, both ways (DJL's
  * translator): grey bytes in, the network's input out, scaled to [0,1] as the network was trained;
  * ten probabilities in, a {@link Reading} out (the digit is the arg-max, the first one on a tie).
- * Both engines, evaluation, the verifier, the trainer and the classifier's batcher use it, so a
- * change of scaling or of reading is made here once.
+ * Every engine, evaluation, the verifier, the trainer ({@code TrainingBatches}) and the classifier's
+ * batcher use it, so a change of scaling or of reading is made here once.
  */
 public final class MnistTranslator {
     /** The grey value of full ink; the network's input is grey / MAX_GREY. */
@@ -44,28 +40,6 @@ public final class MnistTranslator {
         for (int i = 0; i < count * Mnist.PIXELS; i++) {
             out.put(input(grey[i] & 0xFF));
         }
-    }
-
-    /** A training batch: the images {@code indices[from .. from + count)} of {@code data}, as the network's input. */
-    public static INDArray features(MnistDataset data, int[] indices, int from, int count) {
-        float[] scaled = new float[count * Mnist.PIXELS];
-        byte[] pixels = data.rawPixels();
-        for (int row = 0; row < count; row++) {
-            int offset = indices[from + row] * Mnist.PIXELS;
-            for (int p = 0; p < Mnist.PIXELS; p++) {
-                scaled[row * Mnist.PIXELS + p] = input(pixels[offset + p] & 0xFF);
-            }
-        }
-        return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
-    }
-
-    /** The labels of the same images, one-hot, as the network's training target. */
-    public static INDArray oneHotLabels(MnistDataset data, int[] indices, int from, int count) {
-        float[] oneHot = new float[count * Mnist.CLASSES];
-        for (int row = 0; row < count; row++) {
-            oneHot[row * Mnist.CLASSES + data.label(indices[from + row])] = 1f;
-        }
-        return Nd4j.create(oneHot, new long[] {count, Mnist.CLASSES}, DataType.FLOAT);
     }
 
     /** The predicted digit of image {@code image} in a batch's probabilities (10 per image). */

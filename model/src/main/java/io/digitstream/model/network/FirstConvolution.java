@@ -2,13 +2,10 @@ package io.digitstream.model.network;
 
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Mnist;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The reference network's first convolution (32 kernels of 3x3 over one channel, padding 1, ReLU),
- * copied out of a trained network so that what each kernel picks out of an image can be shown
+ * A served graph's first convolution (the reference network's: 32 kernels of 3x3 over one channel,
+ * padding 1, then ReLU), read out of the ONNX graph by {@code OnnxGraph.firstConvolution()} so that what each kernel picks out of an image can be shown
  * without a native engine: the maps are computed here in plain Java, a few hundred thousand
  * multiply-adds per image.
  *
@@ -26,22 +23,6 @@ public record FirstConvolution(float[] weights, float[] bias) {
         }
         weights = weights.clone();
         bias = bias.clone();
-    }
-
-    /** The first layer of {@code network}, which must be a 3x3 convolution over one channel. */
-    public static FirstConvolution of(MultiLayerNetwork network) {
-        Layer first = network.getLayer(0);
-        if (!(first.conf().getLayer() instanceof ConvolutionLayer conv)
-                || conv.getNIn() != 1
-                || conv.getKernelSize()[0] != KERNEL_SIDE
-                || conv.getKernelSize()[1] != KERNEL_SIDE) {
-            throw new IllegalArgumentException("the first layer is not a 3x3 convolution over one channel");
-        }
-        // Deeplearning4j keeps convolution weights as [out, in, rows, columns]: with one input
-        // channel, that is kernel after kernel, row-major
-        float[] weights = first.getParam("W").dup().data().asFloat();
-        float[] bias = first.getParam("b").dup().data().asFloat();
-        return new FirstConvolution(weights, bias);
     }
 
     public int kernels() {

@@ -16,22 +16,27 @@ import java.util.HexFormat;
  * The binary model-snapshot envelope, big-endian:
  * <pre>
  *   4 bytes  magic "DGSN"
- *   2 bytes  format version (2; version 1 had no signature block)
+ *   2 bytes  format version, 3 (formats 1 and 2 carried a Deeplearning4j zip: refused, see below)
  *   4 bytes  header length H
  *   H bytes  header, UTF-8 JSON ({@link SnapshotHeader})
  *   8 bytes  payload length P
- *   P bytes  payload
+ *   P bytes  payload: an ONNX graph ({@link SnapshotHeader#ONNX_GRAPH})
  *   2 bytes  key id length K (0 = unsigned)       } the signature block: an Ed25519 signature
  *   K bytes  key id, UTF-8                        } by the key named, over every byte above,
  *   2 bytes  signature length S                   } so the header (name, version, digest) and
  *   S bytes  signature                            } the payload are both covered
  * </pre>
+ * Format 3 has format 2's layout; what changed is the payload: an ONNX graph instead of a
+ * Deeplearning4j zip, so that serving processes need no Deeplearning4j. They do not read the old
+ * formats ({@link ErrorCode#RETIRED_SNAPSHOT_FORMAT}); the trainer publishes a new version.
  * The lengths make a truncated record detectable before any parser sees it. Decoding checks the
  * signature before it parses the header, and the header's SHA-256 before anything loads the payload.
  */
 public final class SnapshotCodec {
-    public static final int FORMAT_VERSION = 2;
-    private static final int UNSIGNED_FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 3;
+    /** Formats 1 (unsigned) and 2 (signed) carried a Deeplearning4j zip. */
+    private static final int LAST_RETIRED_FORMAT_VERSION = 2;
+
     static final byte[] MAGIC = {'D', 'G', 'S', 'N'};
     static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_KEY_ID_BYTES = 256;
@@ -110,11 +115,16 @@ public final class SnapshotCodec {
             return Decoded.invalid(ErrorCode.TRUNCATED_SNAPSHOT, "the envelope ends inside its preamble");
         }
         int format = Short.toUnsignedInt(in.getShort());
-        if (format != FORMAT_VERSION && format != UNSIGNED_FORMAT_VERSION) {
+        if (format >= 1 && format <= LAST_RETIRED_FORMAT_VERSION) {
+            return Decoded.invalid(
+                    ErrorCode.RETIRED_SNAPSHOT_FORMAT,
+                    "envelope format " + format + " carries a Deeplearning4j zip; this build serves format "
+                            + FORMAT_VERSION + " (an ONNX graph): republish the model with this version's trainer");
+        }
+        if (format != FORMAT_VERSION) {
             return Decoded.invalid(
                     ErrorCode.UNKNOWN_FORMAT_VERSION,
-                    "envelope format " + format + "; this build reads formats " + UNSIGNED_FORMAT_VERSION + " and "
-                            + FORMAT_VERSION);
+                    "envelope format " + format + "; this build reads format " + FORMAT_VERSION);
         }
         int headerLength = in.getInt();
         if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
@@ -136,8 +146,7 @@ public final class SnapshotCodec {
         int signedEnd = payloadStart + (int) payloadLength;
         in.position(signedEnd);
 
-        Decoded<String> signer =
-                format == UNSIGNED_FORMAT_VERSION ? unsignedEnd(in) : signatureBlock(bytes, in, signedEnd, trust);
+        Decoded<String> signer = signatureBlock(bytes, in, signedEnd, trust);
         if (signer instanceof Decoded.Invalid<String> invalid) {
             return invalid.retype();
         }
@@ -165,14 +174,6 @@ public final class SnapshotCodec {
                     "payload SHA-256 is " + actual + " but the header says " + header.payloadSha256());
         }
         return Decoded.valid(new ModelSnapshot(header, payload, keyId.isEmpty() ? null : keyId));
-    }
-
-    /** A format-1 envelope ends with its payload and carries no signature: the empty key id. */
-    private static Decoded<String> unsignedEnd(ByteBuffer in) {
-        if (in.hasRemaining()) {
-            return Decoded.invalid(ErrorCode.BAD_HEADER, in.remaining() + " unexpected bytes after the payload");
-        }
-        return Decoded.valid("");
     }
 
     /** The signer's key id ("" when unsigned), checked against {@code trust} when it is checked. */

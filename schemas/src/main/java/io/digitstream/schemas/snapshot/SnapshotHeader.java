@@ -11,7 +11,10 @@ import java.util.Objects;
  * @param modelName     the key on {@code model-snapshots}
  * @param version       grows monotonically per model name; only a newer version replaces a served one
  * @param createdAt     epoch milliseconds
- * @param payloadFormat how the payload is encoded, {@link #DL4J_MODEL_ZIP} for now
+ * @param payloadFormat how the payload is encoded: {@link #ONNX_GRAPH}, the only format served
+ * @param output        what the graph's ten outputs are: {@link ModelOutput#PROBABILITIES} (the
+ *                      trainer's graphs) or {@link ModelOutput#LOGITS} (a softmax is applied after
+ *                      the graph); absent means probabilities
  * @param payloadSha256 hex SHA-256 of the payload, checked before anything loads it
  * @param inputShape    channels, height, width of one input image
  * @param outputSize    number of classes
@@ -29,13 +32,17 @@ public record SnapshotHeader(
         @JsonProperty(required = true) List<Integer> inputShape,
         @JsonProperty(required = true) Integer outputSize,
         TrainingFacts training,
-        Long rollbackOf) {
+        Long rollbackOf,
+        ModelOutput output) {
 
     /** The model name (snapshot key) every part uses unless told otherwise. */
     public static final String DEFAULT_MODEL_NAME = "mnist-cnn";
 
-    /** A Deeplearning4j {@code ModelSerializer} zip, saved without updater state. */
-    public static final String DL4J_MODEL_ZIP = "dl4j-model-zip";
+    /**
+     * A serialized ONNX {@code ModelProto}: one graph, its weights inside (no external data), taking
+     * {@code [batch, 1, 28, 28]} floats in [0, 1] to {@code [batch, 10]}.
+     */
+    public static final String ONNX_GRAPH = "onnx-graph";
 
     public SnapshotHeader {
         Objects.requireNonNull(modelName, "modelName");
@@ -54,6 +61,11 @@ public record SnapshotHeader(
         inputShape = List.copyOf(inputShape);
     }
 
+    /** What the graph's outputs are; probabilities when the header does not say. */
+    public ModelOutput outputKind() {
+        return output == null ? ModelOutput.PROBABILITIES : output;
+    }
+
     /** A header without a rollback mark. */
     public SnapshotHeader(
             String modelName,
@@ -64,7 +76,22 @@ public record SnapshotHeader(
             List<Integer> inputShape,
             Integer outputSize,
             TrainingFacts training) {
-        this(modelName, version, createdAt, payloadFormat, payloadSha256, inputShape, outputSize, training, null);
+        this(modelName, version, createdAt, payloadFormat, payloadSha256, inputShape, outputSize, training, null, null);
+    }
+
+    /** The same header declaring what the graph's outputs are. */
+    public SnapshotHeader withOutput(ModelOutput kind) {
+        return new SnapshotHeader(
+                modelName,
+                version,
+                createdAt,
+                payloadFormat,
+                payloadSha256,
+                inputShape,
+                outputSize,
+                training,
+                rollbackOf,
+                kind);
     }
 
     /** The same snapshot republished as {@code newVersion}; {@code rollback} marks a deliberate return to older weights. */
@@ -78,6 +105,7 @@ public record SnapshotHeader(
                 inputShape,
                 outputSize,
                 training,
-                rollback ? version : null);
+                rollback ? version : null,
+                output);
     }
 }

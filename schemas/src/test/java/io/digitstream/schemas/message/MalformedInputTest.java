@@ -200,6 +200,9 @@ class MalformedInputTest {
         byte[] unknownVersion = good.clone();
         unknownVersion[5] = 9;
 
+        byte[] deeplearning4jEra = good.clone(); // format 2 had format 3's layout, with a zip inside
+        deeplearning4jEra[5] = 2;
+
         byte[] badMagic = good.clone();
         badMagic[0] = 'X';
 
@@ -223,6 +226,7 @@ class MalformedInputTest {
                 Arguments.of("truncated in the preamble", Arrays.copyOf(good, 7), ErrorCode.TRUNCATED_SNAPSHOT),
                 Arguments.of("wrong checksum", wrongChecksum, ErrorCode.CHECKSUM_MISMATCH),
                 Arguments.of("unknown envelope version", unknownVersion, ErrorCode.UNKNOWN_FORMAT_VERSION),
+                Arguments.of("a Deeplearning4j-era envelope", deeplearning4jEra, ErrorCode.RETIRED_SNAPSHOT_FORMAT),
                 Arguments.of("bad magic", badMagic, ErrorCode.BAD_MAGIC),
                 Arguments.of("absurd header length", hugeHeader, ErrorCode.BAD_HEADER),
                 Arguments.of("header not JSON", notJsonHeader, ErrorCode.BAD_HEADER),

@@ -135,7 +135,7 @@ class MessageRoundTripTest {
                 "mnist-cnn",
                 3L,
                 1_700_000_000_000L,
-                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotHeader.ONNX_GRAPH,
                 SnapshotCodec.sha256Hex(payload),
                 List.of(1, 28, 28),
                 10,

@@ -27,7 +27,7 @@ class SnapshotSigningTest {
                         "mnist-cnn",
                         version,
                         1L,
-                        SnapshotHeader.DL4J_MODEL_ZIP,
+                        SnapshotHeader.ONNX_GRAPH,
                         SnapshotCodec.sha256Hex(payload),
                         List.of(1, 28, 28),
                         10,
@@ -60,14 +60,18 @@ class SnapshotSigningTest {
     }
 
     @Test
-    void aFormatOneEnvelopeIsUnsigned() {
-        byte[] signed = SnapshotCodec.encodeUnsigned(snapshot(3));
-        byte[] formatOne = Arrays.copyOf(signed, signed.length - 4); // no signature block
+    void formatsOneAndTwoAreRetiredWhateverTheTrust() {
+        byte[] unsigned = SnapshotCodec.encodeUnsigned(snapshot(3));
+        byte[] formatOne = Arrays.copyOf(unsigned, unsigned.length - 4); // it had no signature block
         ByteBuffer.wrap(formatOne).putShort(4, (short) 1);
+        byte[] formatTwo = SnapshotCodec.encode(snapshot(3), TRAINER);
+        ByteBuffer.wrap(formatTwo).putShort(4, (short) 2);
 
-        assertThat(codeOf(SnapshotCodec.decode(formatOne, TRUST))).isEqualTo(ErrorCode.UNSIGNED_SNAPSHOT);
-        assertThat(SnapshotCodec.decode(formatOne, SnapshotTrust.unchecked()).isValid())
-                .isTrue();
+        for (byte[] retired : List.of(formatOne, formatTwo)) {
+            assertThat(codeOf(SnapshotCodec.decode(retired, TRUST))).isEqualTo(ErrorCode.RETIRED_SNAPSHOT_FORMAT);
+            assertThat(codeOf(SnapshotCodec.decode(retired, SnapshotTrust.unchecked())))
+                    .isEqualTo(ErrorCode.RETIRED_SNAPSHOT_FORMAT);
+        }
     }
 
     @Test

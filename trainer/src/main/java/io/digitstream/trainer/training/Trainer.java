@@ -2,7 +2,7 @@ package io.digitstream.trainer.training;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.model.dl4j.Dl4jRuntime;
-import io.digitstream.model.engine.MnistTranslator;
+import io.digitstream.model.dl4j.TrainingBatches;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Mnist;
 import java.util.Random;
@@ -50,7 +50,7 @@ public final class Trainer {
                 int from = batch * recipe.batchSize();
                 int count = Math.min(recipe.batchSize(), data.size() - from);
                 try (INDArray features = features(data, order, from, count, random);
-                        INDArray labels = MnistTranslator.oneHotLabels(data, order, from, count)) {
+                        INDArray labels = TrainingBatches.oneHotLabels(data, order, from, count)) {
                     network.fit(new DataSet(features, labels));
                 }
                 loss = network.score();
@@ -71,7 +71,7 @@ public final class Trainer {
     private INDArray features(MnistDataset data, int[] order, int from, int count, Random random) {
         Augmentation augmentation = recipe.augmentation();
         if (augmentation.isNone()) {
-            return MnistTranslator.features(data, order, from, count);
+            return TrainingBatches.features(data, order, from, count);
         }
         float[] scaled = new float[count * Mnist.PIXELS];
         for (int row = 0; row < count; row++) {

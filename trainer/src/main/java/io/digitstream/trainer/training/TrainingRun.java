@@ -121,6 +121,11 @@ public final class TrainingRun {
             Path evaluationFile = outputDirectory.resolve(
                     file.getFileName().toString().replace(SnapshotFiles.EXTENSION, ".evaluation.json"));
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(evaluationFile.toFile(), evaluation);
+            // the snapshot carries the ONNX graph only; training continues from the network itself
+            Files.write(
+                    outputDirectory.resolve(
+                            file.getFileName().toString().replace(SnapshotFiles.EXTENSION, SnapshotFiles.CHECKPOINT)),
+                    Dl4jSnapshots.serialize(checkpoint.network()));
             TrainingCharts.confusionMatrix(evaluation, snapshot.label(), file);
             publisher.ifPresent(p -> p.publish(snapshot, envelope));
             return new Published(snapshot, evaluation, file, checkpoint.loss());

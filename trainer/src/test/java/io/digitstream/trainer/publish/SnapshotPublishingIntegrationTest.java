@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.evaluation.Holdout;
+import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.snapshot.LoadedModel;
-import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -94,7 +95,7 @@ class SnapshotPublishingIntegrationTest {
         List<ConsumerRecord<String, byte[]>> onTopic = readAll();
         assertThat(onTopic).hasSize(3).allMatch(r -> r.key().equals("mnist-cnn"));
 
-        var verifier = new ModelVerifier();
+        var verifier = OnnxModels.singleThreadedVerifier(Holdout.fixture(Holdout.DEFAULT_SIZE));
         var trust = SnapshotTrust.requireSigned(TrustedKeys.of(KEY.publicKey()));
         byte[] pixels = Arrays.copyOf(test.rawPixels(), 50 * 784);
         for (int i = 0; i < 3; i++) {
@@ -140,7 +141,7 @@ class SnapshotPublishingIntegrationTest {
                 "huge",
                 1L,
                 0L,
-                SnapshotHeader.DL4J_MODEL_ZIP,
+                SnapshotHeader.ONNX_GRAPH,
                 SnapshotCodec.sha256Hex(payload),
                 List.of(1, 28, 28),
                 10,
@@ -204,7 +205,7 @@ class SnapshotPublishingIntegrationTest {
                         model,
                         version,
                         0L,
-                        SnapshotHeader.DL4J_MODEL_ZIP,
+                        SnapshotHeader.ONNX_GRAPH,
                         SnapshotCodec.sha256Hex(payload),
                         List.of(1, 28, 28),
                         10,

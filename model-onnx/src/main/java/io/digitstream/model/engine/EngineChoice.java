@@ -1,0 +1,28 @@
+package io.digitstream.model.engine;
+
+import io.digitstream.model.onnx.OnnxModels;
+import io.digitstream.model.onnx.OnnxSettings;
+
+/** Which engine serves verified models, and how it runs. */
+public record EngineChoice(EngineKind kind, OnnxSettings onnx) {
+
+    /** ONNX Runtime with the settings measured best inside a stream processor. */
+    public static EngineChoice ofOnnx() {
+        return new EngineChoice(EngineKind.ONNX, OnnxSettings.forStreaming());
+    }
+
+    /** The engine's name in logs and metric tags. */
+    public String name() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The loader that builds this engine for each admitted snapshot. */
+    public ModelLoader loader() {
+        return new OnnxModels(onnx);
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + onnx.intraOpThreads() + " intra-op threads" + (onnx.spinning() ? ", spinning)" : ")");
+    }
+}

@@ -1,0 +1,205 @@
+package io.digitstream.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.digitstream.model.engine.InferenceEngine;
+import io.digitstream.model.engine.MnistTranslator;
+import io.digitstream.schemas.Mnist;
+import io.digitstream.schemas.snapshot.ModelOutput;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The serving engine: ONNX Runtime running a snapshot's graph once {@link OnnxGraph} has admitted it.
+ * One ORT environment per process (a new one per reload leaks native memory, microsoft/onnxruntime#14641);
+ * input buffers are direct and reused, so steady-state inference allocates only its results. Calls
+ * from several threads run concurrently, as ORT sessions allow. Closing while a batch runs would
+ * crash the JVM (microsoft/onnxruntime#21812): close waits for the batches in flight, and the model
+ * registry only closes an engine once no batch holds it anyway.
+ */
+public final class OnnxEngine implements InferenceEngine {
+    public static final String NAME = "onnx";
+
+    private final OrtSession session;
+    private final String inputName;
+    /** The graph gives logits: a softmax follows each run. */
+    private final boolean logits;
+    /** Calls hold the read lock (an ORT session runs concurrent calls), close the write lock. */
+    private final ReadWriteLock running = new ReentrantReadWriteLock();
+    /** Input buffers not in use: direct memory is slow to touch first, so calls reuse them. */
+    private final ConcurrentLinkedDeque<FloatBuffer> idleInputs = new ConcurrentLinkedDeque<>();
+
+    private boolean closed;
+
+    /**
+     * @param graph     the admitted graph, read from {@code onnxModel}
+     * @param onnxModel the serialized graph ONNX Runtime loads
+     */
+    public OnnxEngine(OnnxGraph graph, byte[] onnxModel, OnnxSettings settings, ModelOutput output) {
+        this.inputName = graph.inputName();
+        this.logits = output == ModelOutput.LOGITS;
+        OrtEnvironment env = environment(); // first: it loads the native library
+        try (var options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
+            session = env.createSession(onnxModel, options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An engine on a graph of probabilities that must pass admission (benchmarks, tests).
+     *
+     * @throws IllegalArgumentException with admission's reason when it does not
+     */
+    public static OnnxEngine admitting(byte[] graph, OnnxSettings settings) {
+        var admitted = OnnxGraph.admit(graph);
+        if (admitted instanceof io.digitstream.schemas.Decoded.Invalid<OnnxGraph> refused) {
+            throw new IllegalArgumentException(refused.code() + ": " + refused.reason());
+        }
+        return new OnnxEngine(admitted.orElseThrow(), graph, settings, ModelOutput.PROBABILITIES);
+    }
+
+    private static volatile OrtEnvironment environment;
+
+    /**
+     * The process's one ORT environment. Loading ONNX Runtime's native library takes more stack than
+     * a default 1 MB Java thread may have left (seen here as a SIGSEGV with no hs_err file), so it is
+     * created once on a thread of its own with a large stack.
+     */
+    static OrtEnvironment environment() {
+        OrtEnvironment env = environment;
+        if (env != null) {
+            return env;
+        }
+        synchronized (OnnxEngine.class) {
+            if (environment == null) {
+                var created = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+                var loader = new Thread(
+                        null,
+                        () -> {
+                            try {
+                                environment = OrtEnvironment.getEnvironment();
+                            } catch (Throwable e) {
+                                created.set(e);
+                            }
+                        },
+                        "onnxruntime-init",
+                        64L * 1024 * 1024);
+                loader.start();
+                try {
+                    loader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while loading ONNX Runtime", e);
+                }
+                if (environment == null) {
+                    throw new IllegalStateException("ONNX Runtime did not load", created.get());
+                }
+            }
+            return environment;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public float[] predict(byte[] pixels, int count) {
+        if (count < 1 || pixels.length < count * Mnist.PIXELS) {
+            throw new IllegalArgumentException("need " + count + " images of " + Mnist.PIXELS + " pixels");
+        }
+        running.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the model was closed");
+            }
+            FloatBuffer input = inputBuffer(count);
+            try {
+                MnistTranslator.input(pixels, count, input);
+                input.flip();
+                try (OnnxTensor tensor = OnnxTensor.createTensor(
+                                environment(), input, new long[] {count, 1, Mnist.SIDE, Mnist.SIDE});
+                        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                    FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                    if (out.remaining() != count * Mnist.CLASSES) {
+                        throw new IllegalStateException("the graph gave " + out.remaining() + " values for " + count
+                                + " images; " + Mnist.CLASSES + " per image are needed");
+                    }
+                    float[] probabilities = new float[count * Mnist.CLASSES];
+                    out.get(probabilities);
+                    if (logits) {
+                        softmaxRows(probabilities);
+                    }
+                    return probabilities;
+                } catch (OrtException e) {
+                    throw new IllegalStateException(
+                            "ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+                }
+            } finally {
+                idleInputs.push(input);
+            }
+        } finally {
+            running.readLock().unlock();
+        }
+    }
+
+    /** Each row of ten logits turned into probabilities, in place; shifted by the row's maximum so exp cannot overflow. */
+    static void softmaxRows(float[] values) {
+        for (int row = 0; row < values.length; row += Mnist.CLASSES) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < Mnist.CLASSES; c++) {
+                max = Math.max(max, values[row + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < Mnist.CLASSES; c++) {
+                sum += values[row + c] = (float) Math.exp(values[row + c] - max);
+            }
+            for (int c = 0; c < Mnist.CLASSES; c++) {
+                values[row + c] /= (float) sum;
+            }
+        }
+    }
+
+    /** A direct input buffer of at least {@code count} images, cleared: a reused one when one is free and large enough. */
+    private FloatBuffer inputBuffer(int count) {
+        FloatBuffer buffer = idleInputs.poll();
+        if (buffer == null || buffer.capacity() < count * Mnist.PIXELS) {
+            int images = Math.max(count, buffer == null ? 0 : 2 * buffer.capacity() / Mnist.PIXELS);
+            buffer = ByteBuffer.allocateDirect(images * Mnist.PIXELS * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        buffer.clear();
+        return buffer;
+    }
+
+    /** Waits for the batches in flight, then closes the session: closing under a running batch crashes the JVM. */
+    @Override
+    public void close() {
+        running.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                idleInputs.clear();
+                session.close();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("could not close the ONNX session", e);
+        } finally {
+            running.writeLock().unlock();
+        }
+    }
+}
