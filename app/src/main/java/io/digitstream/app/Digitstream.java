@@ -7,6 +7,7 @@ import io.digitstream.app.command.ConsoleCommand;
 import io.digitstream.app.command.DemoCommand;
 import io.digitstream.app.command.HealthCommand;
 import io.digitstream.app.command.KeysCommand;
+import io.digitstream.app.command.ModelCommand;
 import io.digitstream.app.command.NativesCommand;
 import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Mixin;
             BrokerCommand.class,
             TopicsCommand.class,
             TrainerCommand.class,
+            ModelCommand.class,
             ClassifierCommand.class,
             ProducerCommand.class,
             AccuracyCommand.class,
