@@ -20,20 +20,21 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 bootstrap="127.0.0.1:$port"
 "$bin" broker --port "$port" > "$work/broker.log" 2>&1 &
 until kcat -b "$bootstrap" -L > /dev/null 2>&1; do sleep 0.5; done
+"$bin" topics --bootstrap-servers "$bootstrap" >&2
 "$bin" trainer --fixture --recipe seed --epochs 1 --train-limit 1000 --unsigned --output-dir "$work/models" \
   --bootstrap-servers "$bootstrap" > "$work/trainer.log" 2>&1
 
 echo "run,first_prediction_ms,rss_mb,peak_rss_mb,unpacked_natives"
 i=1
 while [ "$i" -le "$runs" ]; do
-  "$bin" producer replay --fixture --count 1 --id-prefix "run$i-" --bootstrap-servers "$bootstrap" > /dev/null 2>&1
+  "$bin" producer replay --fixture --count 1 --id-prefix "run$i-" --bootstrap-servers "$bootstrap" >&2
   home="$work/home$i"; mkdir -p "$home"
   start=$(date +%s%N)
   HOME="$home" "$bin" classifier --allow-unsigned --application-id "start-$i" --state-dir "$work/state$i" \
     --bootstrap-servers "$bootstrap" > "$work/classifier$i.log" 2>&1 &
   pid=$!
   # until this run's image has its prediction (polled: the figure is good to about 0.1 s)
-  until grep -q '"run'"$i"'-' "$work/seen$i" 2>/dev/null; do
+  until grep -q "^run$i-" "$work/seen$i" 2>/dev/null; do
     kcat -C -b "$bootstrap" -t predictions-out -o beginning -e -q -f '%k\n' > "$work/seen$i" 2>/dev/null || true
     sleep 0.05
   done
