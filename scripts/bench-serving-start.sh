@@ -7,7 +7,7 @@
 # DIST is a launcher directory built by scripts/build-dist.sh (app/target/digitstream). Each run:
 # a broker of DIST's own on a free port, a quick unsigned model (the fixture, one epoch on 1,000
 # images) and one image already waiting on digits-in; then the classifier starts with an empty
-# HOME (so any unpacking of natives shows as $HOME/.javacpp) and the clock runs until kcat reads
+# HOME and user.home (so any unpacking of natives shows as $HOME/.javacpp) and the clock runs until kcat reads
 # the first record of predictions-out. RSS is read from /proc 5 s later. Needs kcat (Debian).
 set -eu
 dist=$(cd "$1" && pwd)
@@ -30,7 +30,7 @@ while [ "$i" -le "$runs" ]; do
   "$bin" producer replay --fixture --count 1 --id-prefix "run$i-" --bootstrap-servers "$bootstrap" >&2
   home="$work/home$i"; mkdir -p "$home"
   start=$(date +%s%N)
-  HOME="$home" "$bin" classifier --allow-unsigned --application-id "start-$i" --state-dir "$work/state$i" \
+  HOME="$home" JAVA_OPTS="${JAVA_OPTS:-} -Duser.home=$home" "$bin" classifier --allow-unsigned --application-id "start-$i" --state-dir "$work/state$i" \
     --bootstrap-servers "$bootstrap" > "$work/classifier$i.log" 2>&1 &
   pid=$!
   # until this run's image has its prediction (polled: the figure is good to about 0.1 s)
