@@ -3,19 +3,16 @@ package io.digitstream.app.command;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.SigningKeyOptions;
-import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.trainer.publish.SnapshotFiles;
 import io.digitstream.trainer.publish.SnapshotPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -134,18 +131,12 @@ public final class ModelCommand implements Runnable {
         }
 
         private ModelSnapshot snapshot(byte[] graph, ModelOutput kind, long version) {
-            var header = new SnapshotHeader(
+            return ModelSnapshot.ofGraph(
                     model.modelName(),
                     version,
-                    System.currentTimeMillis(),
-                    SnapshotHeader.ONNX_GRAPH,
-                    SnapshotCodec.sha256Hex(graph),
-                    List.of(1, Mnist.SIDE, Mnist.SIDE),
-                    Mnist.CLASSES,
+                    graph,
                     new TrainingFacts("imported from " + file.getFileName(), 0, 0, null, null),
-                    null,
                     kind);
-            return new ModelSnapshot(header, graph);
         }
     }
 }

@@ -12,14 +12,11 @@ import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
@@ -49,16 +46,7 @@ public final class Dl4jSnapshots {
         byte[] graph = OnnxExport.export(network);
         double difference = parityDifference(network, graph);
         log.debug("{} v{}: ONNX graph within {} of Deeplearning4j on the canary batch", modelName, version, difference);
-        var header = new SnapshotHeader(
-                modelName,
-                version,
-                System.currentTimeMillis(),
-                SnapshotHeader.ONNX_GRAPH,
-                SnapshotCodec.sha256Hex(graph),
-                List.of(1, Mnist.SIDE, Mnist.SIDE),
-                Mnist.CLASSES,
-                facts);
-        return new ModelSnapshot(header, graph);
+        return ModelSnapshot.ofGraph(modelName, version, graph, facts, null);
     }
 
     /**

@@ -46,4 +46,21 @@ public record ModelSnapshot(SnapshotHeader header, byte[] payload, String signer
     public String toString() {
         return "ModelSnapshot[" + label() + ", " + payload.length + " bytes]";
     }
+
+    /** A new snapshot of an ONNX graph (the contract's shapes, made now), its header's digest the graph's. */
+    public static ModelSnapshot ofGraph(
+            String modelName, long version, byte[] graph, TrainingFacts facts, ModelOutput output) {
+        var header = new SnapshotHeader(
+                modelName,
+                version,
+                System.currentTimeMillis(),
+                SnapshotHeader.ONNX_GRAPH,
+                SnapshotCodec.sha256Hex(graph),
+                java.util.List.of(1, io.digitstream.schemas.Mnist.SIDE, io.digitstream.schemas.Mnist.SIDE),
+                io.digitstream.schemas.Mnist.CLASSES,
+                facts,
+                null,
+                output);
+        return new ModelSnapshot(header, graph);
+    }
 }
