@@ -2,9 +2,11 @@
 # How a serving process starts: the classifier's time from launch to its first prediction, its
 # resident memory once serving, and whether it unpacked ND4J's natives (docs/BENCHMARKS.md, S1).
 #
-#   scripts/bench-serving-start.sh DIST [RUNS]
+#   scripts/bench-serving-start.sh DIST [RUNS] [CLASSIFIER]
 #
-# DIST is a launcher directory built by scripts/build-dist.sh (app/target/digitstream). Each run:
+# DIST is a launcher directory built by scripts/build-dist.sh (app/target/digitstream); CLASSIFIER
+# the launcher the classifier starts from (default DIST's own; the serving-only one is
+# app-serving/target/digitstream-serving/bin/digitstream-serving). Each run:
 # a broker of DIST's own on a free port, a quick unsigned model (the fixture, one epoch on 1,000
 # images) and one image already waiting on digits-in; then the classifier starts with an empty
 # HOME and user.home (so any unpacking of natives shows as $HOME/.javacpp) and the clock runs until kcat reads
@@ -13,6 +15,7 @@ set -eu
 dist=$(cd "$1" && pwd)
 runs=${2:-3}
 bin="$dist/bin/digitstream"
+classifier=${3:-$bin}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 
@@ -30,7 +33,7 @@ while [ "$i" -le "$runs" ]; do
   "$bin" producer replay --fixture --count 1 --id-prefix "run$i-" --bootstrap-servers "$bootstrap" >&2
   home="$work/home$i"; mkdir -p "$home"
   start=$(date +%s%N)
-  HOME="$home" JAVA_OPTS="${JAVA_OPTS:-} -Duser.home=$home" "$bin" classifier --allow-unsigned --application-id "start-$i" --state-dir "$work/state$i" \
+  HOME="$home" JAVA_OPTS="${JAVA_OPTS:-} -Duser.home=$home" "$classifier" classifier --allow-unsigned --application-id "start-$i" --state-dir "$work/state$i" \
     --bootstrap-servers "$bootstrap" > "$work/classifier$i.log" 2>&1 &
   pid=$!
   # until this run's image has its prediction (polled: the figure is good to about 0.1 s)

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Builds the launcher and its runtime classpath into app/target/digitstream/ (bin/digitstream,
-# lib/*.jar): the one build the Docker image runs, and the one CI checks on a fresh clone.
+# lib/*.jar): the one build the Docker image runs, and the one CI checks on a fresh clone. On the
+# way it builds the serving-only install, app-serving/target/digitstream-serving/
+# (bin/digitstream-serving: classifier, console, accuracy, producer, model import; no training stack).
 #
 #   scripts/build-dist.sh [amd64|arm64]     (default: this machine's architecture)
 #
@@ -18,14 +20,18 @@ esac
 
 echo "build-dist: building for $platform${extension}" >&2
 dist=app/target/digitstream
-rm -rf "$dist" # one build's jars only: natives of another architecture must not stay behind
+rm -rf "$dist" app-serving/target/digitstream-serving # one build's jars only: natives of another architecture must not stay behind
 ./mvnw -B -q -Pdist -pl app -am package -DskipTests \
   -Dnd4j.platform="$platform" -Dnd4j.natives.extension="$extension" -Djavacpp.platform="$platform"
 
+serving=app-serving/target/digitstream-serving
 [ -x "$dist/bin/digitstream" ] || { echo "build-dist: $dist/bin/digitstream is missing" >&2; exit 1; }
+[ -x "$serving/bin/digitstream-serving" ] || { echo "build-dist: $serving/bin/digitstream-serving is missing" >&2; exit 1; }
 
 # No class may be on the classpath twice. The check runs on the JDK alone (the build image has no
 # unzip), and a check that cannot run fails the build rather than passing with nothing checked.
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 checked=$("$java" scripts/ClassConflicts.java "$dist/lib") || exit 1
 echo "build-dist: $dist/lib: $checked; run $dist/bin/digitstream --help" >&2
+checked=$("$java" scripts/ClassConflicts.java "$serving/lib") || exit 1
+echo "build-dist: $serving/lib: $checked, $(du -sh "$serving/lib" | cut -f1); run $serving/bin/digitstream-serving --help" >&2

@@ -1,18 +1,19 @@
 package io.digitstream.app;
 
 import io.digitstream.app.command.AccuracyCommand;
-import io.digitstream.app.command.BrokerCommand;
 import io.digitstream.app.command.ClassifierCommand;
 import io.digitstream.app.command.ConsoleCommand;
-import io.digitstream.app.command.DemoCommand;
 import io.digitstream.app.command.HealthCommand;
 import io.digitstream.app.command.KeysCommand;
 import io.digitstream.app.command.ModelCommand;
-import io.digitstream.app.command.NativesCommand;
 import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
-import io.digitstream.app.command.TrainerCommand;
+import io.digitstream.app.demo.BrokerCommand;
+import io.digitstream.app.demo.DemoCommand;
 import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.app.serving.LauncherVersion;
+import io.digitstream.app.training.NativesCommand;
+import io.digitstream.app.training.TrainerCommand;
 import io.digitstream.cli.CommandLines;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import java.util.concurrent.Callable;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "digitstream",
         mixinStandardHelpOptions = true,
-        versionProvider = Digitstream.Version.class,
+        versionProvider = LauncherVersion.class,
         showDefaultValues = true,
         subcommands = {
             DemoCommand.class,
@@ -67,16 +68,5 @@ public final class Digitstream implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return DemoCommand.run(demo);
-    }
-
-    /** The version from the jar's manifest; a build from source says so. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Digitstream.class.getPackage().getImplementationVersion();
-            return new String[] {
-                "digitstream " + (version == null ? "(built from source)" : version), JavaDeserialization.describe()
-            };
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.digitstream.app.command;
+package io.digitstream.app.training;
 
 import io.digitstream.model.dl4j.Dl4jRuntime;
 import java.util.concurrent.Callable;

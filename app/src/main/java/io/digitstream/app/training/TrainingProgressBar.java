@@ -1,4 +1,4 @@
-package io.digitstream.app.command;
+package io.digitstream.app.training;
 
 import io.digitstream.trainer.training.TrainingListener;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.digitstream.app.command;
+package io.digitstream.app.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

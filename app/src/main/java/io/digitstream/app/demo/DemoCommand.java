@@ -1,10 +1,6 @@
-package io.digitstream.app.command;
+package io.digitstream.app.demo;
 
-import io.digitstream.app.demo.Demo;
-import io.digitstream.app.demo.DemoOptions;
-import io.digitstream.app.demo.DemoSettings;
-import io.digitstream.app.demo.DemoSummary;
-import io.digitstream.app.demo.DemoView;
+import io.digitstream.app.command.LogFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

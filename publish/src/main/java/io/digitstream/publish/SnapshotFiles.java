@@ -1,4 +1,4 @@
-package io.digitstream.trainer.publish;
+package io.digitstream.publish;
 
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import java.io.IOException;

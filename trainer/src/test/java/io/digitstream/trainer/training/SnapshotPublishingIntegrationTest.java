@@ -1,4 +1,4 @@
-package io.digitstream.trainer.publish;
+package io.digitstream.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.evaluation.Holdout;
 import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.snapshot.LoadedModel;
+import io.digitstream.publish.SnapshotFiles;
+import io.digitstream.publish.SnapshotPublisher;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -17,9 +19,6 @@ import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
-import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.TrainingListener;
-import io.digitstream.trainer.training.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package io.digitstream.app.command;
+package io.digitstream.app.training;
 
+import io.digitstream.app.command.AccuracyFloorOption;
+import io.digitstream.app.command.PublishCheck;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cli.ModelNameOptions;
@@ -8,6 +10,7 @@ import io.digitstream.cli.Terminals;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.mnist.data.MnistStore;
+import io.digitstream.publish.SnapshotPublisher;
 import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
@@ -15,7 +18,6 @@ import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrustedKeys;
-import io.digitstream.trainer.publish.SnapshotPublisher;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingRun;
 import java.nio.file.Files;

@@ -3,13 +3,13 @@ package io.digitstream.app.command;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cli.ModelNameOptions;
 import io.digitstream.cli.SigningKeyOptions;
+import io.digitstream.publish.SnapshotFiles;
+import io.digitstream.publish.SnapshotPublisher;
 import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.TrainingFacts;
-import io.digitstream.trainer.publish.SnapshotFiles;
-import io.digitstream.trainer.publish.SnapshotPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,7 +117,9 @@ public final class ModelCommand implements Runnable {
             System.out.println(
                     "Wrote " + written + " (" + model.modelName() + ", " + kind.jsonName() + ", " + signer + ")");
             if (!publish) {
-                System.out.println("Publish it with: digitstream trainer publish " + written);
+                // the same command with --publish: a serving-only install has no 'trainer publish'
+                System.out.println(
+                        "Not published: add --publish to send it as " + model.modelName() + "'s next version");
                 return 0;
             }
             try (var publisher =

@@ -1,4 +1,4 @@
-package io.digitstream.trainer.publish;
+package io.digitstream.publish;
 
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;

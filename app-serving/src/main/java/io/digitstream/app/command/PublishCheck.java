@@ -13,7 +13,7 @@ import java.util.Optional;
  * the classifiers' own verification (graph admission, canary, holdout) and the accuracy floor. The
  * classifiers would refuse such a model anyway; refusing here says why before anything connects.
  */
-final class PublishCheck {
+public final class PublishCheck {
     private PublishCheck() {}
 
     /**
@@ -22,10 +22,10 @@ final class PublishCheck {
      * @param reason     one line: "CODE: reason", or how it misses the floor
      * @param belowFloor it verified, and scored below the floor
      */
-    record Refusal(String reason, boolean belowFloor) {}
+    public record Refusal(String reason, boolean belowFloor) {}
 
     /** Why the snapshot would not serve, or empty. */
-    static Optional<Refusal> refusal(ModelSnapshot snapshot, double floor) {
+    public static Optional<Refusal> refusal(ModelSnapshot snapshot, double floor) {
         Decoded<LoadedModel> verified = OnnxModels.singleThreadedVerifier(Holdout.fixture(Holdout.DEFAULT_SIZE))
                 .verify(snapshot);
         if (verified instanceof Decoded.Invalid<LoadedModel> invalid) {

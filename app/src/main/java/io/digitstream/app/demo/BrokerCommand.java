@@ -1,5 +1,6 @@
-package io.digitstream.app.command;
+package io.digitstream.app.demo;
 
+import io.digitstream.app.command.StopSignal;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import java.util.Map;
 import java.util.concurrent.Callable;
