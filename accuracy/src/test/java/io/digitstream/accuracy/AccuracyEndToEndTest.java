@@ -26,6 +26,7 @@ import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.TrainingListener;
 import io.digitstream.trainer.training.TrainingRun;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replaying the fixture yields an accuracy report equal to an offline evaluation of the same model. */
+@BrokerTest
 class AccuracyEndToEndTest {
     private static final SigningKey KEY = SigningKey.generate();
 

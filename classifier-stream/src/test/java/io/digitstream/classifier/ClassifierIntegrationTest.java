@@ -12,6 +12,8 @@ import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The classifier against a real broker: end to end, scaled out, restarted, exactly once. */
+@BrokerTest
 class ClassifierIntegrationTest {
     private static final AtomicInteger RUN = new AtomicInteger();
     private static EmbeddedKafka kafka;
@@ -89,7 +92,7 @@ class ClassifierIntegrationTest {
     }
 
     private static void publishSnapshot(TopicNames topics, long version) throws Exception {
-        KafkaTestSupport.publishSnapshot(kafka, topics, version);
+        TestModels.publish(kafka, topics, version);
     }
 
     private static void sendFixture(TopicNames topics, int from, int to) throws Exception {

@@ -10,6 +10,7 @@ import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.testcontainers.kafka.KafkaContainer;
 
 /** The classifier against the official apache/kafka image, as docker compose runs it. Skipped without a Docker engine. */
 @Testcontainers(disabledWithoutDocker = true)
+@BrokerTest
 class ClassifierOnDockerKafkaTest {
     @Container
     static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");

@@ -12,6 +12,8 @@ import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * classifier under exactly-once. A broker that leads part of digits-in goes down mid-replay and
  * comes back: every image is predicted exactly once and nothing valid reaches the dead letters.
  */
+@BrokerTest
 class ClassifierOnReplicatedClusterTest {
     private static final int IMAGES = 1_500;
 
@@ -42,7 +45,7 @@ class ClassifierOnReplicatedClusterTest {
         try (var cluster = EmbeddedKafkaCluster.start(3, Map.of())) {
             String bootstrap = cluster.bootstrapServers();
             KafkaTestSupport.createTopics(bootstrap, topics, TopicLayout.DEFAULT.replicated(3, 2));
-            KafkaTestSupport.publishSnapshot(bootstrap, topics, 1);
+            TestModels.publish(bootstrap, topics, 1);
             var settings = TestModels.settings(
                             new KafkaConnection(bootstrap, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200")))
                     .optApplicationId("replicated")

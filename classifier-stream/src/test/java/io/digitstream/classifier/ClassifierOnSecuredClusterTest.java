@@ -17,6 +17,8 @@ import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trainer writes snapshots; the producer writes images and nothing else. What is not allowed is
  * refused, and predictions keep flowing.
  */
+@BrokerTest
 class ClassifierOnSecuredClusterTest {
     private static final String APPLICATION_ID = "secured-classifier";
     private static final SaslUsers USERS = SaslUsers.of(

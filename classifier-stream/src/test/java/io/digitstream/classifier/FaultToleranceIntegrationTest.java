@@ -22,6 +22,7 @@ import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input, bad models and an unreliable broker, on a real broker: nothing lost, nothing falls over. */
+@BrokerTest
 class FaultToleranceIntegrationTest {
     @TempDir
     Path work;

@@ -2,6 +2,7 @@ package io.digitstream.classifier;
 
 import io.digitstream.classifier.model.Decisions;
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.admission.Admission;
@@ -20,6 +21,8 @@ import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.schemas.snapshot.TrustedKeys;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.KafkaTestSupport;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.Trainer;
 import io.digitstream.trainer.training.TrainingListener;
@@ -57,6 +60,15 @@ public final class TestModels {
     }
 
     /** The snapshot (not yet encoded) of the network trained for {@code batches} batches, as this version. */
+    /** Publishes {@link #snapshot} of this version and waits for the broker's acknowledgement. */
+    public static void publish(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
+        publish(kafka.bootstrapServers(), topics, version);
+    }
+
+    public static void publish(String bootstrapServers, TopicNames topics, long version) throws Exception {
+        KafkaTestSupport.send(bootstrapServers, topics.modelSnapshots(), MODEL, snapshot(version));
+    }
+
     public static ModelSnapshot modelSnapshot(long version, int batches) {
         return withPayload(version, trainedPayload(batches));
     }

@@ -13,10 +13,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Creating topics on a cluster whose brokers may not all be up yet. */
+// the broker tier (test-support's BrokerTest, which this module is below)
+@Tag("broker")
 @Timeout(60)
 class TopicAdminTest {
     private static EmbeddedKafka kafka;

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.digitstream.classifier.Classifier;
-import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -61,8 +61,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * reason, and a stopped classifier and an unreachable cluster show on the page. Screenshots go to
  * {@code target/console-*.png}. Skipped where no Chromium is installed.
  */
-@Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@BrokerTest
 class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -91,7 +91,7 @@ class ConsoleBrowserTest {
                         .optInstanceId("classifier-1")
                         .build(),
                 new SimpleMeterRegistry());
-        KafkaTestSupport.publishSnapshot(kafka, TOPICS, 1);
+        TestModels.publish(kafka, TOPICS, 1);
         console = Console.start(ConsoleSettings.of(cluster, TestModels.TRUST, TestModels.HOLDOUT)
                 .withAddress("127.0.0.1", 0)
                 .withDrawTimeout(Duration.ofSeconds(20)));
@@ -168,7 +168,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(2)
     void aNewerSnapshotShowsAsAHotSwap() throws Exception {
-        KafkaTestSupport.publishSnapshot(kafka, TOPICS, 2);
+        TestModels.publish(kafka, TOPICS, 2);
         click("tab-live");
         await().atMost(ANSWER).until(() -> text(By.id("timeline")).contains("v2 serving on classifier-1"));
 

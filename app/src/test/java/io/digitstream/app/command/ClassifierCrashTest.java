@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.app.LauncherProcess;
-import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.mnist.data.MnistDataset;
@@ -14,6 +13,8 @@ import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * A real crash: the classifier runs as its own OS process and is killed with SIGKILL in the middle
  * of a 5,000-image replay, with images waiting in its micro-batch buffer; a new process takes over.
  */
+@BrokerTest
 class ClassifierCrashTest {
     private static final int IMAGES = 5000;
     private static EmbeddedKafka kafka;
@@ -56,7 +58,7 @@ class ClassifierCrashTest {
     void aKilledClassifierLosesNothing(String guarantee) throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("crash-" + guarantee + "-");
         KafkaTestSupport.createTopics(kafka, topics);
-        KafkaTestSupport.publishSnapshot(kafka, topics, 1);
+        TestModels.publish(kafka, topics, 1);
 
         Path stateDir = work.resolve("state");
         Process first = startClassifier(topics, guarantee, stateDir, work.resolve("first.log"));
@@ -112,7 +114,7 @@ class ClassifierCrashTest {
     void whenOneOfTwoInstancesIsKilledTheOtherTakesOverEveryPartition() throws Exception {
         TopicNames topics = TopicNames.DEFAULTS.withPrefix("scale-");
         KafkaTestSupport.createTopics(kafka, topics);
-        KafkaTestSupport.publishSnapshot(kafka, topics, 1);
+        TestModels.publish(kafka, topics, 1);
         Process survivor =
                 startClassifier(topics, "at_least_once", work.resolve("state-a"), work.resolve("a.log"), "scale");
         Process victim =

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.Classifier;
-import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.cli.CommandLines;
 import io.digitstream.cluster.KafkaConnection;
@@ -17,6 +16,8 @@ import io.digitstream.schemas.message.Prediction;
 import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -38,7 +39,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python3-torch), not by the project's ONNX export. It scores 90.3 % on the fixture's 1,000 test
  * images there.
  */
-@Timeout(180)
+@Timeout(60)
 class ModelImportCommandTest {
     @TempDir
     Path dir;
@@ -142,7 +142,7 @@ class ModelImportCommandTest {
     }
 
     @Test
-    @Tag("broker")
+    @BrokerTest
     void anImportedGraphIsPublishedAndServedByAClassifier() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
             TopicNames topics = TopicNames.DEFAULTS;

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.app.LauncherProcess;
-import io.digitstream.classifier.KafkaTestSupport;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.testing.BrokerTest;
+import io.digitstream.testing.KafkaTestSupport;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * timeout, even when its broker went away first: the order {@code docker compose down} can stop
  * things in, and what a cluster outage looks like from a part.
  */
+@BrokerTest
 class StopsCleanlyTest {
     /** Docker's default time between SIGTERM and SIGKILL. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);

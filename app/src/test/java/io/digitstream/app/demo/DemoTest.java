@@ -2,6 +2,7 @@ package io.digitstream.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.digitstream.testing.BrokerTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's own code path, short: its embedded broker, the fixture, a paced replay that spans several snapshots. */
+@BrokerTest
 class DemoTest {
     @TempDir
     Path work;

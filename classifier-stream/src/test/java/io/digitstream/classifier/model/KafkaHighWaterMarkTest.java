@@ -7,6 +7,7 @@ import io.digitstream.kafka.embedded.EmbeddedKafka;
 import io.digitstream.model.admission.HighWaterMark.Mark;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 /** The mark as a restarted or newly scaled instance finds it: in the application's compacted topic, on a real broker. */
+@BrokerTest
 class KafkaHighWaterMarkTest {
     private static final String TOPIC = KafkaHighWaterMark.topicOf("mark-test");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -13,6 +13,7 @@ import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@BrokerTest
 class ReplayerIntegrationTest {
     private static EmbeddedKafka kafka;
     private static final TopicNames TOPICS = TopicNames.DEFAULTS;

@@ -19,6 +19,7 @@ import io.digitstream.schemas.snapshot.SnapshotTrust;
 import io.digitstream.schemas.snapshot.TrustedKeys;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.testing.BrokerTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@BrokerTest
 class SnapshotPublishingIntegrationTest {
     private static final SigningKey KEY = SigningKey.generate();
     /** How the trainer holding KEY numbers its versions. */

@@ -1,4 +1,4 @@
-package io.digitstream.classifier;
+package io.digitstream.testing;
 
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What the broker tests of the classifier share: topics, a published model, a reader of predictions. */
+/** What the broker tests share: the contract's topics, a record sent and acknowledged, a reader of predictions. */
 public final class KafkaTestSupport {
     private KafkaTestSupport() {}
 
@@ -38,12 +38,8 @@ public final class KafkaTestSupport {
         }
     }
 
-    /** Publishes {@link TestModels#snapshot} of this version and waits for the broker's acknowledgement. */
-    public static void publishSnapshot(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
-        publishSnapshot(kafka.bootstrapServers(), topics, version);
-    }
-
-    public static void publishSnapshot(String bootstrapServers, TopicNames topics, long version) throws Exception {
+    /** Sends one record of bytes and waits for every in-sync replica's acknowledgement. */
+    public static void send(String bootstrapServers, String topic, String key, byte[] value) throws Exception {
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -54,8 +50,7 @@ public final class KafkaTestSupport {
                         TopicSpecs.MAX_SNAPSHOT_BYTES),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.modelSnapshots(), TestModels.MODEL, TestModels.snapshot(version)))
-                    .get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
