@@ -72,6 +72,11 @@ public final class Demo {
         this.view = view;
     }
 
+    /**
+     * The demo's steps, in order: a cluster, the topics, the console, the data, then the parts
+     * (classifier, accuracy, follower, trainer), the first model, the replay shown live, the
+     * summary, and serving on until Ctrl-C when asked to.
+     */
     public DemoSummary run() throws InterruptedException {
         long started = System.nanoTime();
         EmbeddedKafka embedded = null;
@@ -79,48 +84,23 @@ public final class Demo {
         // when the demo serves on after its summary, Ctrl-C ends it: everything below closes first
         StopSignal stopSignal = settings.keepServing() ? StopSignal.install("demo") : null;
         try {
-            String bootstrap;
-            if (settings.bootstrapServers().isPresent()) {
-                bootstrap = settings.bootstrapServers().get();
-            } else {
-                embedded = EmbeddedKafka.create(portIsFree(DEFAULT_KAFKA_PORT) ? DEFAULT_KAFKA_PORT : 0, Map.of())
-                        .start();
-                bootstrap = embedded.bootstrapServers();
+            if (settings.bootstrapServers().isEmpty()) {
+                embedded = startEmbeddedBroker();
             }
-            TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
-            }
+            String bootstrap = embedded != null
+                    ? embedded.bootstrapServers()
+                    : settings.bootstrapServers().orElseThrow();
+            TopicNames topics = createTopics(bootstrap);
             // the trainer signs with a key made for this run; the classifier and the console trust that key alone
             SigningKey signingKey = SigningKey.generate();
             log.info("Snapshots are signed with a key made for this run: {}", signingKey.keyId());
             var trust = SnapshotTrust.requireSigned(TrustedKeys.of(signingKey.publicKey()));
-            var classifierSettings = ClassifierSettings.builder(KafkaConnection.to(bootstrap), trust)
-                    .optApplicationId("digitstream-demo-" + settings.topicPrefix() + "classifier")
-                    .optTopics(topics)
-                    .optBatch(BatchSettings.DEFAULTS.withMaxBatch(settings.maxBatch()))
-                    .optStateDir(settings.workDir().resolve("classifier-state"))
-                    .optCreateTopics(false)
-                    .optStartupTimeout(Duration.ofSeconds(60))
-                    .build();
-            if (settings.consolePort() >= 0) {
-                int port =
-                        settings.consolePort() == 0 || portIsFree(settings.consolePort()) ? settings.consolePort() : 0;
-                console = Console.start(
-                        ConsoleSettings.of(classifierSettings.cluster(), trust, classifierSettings.holdout())
-                                .withTopics(topics)
-                                .withAddress(LOOPBACK, port));
-                view.line("Console: " + console.url() + "  (open it: the live stream, every hot swap, draw a digit)");
-            }
-            if (settings.logFile().isPresent()) {
-                view.line("Logs: " + settings.logFile().get());
-            }
-            view.line(
-                    embedded == null
-                            ? "Kafka: " + bootstrap
-                            : "Kafka: " + bootstrap
-                                    + " (an embedded single-node KRaft broker; point kcat at it while the demo runs)");
-            return run(started, bootstrap, topics, signingKey, classifierSettings, console, stopSignal);
+            ClassifierSettings classifierSettings = classifierSettings(bootstrap, topics, trust);
+            console = startConsole(classifierSettings, topics, trust);
+            announce(bootstrap, embedded != null);
+            MnistData data = loadData();
+            return serve(
+                    new Parts(started, bootstrap, topics, signingKey, classifierSettings, console), data, stopSignal);
         } finally {
             if (console != null) {
                 console.close();
@@ -134,159 +114,125 @@ public final class Demo {
         }
     }
 
-    private DemoSummary run(
+    /** What every later step shares: where, which topics, which key, and the console if there is one. */
+    private record Parts(
             long started,
             String bootstrap,
             TopicNames topics,
             SigningKey signingKey,
             ClassifierSettings classifierSettings,
-            Console console,
-            StopSignal stopSignal)
-            throws InterruptedException {
-        MnistDataset train;
-        MnistDataset test;
-        if (settings.quick()) {
-            train = MnistFixture.train();
-            test = MnistFixture.test();
-        } else {
-            view.line("Loading MNIST (fetched and verified on first use into " + settings.dataDir() + ")...");
-            var store = MnistStore.withDefaults(settings.dataDir());
-            train = store.train();
-            test = store.test();
+            Console console) {}
+
+    private record MnistData(MnistDataset train, MnistDataset test) {}
+
+    /** What the demo's threads report while it runs, read by the live view and the summary. */
+    private static final class Progress {
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final AccuracyBoard board = new AccuracyBoard();
+        final Set<String> predicted = ConcurrentHashMap.newKeySet();
+        final Set<Long> versionsServing = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+        final AtomicInteger snapshots = new AtomicInteger();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicBoolean summarised = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+    }
+
+    private static EmbeddedKafka startEmbeddedBroker() {
+        return EmbeddedKafka.create(portIsFree(DEFAULT_KAFKA_PORT) ? DEFAULT_KAFKA_PORT : 0, Map.of())
+                .start();
+    }
+
+    private TopicNames createTopics(String bootstrap) {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix(settings.topicPrefix());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
         }
-        int replayCount = Math.min(settings.replayCount(), test.size());
+        return topics;
+    }
+
+    private ClassifierSettings classifierSettings(String bootstrap, TopicNames topics, SnapshotTrust trust) {
+        return ClassifierSettings.builder(KafkaConnection.to(bootstrap), trust)
+                .optApplicationId("digitstream-demo-" + settings.topicPrefix() + "classifier")
+                .optTopics(topics)
+                .optBatch(BatchSettings.DEFAULTS.withMaxBatch(settings.maxBatch()))
+                .optStateDir(settings.workDir().resolve("classifier-state"))
+                .optCreateTopics(false)
+                .optStartupTimeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    /** The console on the loopback, its address printed first; none with a negative port. */
+    private Console startConsole(ClassifierSettings classifierSettings, TopicNames topics, SnapshotTrust trust) {
+        if (settings.consolePort() < 0) {
+            return null;
+        }
+        int port = settings.consolePort() == 0 || portIsFree(settings.consolePort()) ? settings.consolePort() : 0;
+        Console console =
+                Console.start(ConsoleSettings.of(classifierSettings.cluster(), trust, classifierSettings.holdout())
+                        .withTopics(topics)
+                        .withAddress(LOOPBACK, port));
+        view.line("Console: " + console.url() + "  (open it: the live stream, every hot swap, draw a digit)");
+        return console;
+    }
+
+    private void announce(String bootstrap, boolean embedded) {
+        if (settings.logFile().isPresent()) {
+            view.line("Logs: " + settings.logFile().get());
+        }
+        view.line(
+                embedded
+                        ? "Kafka: " + bootstrap
+                                + " (an embedded single-node KRaft broker; point kcat at it while the demo runs)"
+                        : "Kafka: " + bootstrap);
+    }
+
+    private MnistData loadData() {
+        if (settings.quick()) {
+            return new MnistData(MnistFixture.train(), MnistFixture.test());
+        }
+        view.line("Loading MNIST (fetched and verified on first use into " + settings.dataDir() + ")...");
+        var store = MnistStore.withDefaults(settings.dataDir());
+        return new MnistData(store.train(), store.test());
+    }
+
+    /** The parts running together: from the first model to the summary, and on until Ctrl-C if asked. */
+    private DemoSummary serve(Parts parts, MnistData data, StopSignal stopSignal) throws InterruptedException {
+        int replayCount = Math.min(settings.replayCount(), data.test().size());
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-
-        var meters = new SimpleMeterRegistry();
-        var board = new AccuracyBoard();
-        var predicted = ConcurrentHashMap.<String>newKeySet();
-        Set<Long> versionsServing = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
-        var snapshots = new AtomicInteger();
-        var sent = new AtomicLong();
-        var stop = new AtomicBoolean();
-        var summarised = new AtomicBoolean();
-        var failure = new AtomicReference<Throwable>();
-
+        var progress = new Progress();
         KafkaStreams accuracy = null;
         Thread follower = null;
         Thread trainer = null;
         Thread replay = null;
-        try (Classifier classifier = Classifier.start(classifierSettings, meters);
-                var publisher = new SnapshotPublisher(bootstrap, topics, Duration.ofSeconds(30))) {
-            accuracy = new KafkaStreams(
-                    AccuracyTopology.build(topics, AccuracyTopology.DEFAULT_WINDOW),
-                    AccuracyTopology.streamsProperties(
-                            KafkaConnection.to(bootstrap),
-                            "digitstream-demo-" + settings.topicPrefix() + "accuracy",
-                            settings.workDir().resolve("accuracy-state")));
-            accuracy.start();
-
+        try (Classifier classifier = Classifier.start(parts.classifierSettings(), progress.meters);
+                var publisher = new SnapshotPublisher(parts.bootstrap(), parts.topics(), Duration.ofSeconds(30))) {
+            accuracy = startAccuracy(parts);
             follower = thread(
                     "demo-follower",
-                    () -> follow(bootstrap, topics, runId, predicted, versionsServing, board, stop),
-                    failure);
-            trainer = thread(
-                    "demo-trainer",
-                    () -> {
-                        var recipe = Recipe.SEED.withEpochs(settings.epochs());
-                        new TrainingRun(
-                                        recipe,
-                                        SnapshotHeader.DEFAULT_MODEL_NAME,
-                                        settings.snapshotEvery(),
-                                        settings.quick() ? 200 : 2000,
-                                        settings.workDir().resolve("models"),
-                                        Optional.of(publisher),
-                                        Optional.of(signingKey))
-                                .run(train, test, new TrainingListener() {}, p -> {
-                                    snapshots.incrementAndGet();
-                                    if (summarised.get()) {
-                                        return; // the trainer finishes a batch after the summary; keep it last
-                                    }
-                                    view.line(String.format(
-                                            Locale.ROOT,
-                                            "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)",
-                                            p.snapshot().header().version(),
-                                            p.snapshot().header().training().epochs(),
-                                            100 * p.evaluation().accuracy(),
-                                            p.evaluation().examples()));
-                                });
-                    },
-                    failure);
+                    () -> follow(parts.bootstrap(), parts.topics(), runId, progress),
+                    progress.failure);
+            trainer = thread("demo-trainer", () -> train(parts, data, publisher, progress), progress.failure);
 
-            view.line("Waiting for the first model to be trained, published and loaded...");
             long deadline = System.nanoTime() + settings.timeout().toNanos();
-            while (classifier.models().servingVersion().isEmpty()
-                    && failure.get() == null
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            if (classifier.models().servingVersion().isEmpty()) {
-                throw new IllegalStateException("No model was served within " + settings.timeout(), failure.get());
-            }
-
-            String bootstrapForReplay = bootstrap;
+            awaitFirstModel(classifier, progress, deadline);
             replay = thread(
-                    "demo-replay",
-                    () -> {
-                        try (var replayer = new Replayer(bootstrapForReplay, topics.digitsIn())) {
-                            replayer.replay(
-                                    test,
-                                    new ReplayPlan(0, replayCount, null, settings.replayRate(), false, runId),
-                                    (n, total, perSecond) -> sent.set(n));
-                        }
-                    },
-                    failure);
+                    "demo-replay", () -> replay(parts, data.test(), replayCount, runId, progress), progress.failure);
+            showUntilPredicted(parts, classifier, progress, replayCount, deadline);
+            awaitAccuracyReports(progress);
 
-            long nextView = 0;
-            while (predicted.size() < replayCount && failure.get() == null && System.nanoTime() < deadline) {
-                if (System.nanoTime() >= nextView) {
-                    view.block(String.format(
-                            Locale.ROOT,
-                            "%n[%4.0f s] serving v%d | sent %,d/%,d | predicted %,d%n%s",
-                            (System.nanoTime() - started) / 1e9,
-                            classifier.models().servingVersion().orElse(0L),
-                            sent.get(),
-                            replayCount,
-                            predicted.size(),
-                            board.render()));
-                    nextView = System.nanoTime() + 1_000_000_000L;
-                }
-                Thread.sleep(50);
-            }
-            if (failure.get() != null) {
-                throw new IllegalStateException(
-                        "The demo failed: " + failure.get().getMessage(), failure.get());
-            }
-            // the accuracy app reports on its commit interval: wait for it to catch up with what was predicted
-            long accuracyDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (board.totalSeen() < predicted.size() && System.nanoTime() < accuracyDeadline) {
-                Thread.sleep(100);
-            }
-            summarised.set(true);
+            progress.summarised.set(true);
             trainer.interrupt();
             trainer.join(30_000); // it stops between batches; its publisher closes after this block
-            var summary = new DemoSummary(
-                    sent.get(),
-                    predicted.size(),
-                    new LinkedHashSet<>(versionsServing),
-                    snapshots.get(),
-                    board.reports(),
-                    meters.find("digitstream.dead.letters").counters().stream()
-                            .mapToDouble(c -> c.count())
-                            .sum(),
-                    Duration.ofNanos(System.nanoTime() - started));
+            DemoSummary summary = summary(parts, progress);
             view.release();
             view.line(summary.render().stripTrailing());
             if (stopSignal != null) {
-                view.line("Still serving, until Ctrl-C: draw digits on "
-                        + (console == null ? "the console ('digitstream console')" : console.url())
-                        + ", or send images with 'digitstream producer send FILE... --bootstrap-servers " + bootstrap
-                        + "'.");
-                stopSignal.await();
+                serveUntilStopped(parts, stopSignal);
             }
             return summary;
         } finally {
-            stop.set(true);
+            progress.stop.set(true);
             for (Thread t : new Thread[] {trainer, replay}) {
                 if (t != null) {
                     t.interrupt();
@@ -302,14 +248,125 @@ public final class Demo {
         }
     }
 
-    private static void follow(
-            String bootstrap,
-            TopicNames topics,
-            String runId,
-            Set<String> predicted,
-            Set<Long> versionsServing,
-            AccuracyBoard board,
-            AtomicBoolean stop) {
+    private KafkaStreams startAccuracy(Parts parts) {
+        var accuracy = new KafkaStreams(
+                AccuracyTopology.build(parts.topics(), AccuracyTopology.DEFAULT_WINDOW),
+                AccuracyTopology.streamsProperties(
+                        KafkaConnection.to(parts.bootstrap()),
+                        "digitstream-demo-" + settings.topicPrefix() + "accuracy",
+                        settings.workDir().resolve("accuracy-state")));
+        accuracy.start();
+        return accuracy;
+    }
+
+    /** The trainer's thread: the seed recipe, a snapshot every few batches, each announced until the summary. */
+    private void train(Parts parts, MnistData data, SnapshotPublisher publisher, Progress progress) {
+        var recipe = Recipe.SEED.withEpochs(settings.epochs());
+        new TrainingRun(
+                        recipe,
+                        SnapshotHeader.DEFAULT_MODEL_NAME,
+                        settings.snapshotEvery(),
+                        settings.quick() ? 200 : 2000,
+                        settings.workDir().resolve("models"),
+                        Optional.of(publisher),
+                        Optional.of(parts.signingKey()))
+                .run(data.train(), data.test(), new TrainingListener() {}, p -> {
+                    progress.snapshots.incrementAndGet();
+                    if (progress.summarised.get()) {
+                        return; // the trainer finishes a batch after the summary; keep it last
+                    }
+                    view.line(String.format(
+                            Locale.ROOT,
+                            "trainer: published v%d after %.2f epochs (test accuracy %.2f %% on %d images)",
+                            p.snapshot().header().version(),
+                            p.snapshot().header().training().epochs(),
+                            100 * p.evaluation().accuracy(),
+                            p.evaluation().examples()));
+                });
+    }
+
+    private void awaitFirstModel(Classifier classifier, Progress progress, long deadline) throws InterruptedException {
+        view.line("Waiting for the first model to be trained, published and loaded...");
+        while (classifier.models().servingVersion().isEmpty()
+                && progress.failure.get() == null
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (classifier.models().servingVersion().isEmpty()) {
+            throw new IllegalStateException("No model was served within " + settings.timeout(), progress.failure.get());
+        }
+    }
+
+    private void replay(Parts parts, MnistDataset test, int replayCount, String runId, Progress progress) {
+        try (var replayer = new Replayer(parts.bootstrap(), parts.topics().digitsIn())) {
+            replayer.replay(
+                    test,
+                    new ReplayPlan(0, replayCount, null, settings.replayRate(), false, runId),
+                    (n, total, perSecond) -> progress.sent.set(n));
+        }
+    }
+
+    /** The live view, redrawn every second, until every replayed image has its prediction. */
+    private void showUntilPredicted(
+            Parts parts, Classifier classifier, Progress progress, int replayCount, long deadline)
+            throws InterruptedException {
+        long nextView = 0;
+        while (progress.predicted.size() < replayCount
+                && progress.failure.get() == null
+                && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextView) {
+                view.block(String.format(
+                        Locale.ROOT,
+                        "%n[%4.0f s] serving v%d | sent %,d/%,d | predicted %,d%n%s",
+                        (System.nanoTime() - parts.started()) / 1e9,
+                        classifier.models().servingVersion().orElse(0L),
+                        progress.sent.get(),
+                        replayCount,
+                        progress.predicted.size(),
+                        progress.board.render()));
+                nextView = System.nanoTime() + 1_000_000_000L;
+            }
+            Thread.sleep(50);
+        }
+        if (progress.failure.get() != null) {
+            throw new IllegalStateException(
+                    "The demo failed: " + progress.failure.get().getMessage(), progress.failure.get());
+        }
+    }
+
+    /** The accuracy app reports on its commit interval: wait, bounded, for it to catch up with what was predicted. */
+    private static void awaitAccuracyReports(Progress progress) throws InterruptedException {
+        long accuracyDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (progress.board.totalSeen() < progress.predicted.size() && System.nanoTime() < accuracyDeadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static DemoSummary summary(Parts parts, Progress progress) {
+        return new DemoSummary(
+                progress.sent.get(),
+                progress.predicted.size(),
+                new LinkedHashSet<>(progress.versionsServing),
+                progress.snapshots.get(),
+                progress.board.reports(),
+                progress.meters.find("digitstream.dead.letters").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum(),
+                Duration.ofNanos(System.nanoTime() - parts.started()));
+    }
+
+    private void serveUntilStopped(Parts parts, StopSignal stopSignal) throws InterruptedException {
+        view.line("Still serving, until Ctrl-C: draw digits on "
+                + (parts.console() == null
+                        ? "the console ('digitstream console')"
+                        : parts.console().url())
+                + ", or send images with 'digitstream producer send FILE... --bootstrap-servers " + parts.bootstrap()
+                + "'.");
+        stopSignal.await();
+    }
+
+    /** The follower's thread: this run's predictions and every accuracy report, until the demo stops. */
+    private static void follow(String bootstrap, TopicNames topics, String runId, Progress progress) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (var predictions = new KafkaConsumer<>(
@@ -322,17 +379,17 @@ public final class Demo {
                         MessageSerdes.accuracyReport().deserializer())) {
             assignAll(predictions, topics.predictionsOut());
             assignAll(reports, topics.accuracyOut());
-            while (!stop.get()) {
+            while (!progress.stop.get()) {
                 for (var record : predictions.poll(Duration.ofMillis(100))) {
                     Prediction p = record.value();
                     if (p != null && p.id().startsWith(runId)) {
-                        predicted.add(p.id());
-                        versionsServing.add(p.modelVersion());
+                        progress.predicted.add(p.id());
+                        progress.versionsServing.add(p.modelVersion());
                     }
                 }
                 for (var record : reports.poll(Duration.ofMillis(10))) {
                     if (record.value() != null) {
-                        board.update(record.value());
+                        progress.board.update(record.value());
                     }
                 }
             }
