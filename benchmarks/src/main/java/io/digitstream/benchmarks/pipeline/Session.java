@@ -61,7 +61,7 @@ final class Session implements AutoCloseable {
             Duration swapInterval) {}
 
     private final Setup setup;
-    private final PipelineBench.Plan plan;
+    private final Plan plan;
     private final TopicNames topics;
     private final ClassifierSettings settings;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -77,7 +77,7 @@ final class Session implements AutoCloseable {
     private long nextVersion = 2;
     private int rounds;
 
-    private Session(Setup setup, PipelineBench.Plan plan) throws Exception {
+    private Session(Setup setup, Plan plan) throws Exception {
         this.setup = setup;
         this.plan = plan;
         this.topics = TopicNames.DEFAULTS.withPrefix("bench-" + plan.tag() + "-");
@@ -120,12 +120,12 @@ final class Session implements AutoCloseable {
     }
 
     /** The subject of {@code plan} started on its own topics; the classifier serving version 1. */
-    static Session start(Setup setup, PipelineBench.Plan plan) throws Exception {
+    static Session start(Setup setup, Plan plan) throws Exception {
         return new Session(setup, plan);
     }
 
     boolean isClassifier() {
-        return plan.subject() == PipelineBench.Subject.CLASSIFIER;
+        return plan.subject() == Plan.Subject.CLASSIFIER;
     }
 
     /**
@@ -133,7 +133,7 @@ final class Session implements AutoCloseable {
      * producer can), with {@code round.swaps()} newer versions published meanwhile and the console
      * attached if {@code round.console()}, drained from predictions-out.
      */
-    Run round(PipelineBench.Plan round) throws Exception {
+    Run round(Plan round) throws Exception {
         String prefix = "s" + (++rounds) + "-";
         boolean classifier = isClassifier();
         AttachedConsole attached = round.console()

@@ -1,0 +1,59 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.producer.replay.Replayer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The classifier paced at fractions of its flood rate, for latency: one table row per rate and linger. */
+final class PacedRuns {
+    /** The paced table counts the windows of this length in which the slowest images were sent. */
+    private static final long TAIL_WINDOW_MS = 100;
+
+    private PacedRuns() {}
+
+    /**
+     * The classifier with its default settings (this session's) paced at each fraction of its flood
+     * rate: warmed at that rate first, since partial batches take paths of their own.
+     */
+    static List<String> run(Session session, Run flood, List<Measured> measured, PipelineOptions o) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (double fraction : o.paced) {
+            double rate = fraction * flood.perSecond();
+            int count = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, rate * o.pacedSeconds));
+            int[] lingers = o.pacedLingerMs != null
+                    ? o.pacedLingerMs
+                    : new int[] {(int) Replayer.lingerFor(rate).toMillis()};
+            for (int lingerMs : lingers) {
+                Duration linger = Duration.ofMillis(lingerMs);
+                String what =
+                        String.format(Locale.ROOT, "paced at %.0f %%, producer linger %d ms", 100 * fraction, lingerMs);
+                WarmUp.settle(session, Plan.paced(Math.max(500, count / 3), rate, linger), what, o.warmUpRounds);
+                Run run = session.round(Plan.paced(count, rate, linger));
+                long[] tailWindows = run.tailWindows(TAIL_WINDOW_MS);
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
+                                + " %d ms | %.0f %% | %d of %d |",
+                        100 * fraction,
+                        lingerMs,
+                        rate,
+                        run.perSecond(),
+                        run.p50(),
+                        run.p99(),
+                        run.percentile(1.0),
+                        run.readPercentile(0.5),
+                        run.readPercentile(0.99),
+                        run.meanBatch(),
+                        run.gcPauses().size(),
+                        run.gcPauseMillis(),
+                        100 * run.tailShareInGcPauses(),
+                        tailWindows[0],
+                        tailWindows[1]));
+                measured.add(new Measured(what, run));
+            }
+        }
+        return rows;
+    }
+}
