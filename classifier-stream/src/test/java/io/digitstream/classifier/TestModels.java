@@ -14,6 +14,7 @@ import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ModelDecision;
+import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
@@ -59,7 +60,6 @@ public final class TestModels {
         return SnapshotCodec.encode(modelSnapshot(version, WELL_TRAINED), KEY);
     }
 
-    /** The snapshot (not yet encoded) of the network trained for {@code batches} batches, as this version. */
     /** Publishes {@link #snapshot} of this version and waits for the broker's acknowledgement. */
     public static void publish(EmbeddedKafka kafka, TopicNames topics, long version) throws Exception {
         publish(kafka.bootstrapServers(), topics, version);
@@ -69,6 +69,7 @@ public final class TestModels {
         KafkaTestSupport.send(bootstrapServers, topics.modelSnapshots(), MODEL, snapshot(version));
     }
 
+    /** The snapshot (not yet encoded) of the network trained for {@code batches} batches, as this version. */
     public static ModelSnapshot modelSnapshot(long version, int batches) {
         return withPayload(version, trainedPayload(batches));
     }
@@ -80,17 +81,8 @@ public final class TestModels {
 
     /** A snapshot of another model's name, this version, around any payload. */
     public static ModelSnapshot withPayload(String modelName, long version, byte[] payload) {
-        return new ModelSnapshot(
-                new SnapshotHeader(
-                        modelName,
-                        version,
-                        System.currentTimeMillis(),
-                        SnapshotHeader.ONNX_GRAPH,
-                        SnapshotCodec.sha256Hex(payload),
-                        java.util.List.of(1, 28, 28),
-                        10,
-                        new TrainingFacts("test", 0, 0, null, null)),
-                payload);
+        return ModelSnapshot.ofGraph(
+                modelName, version, payload, new TrainingFacts("test", 0, 0, null, null), ModelOutput.PROBABILITIES);
     }
 
     /** The ONNX graph of the reference CNN trained for {@code batches} batches of the fixture (seeded; once per JVM). */

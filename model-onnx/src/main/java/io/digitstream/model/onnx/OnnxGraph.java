@@ -179,7 +179,7 @@ public final class OnnxGraph {
         return Optional.of(new FirstConvolution(weights.floats, bias));
     }
 
-    record Node(String op, String domain, List<String> inputs, List<String> outputs, Map<String, List<Long>> ints) {}
+    record Node(String op, List<String> inputs, List<String> outputs, Map<String, List<Long>> ints) {}
 
     /** An initializer or constant; {@code floats} is set for float tensors only. */
     record Tensor(String name, int dataType, long[] dims, float[] floats) {}
@@ -307,7 +307,7 @@ public final class OnnxGraph {
                         "operator '" + abbreviate(op) + "' is not on the allowlist (" + ALLOWED_OPERATORS.size()
                                 + " operators: convolution, pooling, dense, activations, shapes, quantization)");
             }
-            return new Node(op, domain, List.copyOf(nodeInputs), List.copyOf(nodeOutputs), Map.copyOf(ints));
+            return new Node(op, List.copyOf(nodeInputs), List.copyOf(nodeOutputs), Map.copyOf(ints));
         }
 
         private void attribute(ByteString bytes, Map<String, List<Long>> ints) throws IOException {

@@ -15,11 +15,8 @@ import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelOutput;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Graph admission, case by case: each refusal its own code and a reason naming the problem. */
@@ -147,16 +144,7 @@ class OnnxGraphTest {
     }
 
     private static ModelSnapshot snapshot(byte[] graph) {
-        return new ModelSnapshot(
-                new SnapshotHeader(
-                        "mnist-cnn",
-                        1L,
-                        0L,
-                        SnapshotHeader.ONNX_GRAPH,
-                        SnapshotCodec.sha256Hex(graph),
-                        List.of(1, 28, 28),
-                        10,
-                        new TrainingFacts("test", 0, 0, null, null)),
-                graph);
+        return ModelSnapshot.ofGraph(
+                "mnist-cnn", 1L, graph, new TrainingFacts("test", 0, 0, null, null), ModelOutput.PROBABILITIES);
     }
 }

@@ -1,6 +1,8 @@
 package io.digitstream.schemas.snapshot;
 
+import io.digitstream.schemas.Mnist;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,8 +58,8 @@ public record ModelSnapshot(SnapshotHeader header, byte[] payload, String signer
                 System.currentTimeMillis(),
                 SnapshotHeader.ONNX_GRAPH,
                 SnapshotCodec.sha256Hex(graph),
-                java.util.List.of(1, io.digitstream.schemas.Mnist.SIDE, io.digitstream.schemas.Mnist.SIDE),
-                io.digitstream.schemas.Mnist.CLASSES,
+                List.of(1, Mnist.SIDE, Mnist.SIDE),
+                Mnist.CLASSES,
                 facts,
                 null,
                 output);
