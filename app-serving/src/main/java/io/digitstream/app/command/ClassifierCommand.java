@@ -147,9 +147,9 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(
             names = "--engine",
             defaultValue = "${env:DIGITSTREAM_ENGINE:-onnx}",
-            description =
-                    "Inference engine: onnx (ONNX Runtime on a graph derived from each snapshot; falls back to dl4j"
-                            + " if it does not match DL4J on the canary batch) or dl4j (env DIGITSTREAM_ENGINE).")
+            description = "Inference engine: onnx (ONNX Runtime on each snapshot's float32 graph) or onnx-int8 (an int8"
+                    + " graph derived from it at load, float32 where it reads the canary batch otherwise)"
+                    + " (env DIGITSTREAM_ENGINE).")
     String engine;
 
     @Option(

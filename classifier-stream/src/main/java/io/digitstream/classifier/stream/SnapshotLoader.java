@@ -179,6 +179,7 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
             Long rollbackOf,
             long publishedAt,
             Optional<LoadedModel> served) {
+        boolean serving = ModelDecision.SERVING.equals(outcome);
         return new ModelDecision(
                 modelName,
                 version,
@@ -193,6 +194,8 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
                 rollbackOf,
                 decisions.instanceId(),
                 publishedAt,
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                serving ? scored.map(m -> m.engine().name()).orElse(null) : null,
+                serving ? scored.flatMap(m -> m.engine().note()).orElse(null) : null);
     }
 }

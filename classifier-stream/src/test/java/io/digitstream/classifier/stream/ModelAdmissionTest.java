@@ -6,10 +6,14 @@ import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.cluster.StreamsDefaults;
+import io.digitstream.model.admission.Admission;
 import io.digitstream.model.admission.HighWaterMark;
 import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.onnx.OnnxGraphs;
+import io.digitstream.model.onnx.OnnxInt8Models;
+import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.HostileZips;
+import io.digitstream.model.snapshot.ModelVerifier;
 import io.digitstream.model.snapshot.Tripwire;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.ModelDecision;
@@ -53,15 +57,14 @@ class ModelAdmissionTest {
 
     @BeforeEach
     void start() {
+        start(TestModels.admission(mark));
+    }
+
+    private void start(Admission admission) {
         registry = new ModelRegistry();
         var metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
         var topology = ClassifierTopology.build(
-                TOPICS,
-                BatchSettings.DEFAULTS,
-                registry,
-                TestModels.admission(mark),
-                TestModels.decisions(decisions::add),
-                metrics);
+                TOPICS, BatchSettings.DEFAULTS, registry, admission, TestModels.decisions(decisions::add), metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "admission-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -96,6 +99,7 @@ class ModelAdmissionTest {
         assertThat(decision.outcome()).isEqualTo(ModelDecision.REJECTED);
         assertThat(decision.code()).isEqualTo(code.name());
         assertThat(decision.reason()).isNotBlank();
+        assertThat(decision.engine()).isNull();
         assertThat(registry.servingVersion()).contains(stillServing);
     }
 
@@ -108,7 +112,26 @@ class ModelAdmissionTest {
         assertThat(decision.holdoutAccuracy()).isBetween(PromotionGate.DEFAULT_FLOOR, 1.0);
         assertThat(decision.holdoutExamples()).isEqualTo(TestModels.HOLDOUT.size());
         assertThat(decision.instanceId()).isEqualTo("test-instance");
+        assertThat(decision.engine()).isEqualTo("onnx");
+        assertThat(decision.engineNote()).isNull();
         assertThat(registry.servingVersion()).contains(1L);
+    }
+
+    @Test
+    void anInt8InstanceServesTheDerivedGraphAndItsDecisionSaysSo() {
+        close();
+        start(new Admission(
+                TestModels.MODEL,
+                TestModels.TRUST,
+                new ModelVerifier(new OnnxInt8Models(OnnxSettings.singleThreaded()), TestModels.HOLDOUT),
+                PromotionGate.DEFAULT,
+                mark));
+
+        ModelDecision decision = publish(TestModels.snapshot(1));
+
+        assertThat(decision.serving()).isTrue();
+        assertThat(decision.engine()).isEqualTo("onnx-int8");
+        assertThat(decision.engineNote()).startsWith("int8: 2 convolution(s) in int8");
     }
 
     @Test

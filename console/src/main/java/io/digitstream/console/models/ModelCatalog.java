@@ -208,12 +208,13 @@ public final class ModelCatalog implements AutoCloseable {
         String text = decision.serving()
                 ? String.format(
                         Locale.ROOT,
-                        "v%d serving on %s%s",
+                        "v%d serving on %s%s%s",
                         decision.version(),
                         decision.instanceId(),
                         decision.holdoutAccuracy() == null
                                 ? ""
-                                : String.format(Locale.ROOT, " (holdout %.2f %%)", 100 * decision.holdoutAccuracy()))
+                                : String.format(Locale.ROOT, " (holdout %.2f %%)", 100 * decision.holdoutAccuracy()),
+                        engine(decision))
                 : String.format(
                         Locale.ROOT,
                         "v%d rejected by %s: %s, %s",
@@ -228,6 +229,15 @@ public final class ModelCatalog implements AutoCloseable {
                 decision.instanceId(),
                 decision.code(),
                 text);
+    }
+
+    /** Which engine serves, and why float32 when int8 was asked for; nothing from an instance that does not say. */
+    private static String engine(ModelDecision decision) {
+        if (decision.engine() == null) {
+            return "";
+        }
+        String note = decision.engineNote();
+        return " with " + decision.engine() + (note != null && note.startsWith("float32") ? " (" + note + ")" : "");
     }
 
     /** The latest accuracy report of a version. */

@@ -40,7 +40,9 @@ class ModelCatalogTest {
                 null,
                 instance,
                 null,
-                at);
+                at,
+                null,
+                null);
     }
 
     private ModelView view(long version) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.dl4j.TrainingBatches;
 import io.digitstream.model.engine.Dl4jEngine;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.model.evaluation.Evaluation;
@@ -25,7 +24,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -35,18 +33,7 @@ class OnnxEngineTest {
 
     @BeforeAll
     static void trainBriefly() {
-        // a few hundred steps' worth of learning makes the outputs peaked, as a served model's are
-        MnistDataset train = MnistFixture.train();
-        trained = ReferenceCnn.create(777, new Adam(1e-3));
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        for (int from = 0; from < 2000; from += 100) {
-            trained.fit(new DataSet(
-                    TrainingBatches.features(train, order, from, 100),
-                    TrainingBatches.oneHotLabels(train, order, from, 100)));
-        }
+        trained = BrieflyTrained.network();
     }
 
     @Test

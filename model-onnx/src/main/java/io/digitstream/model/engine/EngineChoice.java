@@ -1,5 +1,6 @@
 package io.digitstream.model.engine;
 
+import io.digitstream.model.onnx.OnnxInt8Models;
 import io.digitstream.model.onnx.OnnxModels;
 import io.digitstream.model.onnx.OnnxSettings;
 
@@ -13,12 +14,15 @@ public record EngineChoice(EngineKind kind, OnnxSettings onnx) {
 
     /** The engine's name in logs and metric tags. */
     public String name() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind.flag();
     }
 
     /** The loader that builds this engine for each admitted snapshot. */
     public ModelLoader loader() {
-        return new OnnxModels(onnx);
+        return switch (kind) {
+            case ONNX -> new OnnxModels(onnx);
+            case ONNX_INT8 -> new OnnxInt8Models(onnx);
+        };
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class OnnxEngine implements InferenceEngine {
     public static final String NAME = "onnx";
 
+    private final String name;
     private final OrtSession session;
     private final String inputName;
     /** The graph gives logits: a softmax follows each run. */
@@ -37,12 +38,20 @@ public final class OnnxEngine implements InferenceEngine {
     private final ConcurrentLinkedDeque<FloatBuffer> idleInputs = new ConcurrentLinkedDeque<>();
 
     private boolean closed;
+    /** How this engine came to serve, for the decision that admits it; set once, before it is handed out. */
+    private volatile String note;
 
     /**
      * @param graph     the admitted graph, read from {@code onnxModel}
      * @param onnxModel the serialized graph ONNX Runtime loads
      */
     public OnnxEngine(OnnxGraph graph, byte[] onnxModel, OnnxSettings settings, ModelOutput output) {
+        this(NAME, graph, onnxModel, settings, output);
+    }
+
+    /** @param name the engine's name in logs, metrics and decisions ({@code onnx-int8} for the derived graph) */
+    OnnxEngine(String name, OnnxGraph graph, byte[] onnxModel, OnnxSettings settings, ModelOutput output) {
+        this.name = name;
         this.inputName = graph.inputName();
         this.logits = output == ModelOutput.LOGITS;
         OrtEnvironment env = environment(); // first: it loads the native library
@@ -113,7 +122,17 @@ public final class OnnxEngine implements InferenceEngine {
 
     @Override
     public String name() {
-        return NAME;
+        return name;
+    }
+
+    @Override
+    public java.util.Optional<String> note() {
+        return java.util.Optional.ofNullable(note);
+    }
+
+    OnnxEngine noted(String note) {
+        this.note = note;
+        return this;
     }
 
     @Override

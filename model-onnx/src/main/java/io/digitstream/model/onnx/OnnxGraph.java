@@ -179,6 +179,11 @@ public final class OnnxGraph {
         return Optional.of(new FirstConvolution(weights.floats, bias));
     }
 
+    /** An initializer by name, or null: the weights a rewrite of the graph reads. */
+    Tensor initializer(String name) {
+        return initializers.get(name);
+    }
+
     record Node(String op, List<String> inputs, List<String> outputs, Map<String, List<Long>> ints) {}
 
     /** An initializer or constant; {@code floats} is set for float tensors only. */

@@ -50,6 +50,21 @@ public final class OnnxProto {
         return tensor.varint(2, INT64).string(8, name).bytes(9, raw.array());
     }
 
+    /** A tensor of any element type from its little-endian bytes; no dims for a scalar. */
+    public static ProtoWriter rawTensor(String name, int elementType, long[] dims, byte[] raw) {
+        var tensor = new ProtoWriter();
+        for (long d : dims) {
+            tensor.varint(1, d);
+        }
+        return tensor.varint(2, elementType).string(8, name).bytes(9, raw);
+    }
+
+    /** A graph output of this element type whose shape is left to ONNX Runtime. */
+    public static ProtoWriter output(String name, int elementType) {
+        var tensorType = new ProtoWriter().varint(1, elementType);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
+    }
+
     public static ProtoWriter node(String op, String[] inputs, String output, ProtoWriter... attributes) {
         var node = new ProtoWriter();
         for (String input : inputs) {

@@ -22,6 +22,14 @@ public interface InferenceEngine extends AutoCloseable {
      */
     float[] predict(byte[] pixels, int count);
 
+    /**
+     * How this engine came to serve the model, when a decision should say so (an int8 engine, or
+     * float32 because the int8 graph was refused, and why); empty for a plain engine.
+     */
+    default java.util.Optional<String> note() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

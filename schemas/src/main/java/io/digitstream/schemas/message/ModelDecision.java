@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param rollbackOf            the version a deliberate rollback republished
  * @param publishedAt           when the snapshot was written to the topic (its record timestamp)
  * @param decidedAt             when the instance decided
+ * @param engine                for a snapshot that serves, the engine serving it ({@code onnx}, {@code onnx-int8})
+ * @param engineNote            how that engine came to serve it, when worth saying (an int8 graph, or
+ *                              float32 because the int8 graph read the canary otherwise, and how)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDecision(
@@ -37,7 +40,9 @@ public record ModelDecision(
         Long rollbackOf,
         @JsonProperty(required = true) String instanceId,
         Long publishedAt,
-        @JsonProperty(required = true) Long decidedAt) {
+        @JsonProperty(required = true) Long decidedAt,
+        String engine,
+        String engineNote) {
 
     public static final String SERVING = "SERVING";
     public static final String REJECTED = "REJECTED";
