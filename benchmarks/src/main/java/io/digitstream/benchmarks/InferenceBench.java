@@ -2,7 +2,6 @@ package io.digitstream.benchmarks;
 
 import io.digitstream.cli.CommandLines;
 import io.digitstream.model.network.ReferenceCnn;
-import io.digitstream.model.snapshot.JavaDeserialization;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -55,7 +54,9 @@ public final class InferenceBench implements Callable<Integer> {
     boolean peak;
 
     public static void main(String[] args) {
-        JavaDeserialization.forbid(); // as every digitstream process: nothing here deserializes Java objects
+        // no JavaDeserialization.forbid() here, unlike every other digitstream process: JMH's host
+        // and its forked JVMs talk by Java serialization, and with the filter every fork failed at
+        // its handshake (EOFException) and the run printed an empty table
         System.exit(CommandLines.of(new InferenceBench()).execute(args));
     }
 
@@ -93,6 +94,7 @@ public final class InferenceBench implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("Machine: " + Machine.describe());
+        System.out.println("int8 products: " + Machine.int8Instructions());
         System.out.printf(
                 Locale.ROOT,
                 "JMH: %d fork(s), %d x %d s warm-up, %d x %d s measured; images/s ± 99.9%% error%n%n",

@@ -65,6 +65,7 @@ public final class Int8Check implements Callable<Integer> {
                         .load(snapshot.header(), snapshot.payload())
                         .orElseThrow()) {
             System.out.println("Machine: " + Machine.describe());
+            System.out.println("int8 products: " + Machine.int8Instructions());
             System.out.println(
                     snapshot.label() + ": " + int8.name() + ", " + int8.note().orElse(""));
             int same = 0;

@@ -9,12 +9,12 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** The reference CNN after 20 batches of the fixture (seeded; once per JVM): outputs peaked, as a served model's are. */
-final class BrieflyTrained {
+public final class BrieflyTrained {
     private static MultiLayerNetwork network;
 
     private BrieflyTrained() {}
 
-    static synchronized MultiLayerNetwork network() {
+    public static synchronized MultiLayerNetwork network() {
         if (network == null) {
             MnistDataset train = MnistFixture.train();
             network = ReferenceCnn.create(777, new Adam(1e-3));
