@@ -99,12 +99,37 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "30", description = "How long to wait for the Kafka cluster.")
     long timeoutS;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The recipe the flags ask for, or a command-line error saying what is wrong with them. */
+    private Recipe recipe() {
+        Recipe chosen;
+        try {
+            chosen = Recipe.named(recipe);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--recipe: " + e.getMessage());
+        }
+        requirePositive("--epochs", epochs);
+        requirePositive("--train-limit", trainLimit);
+        requirePositive("--eval-limit", evalLimit);
+        if (snapshotEvery < 0) {
+            throw new ParameterException(spec.commandLine(), "--snapshot-every: " + snapshotEvery + " is negative");
+        }
+        return epochs == null ? chosen : chosen.withEpochs(epochs);
+    }
+
+    private void requirePositive(String flag, Integer value) {
+        if (value != null && value < 1) {
+            throw new ParameterException(spec.commandLine(), flag + ": " + value + " is not a positive number");
+        }
+    }
+
     @Override
     public Integer call() {
-        Recipe chosen = Recipe.named(recipe);
-        if (epochs != null) {
-            chosen = chosen.withEpochs(epochs);
-        }
+        // every mistake in the flags first: before MNIST is fetched or the cluster asked
+        Recipe chosen = recipe();
+        Optional<SigningKey> key = signing.key();
         MnistDataset train;
         MnistDataset test;
         if (fixture) {
@@ -118,7 +143,6 @@ public final class TrainerCommand implements Callable<Integer> {
         if (trainLimit != null) {
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
-        Optional<SigningKey> key = signing.key();
         Optional<SnapshotPublisher> publisher = noPublish
                 ? Optional.empty()
                 : Optional.of(new SnapshotPublisher(kafka.connection(), kafka.topics(), Duration.ofSeconds(timeoutS)));
