@@ -19,7 +19,13 @@ public final class CommandLines {
         return new CommandLine(command)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-                    log.error("{} failed", commandLine.getCommandName(), e);
+                    if (isInputOutput(e)) {
+                        // a file or directory that is not there or not ours: the line below says it all,
+                        // and the log is often this same terminal
+                        log.debug("{} failed", commandLine.getCommandName(), e);
+                    } else {
+                        log.error("{} failed", commandLine.getCommandName(), e);
+                    }
                     commandLine.getErr().println(commandLine.getCommandName() + ": " + oneLine(e));
                     return 1;
                 })
@@ -33,13 +39,37 @@ public final class CommandLines {
                 });
     }
 
+    private static boolean isInputOutput(Throwable e) {
+        return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+    }
+
     /** What went wrong, as one line: the message of the outermost exception that has one. */
     public static String oneLine(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException fs) {
+                return fileProblem(fs);
+            }
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getMessage().lines().findFirst().orElse("");
             }
         }
         return e.getClass().getSimpleName();
+    }
+
+    /** A file system's refusal as a person says it: the path, then what is wrong with it. */
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        String what;
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            what = "no such file or directory";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            what = "permission denied";
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            what = "already exists";
+        } else if (e instanceof java.nio.file.NotDirectoryException) {
+            what = "not a directory";
+        } else {
+            what = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        }
+        return (e.getFile() == null ? "" : e.getFile() + ": ") + what;
     }
 }

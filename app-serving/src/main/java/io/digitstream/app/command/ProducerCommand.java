@@ -110,11 +110,25 @@ public final class ProducerCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new ParameterException(
+                        spec.commandLine(), "--rate: " + rate + " images a second cannot be (0 = as fast as possible)");
+            }
             MnistDataset test = fixture
                     ? MnistFixture.test()
                     : MnistStore.withDefaults(data.dataDir()).test();
-            int n = count == null ? test.size() - from : count;
             // a range past the data set is the user's mistake: said before anything connects
+            if (count == null && (from < 0 || from >= test.size())) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        String.format(
+                                Locale.ROOT,
+                                "the data set has %,d images (0..%d); --from %d is outside it",
+                                test.size(),
+                                test.size() - 1,
+                                from));
+            }
+            int n = count == null ? test.size() - from : count;
             if (from < 0 || from >= test.size() || n < 1 || (long) from + n > test.size()) {
                 throw new ParameterException(
                         spec.commandLine(),

@@ -51,4 +51,22 @@ class ProducerCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().lines().findFirst().orElseThrow()).isEqualTo("send: missing.png: no such file");
     }
+
+    @Test
+    void aNegativeRateIsOneLineBeforeConnecting() throws Exception {
+        int exit = run("replay", "--fixture", "--rate", "-5", "--bootstrap-servers", nobodyListening());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElseThrow())
+                .isEqualTo("replay: --rate: -5.0 images a second cannot be (0 = as fast as possible)");
+    }
+
+    @Test
+    void aStartPastTheDataSetSaysSo() throws Exception {
+        int exit = run("replay", "--fixture", "--from", "2000", "--bootstrap-servers", nobodyListening());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElseThrow())
+                .isEqualTo("replay: the data set has 1,000 images (0..999); --from 2000 is outside it");
+    }
 }
