@@ -1,16 +1,9 @@
 package io.digitstream.app;
 
-import io.digitstream.app.command.AccuracyCommand;
-import io.digitstream.app.command.ClassifierCommand;
-import io.digitstream.app.command.ConsoleCommand;
-import io.digitstream.app.command.HealthCommand;
-import io.digitstream.app.command.KeysCommand;
-import io.digitstream.app.command.ModelCommand;
-import io.digitstream.app.command.ProducerCommand;
-import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.app.demo.BrokerCommand;
 import io.digitstream.app.demo.DemoCommand;
 import io.digitstream.app.demo.DemoOptions;
+import io.digitstream.app.serving.DigitstreamServing;
 import io.digitstream.app.serving.LauncherVersion;
 import io.digitstream.app.training.NativesCommand;
 import io.digitstream.app.training.TrainerCommand;
@@ -32,20 +25,8 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         versionProvider = LauncherVersion.class,
         showDefaultValues = true,
-        subcommands = {
-            DemoCommand.class,
-            BrokerCommand.class,
-            TopicsCommand.class,
-            TrainerCommand.class,
-            ModelCommand.class,
-            ClassifierCommand.class,
-            ProducerCommand.class,
-            AccuracyCommand.class,
-            ConsoleCommand.class,
-            KeysCommand.class,
-            HealthCommand.class,
-            NativesCommand.class
-        },
+        // and the serving commands, shared with digitstream-serving (DigitstreamServing.COMMANDS)
+        subcommands = {DemoCommand.class, BrokerCommand.class, TrainerCommand.class, NativesCommand.class},
         description = {
             "Real-time handwritten-digit classification on Apache Kafka.",
             "Without a command: the demo (see 'digitstream demo --help'). With one: that part, against --bootstrap-servers."
@@ -62,7 +43,7 @@ public final class Digitstream implements Callable<Integer> {
 
     /** The launcher with its error handling, as {@link #main} runs it. */
     public static CommandLine commandLine() {
-        return CommandLines.of(new Digitstream());
+        return CommandLines.of(new Digitstream(), DigitstreamServing.COMMANDS);
     }
 
     @Override

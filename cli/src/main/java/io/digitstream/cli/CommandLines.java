@@ -16,8 +16,18 @@ public final class CommandLines {
 
     /** A picocli command line for {@code command} that reports mistakes and failures in one line. */
     public static CommandLine of(Object command) {
-        return new CommandLine(command)
-                .setCaseInsensitiveEnumValuesAllowed(true)
+        return of(command, java.util.List.of());
+    }
+
+    /**
+     * The same, with {@code subcommands} added to those the command declares: for launchers that
+     * share a list of commands (added before the handlers, which picocli gives only to the
+     * subcommands present when they are set).
+     */
+    public static CommandLine of(Object command, java.util.List<Class<?>> subcommands) {
+        CommandLine launcher = new CommandLine(command);
+        subcommands.forEach(launcher::addSubcommand);
+        return launcher.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
                     if (isInputOutput(e)) {
                         // a file or directory that is not there or not ours: the line below says it all,

@@ -10,6 +10,7 @@ import io.digitstream.app.command.ProducerCommand;
 import io.digitstream.app.command.TopicsCommand;
 import io.digitstream.cli.CommandLines;
 import io.digitstream.model.snapshot.JavaDeserialization;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = LauncherVersion.class,
         showDefaultValues = true,
-        subcommands = {
+        description = {
+            "The serving parts of digitstream, without the training stack.",
+            "Each command runs one part against --bootstrap-servers; 'digitstream' (the full install) also trains."
+        })
+public final class DigitstreamServing implements Callable<Integer> {
+    /** The serving commands, in the order help lists them: this launcher's, and the full one's too. */
+    public static final List<Class<?>> COMMANDS = List.of(
             TopicsCommand.class,
             ModelCommand.class,
             ClassifierCommand.class,
@@ -35,13 +42,7 @@ import picocli.CommandLine.Spec;
             AccuracyCommand.class,
             ConsoleCommand.class,
             KeysCommand.class,
-            HealthCommand.class
-        },
-        description = {
-            "The serving parts of digitstream, without the training stack.",
-            "Each command runs one part against --bootstrap-servers; 'digitstream' (the full install) also trains."
-        })
-public final class DigitstreamServing implements Callable<Integer> {
+            HealthCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -53,7 +54,7 @@ public final class DigitstreamServing implements Callable<Integer> {
 
     /** The launcher with its error handling, as {@link #main} runs it. */
     public static CommandLine commandLine() {
-        return CommandLines.of(new DigitstreamServing());
+        return CommandLines.of(new DigitstreamServing(), COMMANDS);
     }
 
     @Override

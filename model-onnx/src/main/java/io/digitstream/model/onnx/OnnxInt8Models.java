@@ -56,12 +56,16 @@ public final class OnnxInt8Models implements ModelLoader {
 
     @Override
     public Decoded<InferenceEngine> load(SnapshotHeader header, byte[] payload) {
-        Decoded<InferenceEngine> loaded = new OnnxModels(settings).load(header, payload);
-        if (!(loaded instanceof Decoded.Valid<InferenceEngine> valid)) {
-            return loaded;
+        Decoded<OnnxGraph> admitted = OnnxModels.admit(header, payload);
+        if (admitted instanceof Decoded.Invalid<OnnxGraph> refused) {
+            return refused.retype();
         }
-        OnnxEngine float32 = (OnnxEngine) valid.value();
-        OnnxGraph graph = OnnxGraph.admit(payload).orElseThrow(); // admitted a moment ago
+        OnnxGraph graph = admitted.orElseThrow();
+        Decoded<OnnxEngine> loaded = OnnxModels.engine(graph, header, payload, settings);
+        if (loaded instanceof Decoded.Invalid<OnnxEngine> refused) {
+            return refused.retype();
+        }
+        OnnxEngine float32 = loaded.orElseThrow();
         Int8Graph.Derivation derivation;
         try {
             derivation = Int8Graph.derive(graph, payload, CALIBRATION, CALIBRATION_IMAGES);

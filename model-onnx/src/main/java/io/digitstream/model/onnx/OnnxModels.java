@@ -31,17 +31,27 @@ public final class OnnxModels implements ModelLoader {
 
     @Override
     public Decoded<InferenceEngine> load(SnapshotHeader header, byte[] payload) {
+        return admit(header, payload)
+                .flatMap(graph -> engine(graph, header, payload, settings))
+                .map(InferenceEngine.class::cast);
+    }
+
+    /** The payload's graph if it is one and passes admission: the one check both ONNX loaders run. */
+    static Decoded<OnnxGraph> admit(SnapshotHeader header, byte[] payload) {
         if (!SnapshotHeader.ONNX_GRAPH.equals(header.payloadFormat())) {
             return Decoded.invalid(
                     ErrorCode.BAD_HEADER,
                     "payload format '" + header.payloadFormat() + "' is not " + SnapshotHeader.ONNX_GRAPH);
         }
-        return OnnxGraph.admit(payload).flatMap(graph -> {
-            try {
-                return Decoded.valid(new OnnxEngine(graph, payload, settings, header.outputKind()));
-            } catch (RuntimeException | LinkageError e) {
-                return Decoded.invalid(ErrorCode.MODEL_UNLOADABLE, e.getMessage());
-            }
-        });
+        return OnnxGraph.admit(payload);
+    }
+
+    /** ONNX Runtime on an admitted graph, or why it would not load it. */
+    static Decoded<OnnxEngine> engine(OnnxGraph graph, SnapshotHeader header, byte[] payload, OnnxSettings settings) {
+        try {
+            return Decoded.valid(new OnnxEngine(graph, payload, settings, header.outputKind()));
+        } catch (RuntimeException | LinkageError e) {
+            return Decoded.invalid(ErrorCode.MODEL_UNLOADABLE, e.getMessage());
+        }
     }
 }
