@@ -1,11 +1,13 @@
 package io.digitstream.classifier;
 
 import io.digitstream.classifier.metrics.ClassifierMetrics;
+import io.digitstream.classifier.metrics.Readiness;
 import io.digitstream.classifier.model.DecisionLog;
 import io.digitstream.classifier.model.Decisions;
 import io.digitstream.classifier.model.KafkaHighWaterMark;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.classifier.stream.WarmUp;
 import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.model.admission.Admission;
@@ -121,6 +123,11 @@ public final class Classifier implements AutoCloseable {
                 streamsConfig.getGlobalConsumerConfigs(settings.applicationId() + "-high-water-mark-reader"),
                 streamsConfig.getProducerConfigs(settings.applicationId() + "-high-water-mark-writer"),
                 settings.startupTimeout());
+        var warmUp = settings.warmUp() ? WarmUp.upTo(settings.batch().maxBatch()) : WarmUp.NONE;
+        if (warmUp.enabled()) {
+            // before the stream threads exist: no partition is taken by an instance that has not warmed up
+            log.info("Warmed up the decode/encode path in {} ms", warmUp.path().toMillis());
+        }
         var admission = new Admission(settings.modelName(), settings.trust(), verifier, settings.gate(), highWaterMark);
         Topology topology = ClassifierTopology.build(
                 settings.topics(),
@@ -128,7 +135,8 @@ public final class Classifier implements AutoCloseable {
                 models,
                 admission,
                 new Decisions(settings.instanceId(), decisions),
-                metrics);
+                metrics,
+                warmUp);
         log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
@@ -202,6 +210,22 @@ public final class Classifier implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * Whether this instance is ready for traffic, and if not why: its stream threads run and a
+     * model serves (which, with warm-up on, has run at every batch size, after the decode/encode
+     * path warmed up before the stream threads started). Before its first model an instance holds
+     * the images it reads, so it is alive but not ready.
+     */
+    public Readiness readiness() {
+        KafkaStreams.State state = streams.state();
+        if (!state.isRunningOrRebalancing()) {
+            return Readiness.notReady("Kafka Streams is " + state);
+        }
+        return models.servingVersion()
+                .map(version -> Readiness.ready("serving v" + version))
+                .orElseGet(() -> Readiness.notReady("no model serves yet"));
     }
 
     public ModelRegistry models() {

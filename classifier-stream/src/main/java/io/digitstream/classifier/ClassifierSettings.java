@@ -28,6 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param holdout             the labelled images every snapshot is scored on before it may serve
  * @param gate                how a candidate's holdout score must compare with the served model's
  * @param instanceId          names this instance in its model decisions
+ * @param warmUp              run the decode/encode path before taking partitions, and each model at every
+ *                            batch size before it serves ({@link io.digitstream.classifier.stream.WarmUp})
  */
 public record ClassifierSettings(
         KafkaConnection cluster,
@@ -45,11 +47,13 @@ public record ClassifierSettings(
         SnapshotTrust trust,
         Holdout holdout,
         PromotionGate gate,
-        String instanceId) {
+        String instanceId,
+        boolean warmUp) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.AT_LEAST_ONCE;
     public static final int DEFAULT_STREAM_THREADS = 1;
     public static final long DEFAULT_STARTUP_TIMEOUT_SECONDS = 300;
+    public static final boolean DEFAULT_WARM_UP = true;
 
     public ClassifierSettings {
         Objects.requireNonNull(cluster, "cluster");
@@ -115,6 +119,7 @@ public record ClassifierSettings(
         builder.holdout = holdout;
         builder.gate = gate;
         builder.instanceId = instanceId;
+        builder.warmUp = warmUp;
         return builder;
     }
 
@@ -136,6 +141,7 @@ public record ClassifierSettings(
         private Holdout holdout;
         private PromotionGate gate = PromotionGate.DEFAULT;
         private String instanceId;
+        private boolean warmUp = DEFAULT_WARM_UP;
 
         private Builder(KafkaConnection cluster, SnapshotTrust trust) {
             this.cluster = cluster;
@@ -207,6 +213,11 @@ public record ClassifierSettings(
             return this;
         }
 
+        public Builder optWarmUp(boolean warmUp) {
+            this.warmUp = warmUp;
+            return this;
+        }
+
         public Builder optStartupTimeout(Duration startupTimeout) {
             this.startupTimeout = startupTimeout;
             return this;
@@ -229,7 +240,8 @@ public record ClassifierSettings(
                     trust,
                     holdout != null ? holdout : Holdout.fixture(Holdout.DEFAULT_SIZE),
                     gate,
-                    instanceId != null ? instanceId : defaultInstanceId());
+                    instanceId != null ? instanceId : defaultInstanceId(),
+                    warmUp);
         }
     }
 }

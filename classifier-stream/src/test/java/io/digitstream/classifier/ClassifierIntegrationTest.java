@@ -3,6 +3,7 @@ package io.digitstream.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.digitstream.classifier.metrics.Readiness;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.classifier.stream.ClassifierTopology;
 import io.digitstream.cluster.KafkaConnection;
@@ -147,6 +148,7 @@ class ClassifierIntegrationTest {
             var fixture = MnistFixture.test();
             assertThat(seen).allMatch(p -> p.label() == fixture.label(Integer.parseInt(p.id().substring(4))));
             assertThat(classifier.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(classifier.readiness()).isEqualTo(Readiness.ready("serving v1"));
         }
     }
 

@@ -166,6 +166,16 @@ public final class ClassifierCommand implements Callable<Integer> {
     boolean inferenceSpinning;
 
     @Option(
+            names = "--warm-up",
+            negatable = true,
+            defaultValue = "${env:DIGITSTREAM_WARM_UP:-" + ClassifierSettings.DEFAULT_WARM_UP + "}",
+            fallbackValue = "true",
+            description = "Before taking traffic, run the decode/encode path, and each new model at every batch size up"
+                    + " to --max-batch, on synthetic images; /health answers 200 only once a model serves."
+                    + " --no-warm-up starts sooner and answers its first images slowly (env DIGITSTREAM_WARM_UP).")
+    boolean warmUp;
+
+    @Option(
             names = "--partitions",
             defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
             description = "Partitions for topics this instance creates (env DIGITSTREAM_PARTITIONS).")
@@ -209,6 +219,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optStreamThreads(streamThreads)
                     .optEngine(new EngineChoice(kind, onnx))
                     .optPartitions(partitions)
+                    .optWarmUp(warmUp)
                     .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
                     .optHoldout(holdout.holdout(data.dataDir()))
                     .optGate(new PromotionGate(maxAccuracyDrop, floor.minAccuracy));
@@ -239,10 +250,8 @@ public final class ClassifierCommand implements Callable<Integer> {
                 settings.processingGuarantee());
         try (var stop = StopSignal.install("classifier");
                 Classifier classifier = Classifier.start(settings, meters);
-                MetricsServer server = metricsPort < 0
-                        ? null
-                        : new MetricsServer(
-                                metricsPort, meters, () -> classifier.state().isRunningOrRebalancing())) {
+                MetricsServer server =
+                        metricsPort < 0 ? null : new MetricsServer(metricsPort, meters, classifier::readiness)) {
             if (server != null) {
                 log.info("Metrics on http://localhost:{}/metrics, health on /health", server.port());
             }

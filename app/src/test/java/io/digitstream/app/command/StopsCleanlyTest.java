@@ -57,7 +57,7 @@ class StopsCleanlyTest {
     void theClassifierStopsInTimeWithItsBrokerGone() throws Exception {
         int port = freePort();
         assertStopsInTime(
-                () -> healthy(port),
+                () -> waitingForAModel(port),
                 "classifier",
                 "--allow-unsigned", // no model comes: this is about stopping
                 "--bootstrap-servers",
@@ -127,14 +127,15 @@ class StopsCleanlyTest {
         }
     }
 
-    private static boolean healthy(int port) {
+    /** Running, and not ready: a classifier reports healthy only once a model serves. */
+    private static boolean waitingForAModel(int port) {
         try {
             var response = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
+            return response.statusCode() == 503 && response.body().contains("no model serves yet");
         } catch (Exception e) {
             return false;
         }

@@ -7,13 +7,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** {@code GET /metrics} in Prometheus text format and {@code GET /health} (200 while running, else 503). */
+/**
+ * {@code GET /metrics} in Prometheus text format and {@code GET /health}: 200 and {@code UP} with a
+ * detail when ready for traffic, else 503 and {@code DOWN} with the reason.
+ */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
 
-    public MetricsServer(int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    public MetricsServer(int port, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
@@ -28,9 +31,10 @@ public final class MetricsServer implements AutoCloseable {
             }
         });
         server.createContext("/health", exchange -> {
-            boolean ok = healthy.getAsBoolean();
-            byte[] body = (ok ? "UP" : "DOWN").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+            Readiness now = readiness.get();
+            byte[] body = ((now.ready() ? "UP: " : "DOWN: ") + now.detail() + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(now.ready() ? 200 : 503, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

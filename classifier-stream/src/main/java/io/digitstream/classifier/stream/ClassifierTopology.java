@@ -40,7 +40,8 @@ public final class ClassifierTopology {
             ModelRegistry registry,
             Admission admission,
             Decisions decisions,
-            ClassifierMetrics metrics) {
+            ClassifierMetrics metrics,
+            WarmUp warmUp) {
         var topology = new Topology();
 
         topology.addGlobalStore(
@@ -53,7 +54,7 @@ public final class ClassifierTopology {
                 new ByteArrayDeserializer(),
                 topics.modelSnapshots(),
                 MODEL_LOADER,
-                () -> new SnapshotLoader(SNAPSHOT_STORE, admission, registry, decisions, metrics));
+                () -> new SnapshotLoader(SNAPSHOT_STORE, admission, registry, decisions, metrics, warmUp));
 
         topology.addSource(DIGITS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.digitsIn());
         topology.addProcessor(

@@ -157,18 +157,21 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private Decoded<PendingImage> toPending(ImageEvent event) {
-        Decoded<byte[]> pixels;
-        if (event.image() instanceof Image.Pixels raw) {
-            pixels = Decoded.valid(raw.grey());
-        } else {
-            pixels = MnistStyle.fromEncoded(((Image.Encoded) event.image()).bytes());
-        }
+        Decoded<byte[]> pixels = pixelsOf(event);
         Optional<RecordMetadata> metadata = context.recordMetadata();
         int partition = metadata.map(RecordMetadata::partition).orElse(-1);
         long offset = metadata.map(RecordMetadata::offset).orElse(-1L);
         long now = context.currentSystemTimeMs();
         return pixels.map(
                 grey -> new PendingImage(event.id(), grey, event.label(), event.sentAt(), now, partition, offset));
+    }
+
+    /** An event's image as MNIST-style grey pixels: as sent, or decoded and brought to MNIST style. */
+    static Decoded<byte[]> pixelsOf(ImageEvent event) {
+        if (event.image() instanceof Image.Pixels raw) {
+            return Decoded.valid(raw.grey());
+        }
+        return MnistStyle.fromEncoded(((Image.Encoded) event.image()).bytes());
     }
 
     private void onTick(long now) {
@@ -229,7 +232,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             long emittedAt = System.currentTimeMillis();
             for (int i = 0; i < n; i++) {
                 KeyValue<Long, PendingImage> entry = batch.get(i);
-                Prediction prediction = prediction(entry.value, probabilities, i, model, n, emittedAt);
+                Prediction prediction =
+                        prediction(entry.value, probabilities, i, model.name(), model.version(), n, emittedAt);
                 if (prediction.label() != null) {
                     metrics.labelled(prediction.modelVersion(), prediction.correct());
                 }
@@ -244,15 +248,21 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     static Prediction prediction(
-            PendingImage image, float[] probabilities, int index, LoadedModel model, int batchSize, long emittedAt) {
+            PendingImage image,
+            float[] probabilities,
+            int index,
+            String modelName,
+            long modelVersion,
+            int batchSize,
+            long emittedAt) {
         MnistTranslator.Reading reading = MnistTranslator.read(probabilities, index);
         return new Prediction(
                 image.id(),
                 reading.digit(),
                 reading.confidence(),
                 reading.probabilities(),
-                model.name(),
-                model.version(),
+                modelName,
+                modelVersion,
                 image.label(),
                 image.sentAt(),
                 emittedAt,

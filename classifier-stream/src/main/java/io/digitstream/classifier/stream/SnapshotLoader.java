@@ -8,6 +8,7 @@ import io.digitstream.model.admission.Verdict;
 import io.digitstream.model.snapshot.LoadedModel;
 import io.digitstream.schemas.ErrorCode;
 import io.digitstream.schemas.message.ModelDecision;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +40,7 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
     private final ModelRegistry registry;
     private final Decisions decisions;
     private final ClassifierMetrics metrics;
+    private final WarmUp warmUp;
     private KeyValueStore<String, byte[]> store;
 
     SnapshotLoader(
@@ -46,8 +48,10 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
             Admission admission,
             ModelRegistry registry,
             Decisions decisions,
-            ClassifierMetrics metrics) {
+            ClassifierMetrics metrics,
+            WarmUp warmUp) {
         this.storeName = storeName;
+        this.warmUp = warmUp;
         this.admission = admission;
         this.registry = registry;
         this.decisions = decisions;
@@ -102,6 +106,10 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
 
     private void serve(LoadedModel candidate, Record<String, byte[]> record, Optional<LoadedModel> served) {
         metrics.holdoutAccuracy(candidate.version(), candidate.holdout().accuracy());
+        if (served.map(old -> old.version() < candidate.version()).orElse(true)
+                && !warmedUp(candidate, record, served)) {
+            return;
+        }
         if (registry.offer(candidate) != ModelRegistry.Outcome.SERVING) {
             reject(
                     admission.modelName(),
@@ -136,6 +144,34 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
                         candidate.header().rollbackOf(),
                         record.timestamp(),
                         served));
+    }
+
+    /**
+     * Runs the candidate at every batch size before it serves, so no user's batch is its first of
+     * that size (the old model serves meanwhile). An engine that fails here is refused.
+     */
+    private boolean warmedUp(LoadedModel candidate, Record<String, byte[]> record, Optional<LoadedModel> served) {
+        if (!warmUp.enabled()) {
+            return true;
+        }
+        try {
+            Duration took = warmUp.engine(candidate.engine());
+            log.info("Warmed up {} at every batch size in {} ms", candidate.label(), took.toMillis());
+            return true;
+        } catch (RuntimeException e) {
+            log.error("{} failed its warm-up", candidate.label(), e);
+            candidate.close();
+            reject(
+                    admission.modelName(),
+                    new Verdict.Refused(
+                            ErrorCode.MODEL_UNLOADABLE,
+                            "failed its warm-up: " + e.getMessage(),
+                            Optional.empty(),
+                            Optional.of(candidate)),
+                    record.timestamp(),
+                    served);
+            return false;
+        }
     }
 
     /**

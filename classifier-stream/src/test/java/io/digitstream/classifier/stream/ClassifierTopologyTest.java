@@ -76,7 +76,8 @@ class ClassifierTopologyTest {
                 registry,
                 TestModels.admission(HighWaterMark.inMemory()),
                 TestModels.decisions(decision -> {}),
-                metrics);
+                metrics,
+                WarmUp.NONE);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

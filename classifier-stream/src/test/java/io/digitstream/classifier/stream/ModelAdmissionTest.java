@@ -64,7 +64,13 @@ class ModelAdmissionTest {
         registry = new ModelRegistry();
         var metrics = new ClassifierMetrics(new SimpleMeterRegistry(), "dl4j");
         var topology = ClassifierTopology.build(
-                TOPICS, BatchSettings.DEFAULTS, registry, admission, TestModels.decisions(decisions::add), metrics);
+                TOPICS,
+                BatchSettings.DEFAULTS,
+                registry,
+                admission,
+                TestModels.decisions(decisions::add),
+                metrics,
+                WarmUp.NONE);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "admission-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
