@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +49,7 @@ final class BrokerProcess implements AutoCloseable {
 
     /** CPU nanoseconds the broker's process has used so far, or 0 where /proc is not there. */
     long cpuNanos() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return ProcStat.cpuNanos(process.pid());
     }
 
     @Override

@@ -1,0 +1,189 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.app.serving.DigitstreamServing;
+import io.digitstream.schemas.topic.TopicNames;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A classifier as each container runs one: {@code digitstream-serving classifier} in a JVM of its
+ * own with the image's JVM flags, told everything by its command line. The benchmark reads what it
+ * needs the way an operator would: readiness from {@code /health}, counters from {@code /metrics},
+ * CPU and resident memory from /proc.
+ */
+final class ClassifierProcess implements AutoCloseable {
+    /** The Dockerfile's JAVA_OPTS, but for the cache directory of natives the serving install never unpacks. */
+    static final List<String> IMAGE_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=50", "-Djdk.serialFilter=!*");
+
+    private final Process process;
+    private final int metricsPort;
+    private final Path log;
+    private final long startedNanos = System.nanoTime();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ClassifierProcess(Process process, int metricsPort, Path log) {
+        this.process = process;
+        this.metricsPort = metricsPort;
+        this.log = log;
+    }
+
+    /**
+     * Starts a classifier on {@code topics}, trusting the public key in {@code trustedKey}, with the
+     * serving command's defaults except for {@code flags} (for example {@code --no-warm-up}).
+     */
+    static ClassifierProcess start(
+            String bootstrapServers,
+            TopicNames topics,
+            Path trustedKey,
+            String applicationId,
+            Path stateDir,
+            List<String> flags,
+            Path log)
+            throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(IMAGE_JVM_FLAGS);
+        command.addAll(List.of(
+                "-cp", servingFirst(System.getProperty("java.class.path")), DigitstreamServing.class.getName()));
+        command.addAll(List.of(
+                "classifier",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--trusted-keys",
+                trustedKey.toString(),
+                "--application-id",
+                applicationId,
+                "--state-dir",
+                stateDir.toString(),
+                "--metrics-port",
+                Integer.toString(port),
+                "--digits-topic",
+                topics.digitsIn(),
+                "--predictions-topic",
+                topics.predictionsOut(),
+                "--snapshots-topic",
+                topics.modelSnapshots(),
+                "--dlq-topic",
+                topics.deadLetters(),
+                "--accuracy-topic",
+                topics.accuracyOut(),
+                "--decisions-topic",
+                topics.modelDecisions()));
+        command.addAll(flags);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ClassifierProcess(process, port, log);
+    }
+
+    /** Waits until {@code /health} answers 200; returns how long after the process started that was. */
+    Duration awaitReady(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("the classifier ended (exit " + process.exitValue() + "); its log: " + log);
+            }
+            if (ready()) {
+                return Duration.ofNanos(System.nanoTime() - startedNanos);
+            }
+            Thread.sleep(10);
+        }
+        throw new IOException("the classifier was not ready within " + timeout + "; its log: " + log);
+    }
+
+    boolean ready() throws InterruptedException {
+        try {
+            return http.send(request("/health"), HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
+    }
+
+    /** The untagged samples of {@code /metrics} by name ({@code digitstream_batch_size_count} and so on). */
+    Map<String, Double> metrics() throws IOException, InterruptedException {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : http.send(request("/metrics"), HttpResponse.BodyHandlers.ofString())
+                .body()
+                .split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String name = line.substring(0, space);
+            int brace = name.indexOf('{');
+            samples.merge(
+                    brace < 0 ? name : name.substring(0, brace),
+                    Double.parseDouble(line.substring(space + 1)),
+                    Double::sum);
+        }
+        return samples;
+    }
+
+    /** CPU nanoseconds the process has used so far (0 where /proc is not there). */
+    long cpuNanos() {
+        return ProcStat.cpuNanos(process.pid());
+    }
+
+    /** Resident memory in bytes (0 where /proc is not there). */
+    long residentBytes() {
+        return ProcStat.residentBytes(process.pid());
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /**
+     * The benchmark's class path with the serving launcher's jar (or classes) first, so the
+     * classifier logs with the launcher's logging configuration, as deployed, not the benchmark's.
+     */
+    static String servingFirst(String classPath) {
+        List<String> entries = new ArrayList<>(List.of(classPath.split(java.io.File.pathSeparator)));
+        entries.sort(java.util.Comparator.comparing(entry -> !entry.contains("app-serving")));
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SIGTERM, as {@code docker compose down} sends; the classifier commits and exits. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The last lines of the process's log, for a failure message. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+}

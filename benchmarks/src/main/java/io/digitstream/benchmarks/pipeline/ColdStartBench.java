@@ -1,0 +1,275 @@
+package io.digitstream.benchmarks.pipeline;
+
+import io.digitstream.benchmarks.Machine;
+import io.digitstream.cli.CommandLines;
+import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.TopicAdmin;
+import io.digitstream.mnist.data.MnistDataset;
+import io.digitstream.mnist.data.MnistFixture;
+import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.model.snapshot.JavaDeserialization;
+import io.digitstream.producer.replay.ReplayPlan;
+import io.digitstream.producer.replay.Replayer;
+import io.digitstream.schemas.message.ImageEventEncoding;
+import io.digitstream.schemas.snapshot.SigningKey;
+import io.digitstream.schemas.snapshot.SnapshotCodec;
+import io.digitstream.schemas.snapshot.SnapshotHeader;
+import io.digitstream.schemas.snapshot.TrainingFacts;
+import io.digitstream.schemas.topic.TopicLayout;
+import io.digitstream.schemas.topic.TopicNames;
+import io.digitstream.schemas.topic.TopicSpecs;
+import io.digitstream.trainer.training.Recipe;
+import io.digitstream.trainer.training.Trainer;
+import io.digitstream.trainer.training.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A classifier's first minute, as deployed: the broker, the classifier ({@code digitstream-serving
+ * classifier}) and this load generator each in a JVM of its own. A fresh classifier starts on a
+ * topic that already holds a signed model; the moment its {@code /health} answers 200, images
+ * arrive at a steady rate, and the latency of each window of send times is reported, with and
+ * without {@code --warm-up}, alternating, in one run. Not a test.
+ */
+@Command(
+        name = "cold-start-bench",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        description = "A fresh classifier process paced from the moment it reports healthy, with and without warm-up.")
+public final class ColdStartBench implements Callable<Integer> {
+    public static void main(String[] args) {
+        JavaDeserialization.forbid();
+        System.exit(CommandLines.of(new ColdStartBench()).execute(args));
+    }
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Images per second from the moment it is healthy.")
+    double rate;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "How long each classifier is sent images.")
+    int seconds;
+
+    @Option(names = "--window-s", defaultValue = "10", description = "The latency windows, by send time.")
+    int windowSeconds;
+
+    @Option(
+            names = "--settle-seconds",
+            defaultValue = "40",
+            description = "First, untimed: one classifier run this long, so the broker and this load generator are"
+                    + " warm when the measured classifiers start, as in a deployment a new instance joins.")
+    int settleSeconds;
+
+    @Option(names = "--repeats", defaultValue = "2", description = "Classifiers started per setting, alternating.")
+    int repeats;
+
+    @Option(
+            names = "--flags",
+            split = ",",
+            defaultValue = "--no-warm-up,--warm-up",
+            description = "The classifier settings to compare: its command-line flags, one setting per item"
+                    + " (several flags in one item joined by +, e.g. --warm-up+--inference-threads=1).")
+    List<String> settings;
+
+    private static final SigningKey KEY = SigningKey.generate();
+
+    private java.util.function.LongSupplier brokerCpuNanos;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate <= 0 || seconds < 1 || windowSeconds < 1 || repeats < 1 || settleSeconds < 0) {
+            throw new IllegalArgumentException(
+                    "--rate, --seconds, --window-s and --repeats must be positive, --settle-seconds not negative");
+        }
+        System.out.println("Machine: " + Machine.describe());
+        MnistDataset images = MnistFixture.test();
+        byte[] snapshot = SnapshotCodec.encode(
+                Dl4jSnapshots.snapshot(
+                        new Trainer(Recipe.SEED.withEpochs(1), 0)
+                                .train(MnistFixture.train(), new TrainingListener() {}),
+                        SnapshotHeader.DEFAULT_MODEL_NAME,
+                        1,
+                        new TrainingFacts("bench", 1, 4000, null, null)),
+                KEY);
+        Path work = Files.createTempDirectory("cold-start-bench");
+        Path logs = Files.createTempDirectory("cold-start-logs");
+        System.out.println("The classifiers' logs: " + logs);
+        Path trustedKey = Files.writeString(work.resolve("bench.pub"), KEY.publicPem());
+        List<String> rows = new ArrayList<>();
+        try (BrokerProcess broker = BrokerProcess.start()) {
+            var cluster = KafkaConnection.to(broker.bootstrapServers());
+            brokerCpuNanos = broker::cpuNanos;
+            System.out.printf(
+                    Locale.ROOT,
+                    "Broker and classifier each in a JVM of its own (classifier JVM flags %s); %,.0f images/s for %d s"
+                            + " from the moment /health answers 200; latency sent -> emitted in ms, by %d s window of"
+                            + " send time%n",
+                    ClassifierProcess.IMAGE_JVM_FLAGS,
+                    rate,
+                    seconds,
+                    windowSeconds);
+            if (settleSeconds > 0) {
+                coldStart(cluster, snapshot, images, trustedKey, work, logs, 0, "--warm-up", settleSeconds);
+                System.out.println("settled: the broker and the load generator are warm");
+            }
+            int run = 0;
+            for (int repeat = 0; repeat < repeats; repeat++) {
+                for (String setting : settings) {
+                    run++;
+                    rows.addAll(coldStart(cluster, snapshot, images, trustedKey, work, logs, run, setting, seconds));
+                }
+            }
+        } finally {
+            Utils.delete(work.toFile());
+        }
+        System.out.println();
+        System.out.println("| run | classifier flags | start to healthy | window | images | p50 | p99 | max |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        return 0;
+    }
+
+    private List<String> coldStart(
+            KafkaConnection cluster,
+            byte[] snapshot,
+            MnistDataset images,
+            Path trustedKey,
+            Path work,
+            Path logs,
+            int run,
+            String setting,
+            int seconds)
+            throws Exception {
+        TopicNames topics = TopicNames.DEFAULTS.withPrefix("cold" + run + "-");
+        try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
+        }
+        try (var producer = new KafkaProducer<>(
+                cluster.clientConfig(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.modelSnapshots(), SnapshotHeader.DEFAULT_MODEL_NAME, snapshot))
+                    .get();
+        }
+        List<String> flags =
+                setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+"));
+        int count = (int) Math.round(rate * seconds);
+        Path log = logs.resolve("classifier-" + run + ".log");
+        try (Drain drain = Drain.open(cluster, topics.predictionsOut());
+                Replayer replayer =
+                        new Replayer(cluster, topics.digitsIn(), ImageEventEncoding.JSON, Replayer.lingerFor(rate));
+                ClassifierProcess classifier = ClassifierProcess.start(
+                        cluster.bootstrapServers(),
+                        topics,
+                        trustedKey,
+                        "cold" + run,
+                        work.resolve("state" + run),
+                        flags,
+                        log)) {
+            Duration toHealthy = classifier.awaitReady(Duration.ofMinutes(2));
+            long healthyAtMs = System.currentTimeMillis();
+            long classifierCpu = classifier.cpuNanos();
+            long brokerCpu = brokerCpuNanos.getAsLong();
+            var self = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long benchCpu = self.getProcessCpuTime();
+            String prefix = "c" + run + "-";
+            Thread sender = new Thread(
+                    () -> {
+                        int sent = 0;
+                        for (int pass = 0; sent < count; pass++) {
+                            int n = Math.min(images.size(), count - sent);
+                            replayer.replay(
+                                    images,
+                                    new ReplayPlan(0, n, null, rate, false, Drain.passPrefix(prefix, pass)),
+                                    null);
+                            sent += n;
+                        }
+                    },
+                    "bench-producer");
+            sender.start();
+            Drain.Drained drained = drain.next(prefix, count, images.size(), true);
+            sender.join();
+            long rss = classifier.residentBytes();
+            Map<String, Double> metrics = classifier.metrics();
+            double batches = metrics.getOrDefault("digitstream_batch_size_count", 0.0);
+            double wall = (System.currentTimeMillis() - healthyAtMs) / 1000.0;
+            if (drained.count() < count) {
+                throw new IllegalStateException(drained.count() + " of " + count + " predicted; the classifier's log:\n"
+                        + classifier.logTail());
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "run %d (%s): healthy %.1f s after start; %,d predicted in %.1f s; mean batch %.1f, inference %.1f s;"
+                            + " CPU s classifier %.1f, broker %.1f, load generator %.1f; classifier resident %d MB%n",
+                    run,
+                    setting,
+                    toHealthy.toMillis() / 1000.0,
+                    drained.count(),
+                    wall,
+                    batches == 0 ? 0 : metrics.getOrDefault("digitstream_batch_size_sum", 0.0) / batches,
+                    metrics.getOrDefault("digitstream_inference_seconds_sum", 0.0),
+                    (classifier.cpuNanos() - classifierCpu) / 1e9,
+                    (brokerCpuNanos.getAsLong() - brokerCpu) / 1e9,
+                    (self.getProcessCpuTime() - benchCpu) / 1e9,
+                    rss >> 20);
+            return windows(drained, healthyAtMs, run, setting, toHealthy, seconds);
+        }
+    }
+
+    /** One row per window of send times since the classifier became healthy. */
+    private List<String> windows(
+            Drain.Drained drained, long healthyAtMs, int run, String setting, Duration toHealthy, int seconds) {
+        int windows = (seconds + windowSeconds - 1) / windowSeconds;
+        List<List<Long>> latencies = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            latencies.add(new ArrayList<>());
+        }
+        for (int i = 0; i < drained.sentAtMs().length; i++) {
+            long sinceHealthy = drained.sentAtMs()[i] - healthyAtMs;
+            int w = (int) Math.min(windows - 1, Math.max(0, sinceHealthy / (windowSeconds * 1000L)));
+            latencies.get(w).add(drained.emittedAtMs()[i] - drained.sentAtMs()[i]);
+        }
+        List<String> rows = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            long[] sorted = latencies.get(w).stream()
+                    .mapToLong(Long::longValue)
+                    .sorted()
+                    .toArray();
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| %d | `%s` | %.1f s | %d-%d s | %,d | %s | %s | %s |",
+                    run,
+                    setting,
+                    toHealthy.toMillis() / 1000.0,
+                    w * windowSeconds,
+                    (w + 1) * windowSeconds,
+                    sorted.length,
+                    percentile(sorted, 0.5),
+                    percentile(sorted, 0.99),
+                    percentile(sorted, 1.0)));
+        }
+        return rows;
+    }
+
+    private static String percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return "-";
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return Long.toString(sorted[Math.max(0, index)]);
+    }
+}
