@@ -156,7 +156,11 @@ final class SnapshotLoader implements Processor<String, byte[], Void, Void> {
         }
         try {
             Duration took = warmUp.engine(candidate.engine());
-            log.info("Warmed up {} at every batch size in {} ms", candidate.label(), took.toMillis());
+            log.info(
+                    "Warmed up {} at {} batch sizes up to max-batch in {} ms",
+                    candidate.label(),
+                    warmUp.batchSizes().size(),
+                    took.toMillis());
             return true;
         } catch (RuntimeException e) {
             log.error("{} failed its warm-up", candidate.label(), e);

@@ -34,6 +34,13 @@ public final class WarmUp {
     /** Encoded images take about a hundred times longer to decode; fewer rounds compile them too. */
     static final int ENCODED_ROUNDS = 2_000;
 
+    /**
+     * Batch sizes up to this one each get a call; above it, powers of two and max-batch itself. A
+     * lightly loaded adaptive batcher runs every small size; a large max-batch (10,000 in one test)
+     * would otherwise cost a warm-up of n(n+1)/2 images, 50 million, per model.
+     */
+    static final int EVERY_SIZE_UP_TO = 64;
+
     /** No warm-up: for tests, and for {@code --no-warm-up} (a quicker start in development). */
     public static final WarmUp NONE = new WarmUp(0);
 
@@ -56,8 +63,9 @@ public final class WarmUp {
     }
 
     /**
-     * Runs {@code engine} once at every batch size from 1 to max-batch on synthetic images, the
-     * calls a cold engine would otherwise make slowly with users' images in them.
+     * Runs {@code engine} once at every batch size from 1 to max-batch (above {@link
+     * #EVERY_SIZE_UP_TO}, at the powers of two and max-batch) on synthetic images: the calls a cold
+     * engine would otherwise make slowly with users' images in them.
      *
      * @return how long it took (zero when disabled)
      */
@@ -67,10 +75,22 @@ public final class WarmUp {
         }
         long started = System.nanoTime();
         byte[] pixels = syntheticPixels(maxBatch, 1);
-        for (int count = 1; count <= maxBatch; count++) {
+        for (int count : batchSizes()) {
             engine.predict(pixels, count);
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** The batch sizes {@link #engine} runs, ascending. */
+    public java.util.List<Integer> batchSizes() {
+        var sizes = new java.util.ArrayList<Integer>();
+        for (int count = 1; count <= maxBatch; count = count < EVERY_SIZE_UP_TO ? count + 1 : count * 2) {
+            sizes.add(count);
+        }
+        if (maxBatch > 0 && sizes.get(sizes.size() - 1) != maxBatch) {
+            sizes.add(maxBatch);
+        }
+        return sizes;
     }
 
     /**

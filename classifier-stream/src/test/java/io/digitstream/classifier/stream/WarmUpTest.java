@@ -103,6 +103,15 @@ class WarmUpTest {
     }
 
     @Test
+    void aLargeMaxBatchWarmsEverySmallSizeThenPowersOfTwo() {
+        assertThat(WarmUp.upTo(3).batchSizes()).containsExactly(1, 2, 3);
+        List<Integer> large = WarmUp.upTo(10_000).batchSizes();
+        assertThat(large).startsWith(1, 2, 3).contains(63, 64, 128, 256, 8192).endsWith(8192, 10_000);
+        assertThat(large).hasSize(WarmUp.EVERY_SIZE_UP_TO + 7 + 1);
+        assertThat(WarmUp.NONE.batchSizes()).isEmpty();
+    }
+
+    @Test
     void theDecodeAndEncodePathWarmsUpWithoutAModel() {
         assertThat(WarmUp.upTo(MAX_BATCH).path()).isPositive();
         assertThat(WarmUp.NONE.path()).isZero();
