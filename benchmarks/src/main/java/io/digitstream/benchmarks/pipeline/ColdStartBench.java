@@ -6,21 +6,15 @@ import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.producer.replay.ReplayPlan;
 import io.digitstream.producer.replay.Replayer;
 import io.digitstream.schemas.message.ImageEventEncoding;
 import io.digitstream.schemas.snapshot.SigningKey;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
-import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.schemas.topic.TopicLayout;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.schemas.topic.TopicSpecs;
-import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.Trainer;
-import io.digitstream.trainer.training.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,14 +90,7 @@ public final class ColdStartBench implements Callable<Integer> {
         }
         System.out.println("Machine: " + Machine.describe());
         MnistDataset images = MnistFixture.test();
-        byte[] snapshot = SnapshotCodec.encode(
-                Dl4jSnapshots.snapshot(
-                        new Trainer(Recipe.SEED.withEpochs(1), 0)
-                                .train(MnistFixture.train(), new TrainingListener() {}),
-                        SnapshotHeader.DEFAULT_MODEL_NAME,
-                        1,
-                        new TrainingFacts("bench", 1, 4000, null, null)),
-                KEY);
+        byte[] snapshot = FixtureModel.signedSnapshot(FixtureModel.train(), 1, KEY);
         Path work = Files.createTempDirectory("cold-start-bench");
         Path logs = Files.createTempDirectory("cold-start-logs");
         System.out.println("The classifiers' logs: " + logs);

@@ -11,16 +11,9 @@ import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
-import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.schemas.message.ImageEventEncoding;
 import io.digitstream.schemas.snapshot.SigningKey;
-import io.digitstream.schemas.snapshot.SnapshotCodec;
-import io.digitstream.schemas.snapshot.SnapshotHeader;
-import io.digitstream.schemas.snapshot.TrainingFacts;
-import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.Trainer;
-import io.digitstream.trainer.training.TrainingListener;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,19 +79,12 @@ public final class PipelineBench implements Callable<Integer> {
                 options.spinning);
         // versions of a model trained on the fixture (an untrained one would not pass the
         // promotion gate), signed by a key made for this run, encoded before anything is timed
-        MultiLayerNetwork network =
-                new Trainer(Recipe.SEED.withEpochs(1), 0).train(MnistFixture.train(), new TrainingListener() {});
+        MultiLayerNetwork network = FixtureModel.train();
         byte[] graph = OnnxExport.export(network);
         // version 1, then the swaps of an untimed round and of each timed one
         snapshots = new byte[1 + options.swaps * (options.repeats + 1)][];
         for (int v = 1; v <= snapshots.length; v++) {
-            snapshots[v - 1] = SnapshotCodec.encode(
-                    Dl4jSnapshots.snapshot(
-                            network,
-                            SnapshotHeader.DEFAULT_MODEL_NAME,
-                            v,
-                            new TrainingFacts("bench", 1, 4000, null, null)),
-                    KEY);
+            snapshots[v - 1] = FixtureModel.signedSnapshot(network, v, KEY);
         }
         boolean embedded = options.bootstrapServers == null;
         try (EmbeddedKafka kafka = embedded && !options.brokerProcess
