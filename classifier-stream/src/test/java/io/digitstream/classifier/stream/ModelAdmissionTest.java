@@ -137,7 +137,7 @@ class ModelAdmissionTest {
 
         assertThat(decision.serving()).isTrue();
         assertThat(decision.engine()).isEqualTo("onnx-int8");
-        assertThat(decision.engineNote()).startsWith("int8: 2 convolution(s) in int8");
+        assertThat(decision.engineNote()).startsWith("int8: 1 convolution(s) in int8");
     }
 
     @Test

@@ -19,12 +19,12 @@ import java.util.Set;
 
 /**
  * An int8 graph derived from an admitted float32 one, in ONNX's operator form: each convolution
- * with weights of its own becomes a {@code QLinearConv} (weights per output channel, activations
+ * with weights of its own and dot products of at least {@link #MIN_DEPTH} becomes a {@code QLinearConv} (weights per output channel, activations
  * with static scales calibrated on images the promotion gate never scores), a {@code Relu} after
  * it folds into the output's range (a zero point of 0 clamps at zero), a {@code MaxPool} after it
  * runs on the uint8 values, and everything else stays float32, behind one {@code
- * DequantizeLinear}. For the reference CNN that is 97 % of its multiply-adds in int8; the dense
- * layer and the softmax stay exact.
+ * DequantizeLinear}. For the reference CNN that is its second convolution, 93 % of its
+ * multiply-adds; the first convolution, the dense layer and the softmax stay float32.
  *
  * <p>The graph is a pure function of the signed float32 graph and the fixed calibration images, so
  * every instance derives the same one, and the caller checks it against the float32 graph on the
@@ -38,6 +38,15 @@ final class Int8Graph {
      * instance's answers the same.
      */
     static final int WEIGHT_LEVEL = 63;
+
+    /**
+     * A convolution whose dot products are shorter than this (input channels x kernel height x
+     * width) stays float32. ONNX Runtime's int8 kernels pack the reduction in blocks (an AMX tile
+     * row holds 64 bytes): the reference CNN's first convolution (1 channel, 3x3: 9) took 8x its
+     * float32 time in int8 on a Xeon with AMX, while the second (288) took a third of its float32
+     * time (docs/BENCHMARKS.md, E1). The first is 6 % of the multiply-adds.
+     */
+    static final int MIN_DEPTH = 64;
 
     /** QLinearConv on uint8, MaxPool on uint8 and scalar QuantizeLinear all exist from here on. */
     static final int MIN_OPSET = 13;
@@ -133,6 +142,9 @@ final class Int8Graph {
         }
         OnnxGraph.Tensor w = admitted.initializer(conv.inputs().get(1));
         if (w == null || w.floats() == null || w.dims().length != 4 || uses.get(w.name()) != 1) {
+            return false;
+        }
+        if (w.dims()[1] * w.dims()[2] * w.dims()[3] < MIN_DEPTH) {
             return false;
         }
         if (conv.inputs().size() > 2 && !conv.inputs().get(2).isEmpty()) {

@@ -60,6 +60,11 @@ public final class OnnxEngine implements InferenceEngine {
             options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
+            // The int8 graph comes in QLinear form already. ONNX Runtime's QDQ passes would move its
+            // QuantizeLinear above a float32 MaxPool and run that pool on uint8 in NCHW: 20x the pool's
+            // time, and the int8 graph slower than float32 (docs/BENCHMARKS.md, E1). A float32 graph
+            // has no QuantizeLinear for them to act on.
+            options.addConfigEntry("session.disable_quant_qdq", "1");
             session = env.createSession(onnxModel, options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
