@@ -134,7 +134,7 @@ public record ClassifierSettings(
         private String processingGuarantee = DEFAULT_PROCESSING_GUARANTEE;
         private int streamThreads = DEFAULT_STREAM_THREADS;
         private Path stateDir = defaultStateDir();
-        private EngineChoice engine = EngineChoice.ofOnnx();
+        private EngineChoice engine = EngineChoice.fastestHere();
         private int partitions = TopicSpecs.DEFAULT_PARTITIONS;
         private boolean createTopics = true;
         private Duration startupTimeout = Duration.ofSeconds(DEFAULT_STARTUP_TIMEOUT_SECONDS);

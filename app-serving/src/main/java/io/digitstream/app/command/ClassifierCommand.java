@@ -12,6 +12,7 @@ import io.digitstream.cli.TrustOptions;
 import io.digitstream.model.admission.PromotionGate;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.engine.Int8Instructions;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -146,10 +147,10 @@ public final class ClassifierCommand implements Callable<Integer> {
 
     @Option(
             names = "--engine",
-            defaultValue = "${env:DIGITSTREAM_ENGINE:-onnx}",
-            description = "Inference engine: onnx (ONNX Runtime on each snapshot's float32 graph) or onnx-int8 (an int8"
-                    + " graph derived from it at load, float32 where it reads the canary batch otherwise)"
-                    + " (env DIGITSTREAM_ENGINE).")
+            defaultValue = "${env:DIGITSTREAM_ENGINE:-" + EngineKind.AUTO + "}",
+            description = "Inference engine: onnx (ONNX Runtime on each snapshot's float32 graph), onnx-int8 (an int8"
+                    + " graph derived from it at load, float32 where it reads the canary batch otherwise), or auto:"
+                    + " onnx-int8 where the CPU has VNNI or AMX, onnx elsewhere (env DIGITSTREAM_ENGINE).")
     String engine;
 
     @Option(
@@ -240,11 +241,13 @@ public final class ClassifierCommand implements Callable<Integer> {
         ClassifierSettings settings = settings();
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         log.info(
-                "Starting classifier {} for model '{}' on {} (engine {}, max-batch {}, max-delay {} ms, {})",
+                "Starting classifier {} for model '{}' on {} (engine {}, the CPU's int8 products: {}; max-batch {},"
+                        + " max-delay {} ms, {})",
                 settings.applicationId(),
                 settings.modelName(),
                 settings.cluster().bootstrapServers(),
                 settings.engine(),
+                Int8Instructions.ofThisCpu().description(),
                 settings.batch().maxBatch(),
                 settings.batch().maxDelay().toMillis(),
                 settings.processingGuarantee());

@@ -12,6 +12,11 @@ public record EngineChoice(EngineKind kind, OnnxSettings onnx) {
         return new EngineChoice(EngineKind.ONNX, OnnxSettings.forStreaming());
     }
 
+    /** The faster engine on this machine's CPU ({@code --engine auto}), with the streaming settings. */
+    public static EngineChoice fastestHere() {
+        return new EngineChoice(EngineKind.fastestOn(Int8Instructions.ofThisCpu()), OnnxSettings.forStreaming());
+    }
+
     /** The engine's name in logs and metric tags. */
     public String name() {
         return kind.flag();

@@ -22,12 +22,28 @@ public enum EngineKind {
         return flag;
     }
 
+    /** What {@code --engine} takes for "whichever is faster on this CPU": see {@link #fastestOn}. */
+    public static final String AUTO = "auto";
+
+    /**
+     * The faster engine where the CPU has {@code int8}: the int8 graph where it multiplies int8 in
+     * one instruction (VNNI, AMX), float32 elsewhere (docs/BENCHMARKS.md, E1 and P1).
+     */
+    public static EngineKind fastestOn(Int8Instructions int8) {
+        return int8.dotProductInstruction() ? ONNX_INT8 : ONNX;
+    }
+
+    /** An engine's name, or {@link #AUTO} for {@link #fastestOn} this machine's CPU. */
     public static EngineKind parse(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals(AUTO)) {
+            return fastestOn(Int8Instructions.ofThisCpu());
+        }
         return Arrays.stream(values())
                 .filter(kind -> kind.flag.equals(wanted))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown engine '" + name + "' ("
-                        + Arrays.stream(values()).map(EngineKind::flag).collect(Collectors.joining(", ")) + ")"));
+                        + Arrays.stream(values()).map(EngineKind::flag).collect(Collectors.joining(", ")) + " or "
+                        + AUTO + ")"));
     }
 }
