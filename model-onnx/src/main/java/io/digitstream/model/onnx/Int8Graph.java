@@ -3,6 +3,7 @@ package io.digitstream.model.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
 import io.digitstream.model.engine.MnistTranslator;
 import io.digitstream.schemas.Mnist;
 import java.nio.ByteBuffer;
@@ -24,7 +25,10 @@ import java.util.Set;
  * it folds into the output's range (a zero point of 0 clamps at zero), a {@code MaxPool} after it
  * runs on the uint8 values, and everything else stays float32, behind one {@code
  * DequantizeLinear}. For the reference CNN that is its second convolution, 93 % of its
- * multiply-adds; the first convolution, the dense layer and the softmax stay float32.
+ * multiply-adds; the first convolution, the dense layer and the softmax stay float32. ONNX Runtime
+ * runs int8 convolutions in NHWC: where the uint8 result is flattened straight into a dense layer,
+ * the graph flattens it in NHWC order and permutes the dense weights to match, so no transpose back
+ * to NCHW is left to run.
  *
  * <p>The graph is a pure function of the signed float32 graph and the fixed calibration images, so
  * every instance derives the same one, and the caller checks it against the float32 graph on the
@@ -65,6 +69,13 @@ final class Int8Graph {
     /** A convolution to quantize; {@code relu} is the index of the Relu folded into it, or -1. */
     private record ConvStep(int node, int relu, String input, String weights, String bias, String output) {}
 
+    /**
+     * A uint8 tensor of {@code channels} channels flattened ({@code Reshape} or {@code Flatten},
+     * node {@code flatten}) straight into a {@code Gemm} (node {@code gemm}) with weights of its
+     * own: flattened in NHWC order instead, with the weights' rows permuted to match.
+     */
+    private record NhwcFlatten(int flatten, int gemm, String weights, int channels) {}
+
     /** A tensor held as uint8: its name then, and how to read it back as float32. */
     private record Quantized(String name, String scale, String zeroPoint, float scaleValue) {}
 
@@ -81,12 +92,13 @@ final class Int8Graph {
         Map<Integer, ConvStep> convolutions = new LinkedHashMap<>();
         Set<Integer> pools = new HashSet<>();
         Set<String> calibrated = new LinkedHashSet<>();
-        plan(raw, admitted, convolutions, pools, calibrated);
+        Map<Integer, NhwcFlatten> flattens = new HashMap<>();
+        plan(raw, admitted, convolutions, pools, calibrated, flattens);
         if (convolutions.isEmpty()) {
             return new NotDerived("the graph has no convolution with weights of its own to run in int8");
         }
         Map<String, float[]> ranges = calibrate(raw, admitted.inputName(), calibrated, calibration, count);
-        return new Derived(build(raw, admitted, convolutions, pools, ranges), convolutions.size());
+        return new Derived(build(raw, admitted, convolutions, pools, flattens, ranges), convolutions.size());
     }
 
     /** Which convolutions and pools run in int8, and which float tensors need a calibrated range. */
@@ -95,7 +107,8 @@ final class Int8Graph {
             OnnxGraph admitted,
             Map<Integer, ConvStep> convolutions,
             Set<Integer> pools,
-            Set<String> calibrated) {
+            Set<String> calibrated,
+            Map<Integer, NhwcFlatten> flattens) {
         Map<String, List<Integer>> consumers = new HashMap<>();
         Map<String, Integer> uses = new HashMap<>();
         for (int i = 0; i < raw.nodes.size(); i++) {
@@ -105,6 +118,7 @@ final class Int8Graph {
             }
         }
         Set<String> quantized = new HashSet<>();
+        Map<String, Integer> channels = new HashMap<>();
         for (int i = 0; i < raw.nodes.size(); i++) {
             RawGraph.Node node = raw.nodes.get(i);
             if (node.op().equals("Conv") && quantizable(node, admitted, uses)) {
@@ -122,6 +136,8 @@ final class Int8Graph {
                 }
                 calibrated.add(output);
                 quantized.add(output);
+                channels.put(
+                        output, (int) admitted.initializer(node.inputs().get(1)).dims()[0]);
                 String bias = node.inputs().size() > 2 && !node.inputs().get(2).isEmpty()
                         ? node.inputs().get(2)
                         : null;
@@ -131,8 +147,62 @@ final class Int8Graph {
                     && quantized.contains(node.inputs().get(0))) {
                 pools.add(i);
                 quantized.add(node.outputs().get(0));
+                channels.put(node.outputs().get(0), channels.get(node.inputs().get(0)));
+            } else if ((node.op().equals("Reshape") || node.op().equals("Flatten"))
+                    && quantized.contains(node.inputs().get(0))) {
+                NhwcFlatten flatten = nhwcFlatten(raw, admitted, i, consumers, uses, channels);
+                if (flatten != null) {
+                    flattens.put(i, flatten);
+                    flattens.put(flatten.gemm(), flatten);
+                }
             }
         }
+    }
+
+    /**
+     * The flatten at {@code node} as an {@link NhwcFlatten}, or null where the rewrite would not
+     * be exact: its input or output read elsewhere or by the graph's caller, a {@code Flatten}
+     * other than at axis 1, or a {@code Gemm} with attributes or weights not a float matrix of
+     * its own whose rows split into the channels.
+     */
+    private static NhwcFlatten nhwcFlatten(
+            RawGraph raw,
+            OnnxGraph admitted,
+            int node,
+            Map<String, List<Integer>> consumers,
+            Map<String, Integer> uses,
+            Map<String, Integer> channels) {
+        RawGraph.Node flatten = raw.nodes.get(node);
+        String in = flatten.inputs().get(0);
+        String out = flatten.outputs().get(0);
+        if (uses.get(in) != 1 || raw.outputNames.contains(in) || raw.outputNames.contains(out)) {
+            return null;
+        }
+        if (flatten.op().equals("Flatten") && !flatten.attributes().isEmpty()) {
+            return null; // axis given: maybe not 1
+        }
+        List<Integer> next = consumers.getOrDefault(out, List.of());
+        if (next.size() != 1) {
+            return null;
+        }
+        RawGraph.Node gemm = raw.nodes.get(next.get(0));
+        if (!gemm.op().equals("Gemm")
+                || !gemm.attributes().isEmpty()
+                || gemm.inputs().size() < 2
+                || !gemm.inputs().get(0).equals(out)) {
+            return null;
+        }
+        OnnxGraph.Tensor w = admitted.initializer(gemm.inputs().get(1));
+        Integer c = channels.get(in);
+        if (w == null
+                || w.floats() == null
+                || w.dims().length != 2
+                || uses.get(w.name()) != 1
+                || c == null
+                || w.dims()[0] % c != 0) {
+            return null;
+        }
+        return new NhwcFlatten(node, next.get(0), w.name(), c);
     }
 
     /** Float weights [M, C, kh, kw] and a float bias [M] of its own, neither shared with another node. */
@@ -213,6 +283,7 @@ final class Int8Graph {
             OnnxGraph admitted,
             Map<Integer, ConvStep> convolutions,
             Set<Integer> pools,
+            Map<Integer, NhwcFlatten> flattens,
             Map<String, float[]> ranges) {
         List<ProtoWriter> nodes = new ArrayList<>();
         List<ProtoWriter> added = new ArrayList<>();
@@ -253,6 +324,33 @@ final class Int8Graph {
                 uint8Only.add(conv.output());
             } else if (folded.contains(i)) {
                 continue; // the convolution's output range starts at zero: that is the ReLU
+            } else if (flattens.containsKey(i) && flattens.get(i).flatten() == i) {
+                // ONNX Runtime runs the int8 convolution and pool in NHWC and would transpose back to
+                // NCHW here: this transpose cancels its, and the flatten reads NHWC's order
+                String tensor = node.inputs().get(0);
+                Quantized q = quantized.get(tensor);
+                String nhwc = q.name() + "/nhwc";
+                String nhwcFloat = PREFIX + tensor + "/nhwc-float";
+                nodes.add(RawGraph.node(
+                        "Transpose",
+                        List.of(q.name()),
+                        List.of(nhwc),
+                        List.of(ByteString.copyFrom(
+                                OnnxProto.ints("perm", 0, 2, 3, 1).toByteArray()))));
+                nodes.add(RawGraph.node(
+                        "DequantizeLinear", List.of(nhwc, q.scale(), q.zeroPoint()), List.of(nhwcFloat), List.of()));
+                List<String> inputs = new ArrayList<>(node.inputs());
+                inputs.set(0, nhwcFloat);
+                nodes.add(RawGraph.node(node.op(), inputs, node.outputs(), node.attributes()));
+                uint8Only.remove(tensor);
+            } else if (flattens.containsKey(i)) {
+                NhwcFlatten flatten = flattens.get(i);
+                String weights = PREFIX + flatten.weights() + "/nhwc";
+                added.add(nhwcRows(admitted.initializer(flatten.weights()), flatten.channels(), weights));
+                dropped.add(flatten.weights());
+                List<String> inputs = new ArrayList<>(node.inputs());
+                inputs.set(1, weights);
+                nodes.add(RawGraph.node(node.op(), inputs, node.outputs(), node.attributes()));
             } else if (pools.contains(i)) {
                 Quantized in = quantized.get(node.inputs().get(0));
                 String out = node.outputs().get(0);
@@ -318,6 +416,24 @@ final class Int8Graph {
         added.add(OnnxProto.rawTensor(name + "/zero_point", OnnxGraph.INT8, new long[] {channels}, new byte[channels]));
         inputs.addAll(List.of(name, name + "/scale", name + "/zero_point"));
         return scales;
+    }
+
+    /**
+     * A dense layer's weights [channels x positions, outputs] with their rows reordered from
+     * NCHW's flattening (channel, then position) to NHWC's (position, then channel).
+     */
+    private static ProtoWriter nhwcRows(OnnxGraph.Tensor w, int channels, String name) {
+        int rows = (int) w.dims()[0];
+        int columns = (int) w.dims()[1];
+        int positions = rows / channels;
+        float[] permuted = new float[w.floats().length];
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0; p < positions; p++) {
+                System.arraycopy(
+                        w.floats(), (c * positions + p) * columns, permuted, (p * channels + c) * columns, columns);
+            }
+        }
+        return OnnxProto.rawTensor(name, OnnxGraph.FLOAT, w.dims(), floats(permuted));
     }
 
     /** int32 at the scale of input times weight, per channel, as QLinearConv adds it to the products. */
