@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * A classifier as each container runs one: {@code digitstream-serving classifier} in a JVM of its
  * own with the image's JVM flags, told everything by its command line. The benchmark reads what it
  * needs the way an operator would: readiness from {@code /health}, counters from {@code /metrics},
- * CPU and resident memory from /proc.
+ * CPU and resident memory from /proc, its GC pauses from the log it writes beside its own.
  */
 final class ClassifierProcess implements AutoCloseable {
     /** The Dockerfile's JAVA_OPTS, but for the cache directory of natives the serving install never unpacks. */
@@ -34,10 +34,15 @@ final class ClassifierProcess implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Stops the classifier if the benchmark itself is stopped (Ctrl-C) before closing it. */
+    private final Thread orphanGuard;
+
     private ClassifierProcess(Process process, int metricsPort, Path log) {
         this.process = process;
         this.metricsPort = metricsPort;
         this.log = log;
+        this.orphanGuard = new Thread(process::destroy, "classifier-process-guard");
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     /**
@@ -57,6 +62,7 @@ final class ClassifierProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(IMAGE_JVM_FLAGS);
+        command.add(GcPauses.logFlag(gcLog(log)));
         command.addAll(List.of(
                 "-cp", servingFirst(System.getProperty("java.class.path")), DigitstreamServing.class.getName()));
         command.addAll(List.of(
@@ -136,6 +142,15 @@ final class ClassifierProcess implements AutoCloseable {
         return samples;
     }
 
+    /** Its stop-the-world GC pauses that ended between the two times (epoch ms). */
+    List<GcPauses.Pause> gcPauses(long fromMs, long toMs) throws IOException {
+        return GcPauses.fromLog(gcLog(log), fromMs, toMs);
+    }
+
+    private static Path gcLog(Path log) {
+        return log.resolveSibling(log.getFileName() + ".gc");
+    }
+
     /** CPU nanoseconds the process has used so far (0 where /proc is not there). */
     long cpuNanos() {
         return ProcStat.cpuNanos(process.pid());
@@ -171,6 +186,11 @@ final class ClassifierProcess implements AutoCloseable {
     /** SIGTERM, as {@code docker compose down} sends; the classifier commits and exits. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the guard stops it anyway
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

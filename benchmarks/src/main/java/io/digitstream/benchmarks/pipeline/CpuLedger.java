@@ -28,6 +28,7 @@ final class CpuLedger {
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
         MODEL_LOADING("model loading (global thread)"),
         CONSOLE("console (with --console)"),
+        CLASSIFIER_PROCESS("classifier's own JVM (with --as-deployed)"),
         BROKER("broker and other threads"),
         BENCH_PRODUCER("bench producer"),
         BENCH_CONSUMER("bench consumer");
@@ -59,9 +60,16 @@ final class CpuLedger {
 
     private final long brokerProcessAtStart;
 
-    private CpuLedger(LongSupplier brokerProcess) {
+    /** CPU of a classifier in its own process, or null when it runs in this one. */
+    private final LongSupplier classifierProcess;
+
+    private final long classifierProcessAtStart;
+
+    private CpuLedger(LongSupplier brokerProcess, LongSupplier classifierProcess) {
         this.brokerProcess = brokerProcess;
         this.brokerProcessAtStart = brokerProcess.getAsLong();
+        this.classifierProcess = classifierProcess;
+        this.classifierProcessAtStart = classifierProcess == null ? 0 : classifierProcess.getAsLong();
         for (long id : threads.getAllThreadIds()) {
             threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
             threadAllocatedAtStart.put(id, Math.max(0, threads.getThreadAllocatedBytes(id)));
@@ -71,7 +79,16 @@ final class CpuLedger {
 
     /** @param brokerProcess CPU nanoseconds of a broker in its own process so far, or always 0 */
     static CpuLedger start(LongSupplier brokerProcess) {
-        return new CpuLedger(brokerProcess);
+        return new CpuLedger(brokerProcess, null);
+    }
+
+    /**
+     * @param brokerProcess     as {@link #start(LongSupplier)}
+     * @param classifierProcess CPU nanoseconds of the classifier's own process so far: this JVM's
+     *                          native remainder is then not ONNX Runtime's but the load generator's
+     */
+    static CpuLedger start(LongSupplier brokerProcess, LongSupplier classifierProcess) {
+        return new CpuLedger(brokerProcess, classifierProcess);
     }
 
     /** A thread that ends before {@link #stop()} reports its own CPU time and allocation here as its last act. */
@@ -128,8 +145,11 @@ final class CpuLedger {
             spent.put(part, delta);
             rest -= delta;
         }
-        spent.put(Part.ONNX_RUNTIME, rest);
+        spent.merge(classifierProcess == null ? Part.ONNX_RUNTIME : Part.BROKER, rest, Long::sum);
         spent.merge(Part.BROKER, Math.max(0, brokerProcess.getAsLong() - brokerProcessAtStart), Long::sum);
+        if (classifierProcess != null) {
+            spent.put(Part.CLASSIFIER_PROCESS, Math.max(0, classifierProcess.getAsLong() - classifierProcessAtStart));
+        }
         return spent;
     }
 

@@ -1,9 +1,10 @@
 package io.digitstream.benchmarks.pipeline;
 
 import io.digitstream.mnist.data.MnistDataset;
-import io.digitstream.model.onnx.OnnxEngine;
-import io.digitstream.model.onnx.OnnxSettings;
+import io.digitstream.model.engine.EngineChoice;
+import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.schemas.Mnist;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -18,16 +19,22 @@ final class EngineAlone {
 
     private EngineAlone() {}
 
-    /** Images per second at {@code batch}. */
-    static double imagesPerSecond(byte[] graph, OnnxSettings settings, MnistDataset images, int batch) {
+    /** Images per second at {@code batch}, {@code snapshot} loaded as the classifier loads it with {@code choice}. */
+    static double imagesPerSecond(EngineChoice choice, ModelSnapshot snapshot, MnistDataset images, int batch) {
         byte[] pixels = Arrays.copyOf(images.rawPixels(), batch * Mnist.PIXELS);
-        try (var engine = OnnxEngine.admitting(graph, settings)) {
+        try (InferenceEngine engine =
+                choice.loader().load(snapshot.header(), snapshot.payload()).orElseThrow()) {
+            if (!engine.name().equals(choice.name())) {
+                // an int8 load that fell back to float32 must not be timed under int8's name
+                throw new IllegalStateException(
+                        choice.name() + " did not serve: " + engine.note().orElse(""));
+            }
             loop(engine, pixels, batch, WARM_UP);
             return loop(engine, pixels, batch, MEASURED);
         }
     }
 
-    private static double loop(OnnxEngine engine, byte[] pixels, int batch, Duration duration) {
+    private static double loop(InferenceEngine engine, byte[] pixels, int batch, Duration duration) {
         long started = System.nanoTime();
         long deadline = started + duration.toNanos();
         long images = 0;

@@ -2,6 +2,7 @@ package io.digitstream.benchmarks.pipeline;
 
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import io.digitstream.schemas.snapshot.SnapshotCodec;
 import io.digitstream.schemas.snapshot.SnapshotHeader;
@@ -26,12 +27,15 @@ final class FixtureModel {
 
     /** {@code network} as version {@code version} of the default model, signed by {@code key}. */
     static byte[] signedSnapshot(MultiLayerNetwork network, long version, SigningKey key) {
-        return SnapshotCodec.encode(
-                Dl4jSnapshots.snapshot(
-                        network,
-                        SnapshotHeader.DEFAULT_MODEL_NAME,
-                        version,
-                        new TrainingFacts("bench", 1, TRAINING_IMAGES, null, null)),
-                key);
+        return SnapshotCodec.encode(snapshot(network, version), key);
+    }
+
+    /** {@code network} as version {@code version} of the default model, before it is signed. */
+    static ModelSnapshot snapshot(MultiLayerNetwork network, long version) {
+        return Dl4jSnapshots.snapshot(
+                network,
+                SnapshotHeader.DEFAULT_MODEL_NAME,
+                version,
+                new TrainingFacts("bench", 1, TRAINING_IMAGES, null, null));
     }
 }

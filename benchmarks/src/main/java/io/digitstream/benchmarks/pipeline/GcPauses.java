@@ -1,12 +1,17 @@
 package io.digitstream.benchmarks.pipeline;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -60,6 +65,37 @@ final class GcPauses implements AutoCloseable {
     /** Listens from now until {@link #close()}. */
     static GcPauses listen() {
         return new GcPauses();
+    }
+
+    /** A pause in a log written with {@code -Xlog:gc:file=...:timemillis}: logged as it ends, with its length. */
+    private static final Pattern LOGGED_PAUSE =
+            Pattern.compile("^\\[(\\d+)ms\\] GC\\(\\d+\\) Pause .* (\\d+(?:\\.\\d+)?)ms$");
+
+    /** The JVM flag that makes another JVM log its pauses where {@link #fromLog} reads them. */
+    static String logFlag(Path log) {
+        return "-Xlog:gc:file=" + log + ":timemillis";
+    }
+
+    /**
+     * Another JVM's stop-the-world pauses that ended between {@code fromMs} and {@code toMs}, read
+     * from the log {@link #logFlag} had it write (empty if there is none).
+     */
+    static List<Pause> fromLog(Path log, long fromMs, long toMs) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        List<Pause> logged = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher pause = LOGGED_PAUSE.matcher(line.strip());
+            if (pause.matches()) {
+                long endMs = Long.parseLong(pause.group(1));
+                long millis = Math.round(Double.parseDouble(pause.group(2)));
+                if (endMs >= fromMs && endMs <= toMs) {
+                    logged.add(new Pause(endMs - millis, endMs));
+                }
+            }
+        }
+        return logged;
     }
 
     private static boolean stopsNothing(String collector) {

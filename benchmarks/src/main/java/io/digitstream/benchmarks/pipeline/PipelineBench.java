@@ -9,12 +9,14 @@ import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistFixture;
 import io.digitstream.model.engine.EngineChoice;
 import io.digitstream.model.engine.EngineKind;
-import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.schemas.message.ImageEventEncoding;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.SigningKey;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,9 @@ public final class PipelineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println("Machine: " + Machine.describe());
+        if (options.asDeployed && options.bootstrapServers != null) {
+            throw new IllegalArgumentException("--as-deployed starts its own broker; leave out --bootstrap-servers");
+        }
         System.out.println("JVM: flags " + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", collectors "
                 + ManagementFactory.getGarbageCollectorMXBeans().stream()
                         .map(java.lang.management.GarbageCollectorMXBean::getName)
@@ -80,17 +85,25 @@ public final class PipelineBench implements Callable<Integer> {
         // versions of a model trained on the fixture (an untrained one would not pass the
         // promotion gate), signed by a key made for this run, encoded before anything is timed
         MultiLayerNetwork network = FixtureModel.train();
-        byte[] graph = OnnxExport.export(network);
+        List<EngineChoice> engines = options.engines.stream()
+                .map(name -> new EngineChoice(EngineKind.parse(name), onnx))
+                .toList();
         // version 1, then the swaps of an untimed round and of each timed one
         snapshots = new byte[1 + options.swaps * (options.repeats + 1)][];
         for (int v = 1; v <= snapshots.length; v++) {
             snapshots[v - 1] = FixtureModel.signedSnapshot(network, v, KEY);
         }
         boolean embedded = options.bootstrapServers == null;
-        try (EmbeddedKafka kafka = embedded && !options.brokerProcess
-                        ? EmbeddedKafka.onFreePort().start()
-                        : null;
-                BrokerProcess ownProcess = embedded && options.brokerProcess ? BrokerProcess.start() : null) {
+        boolean brokerProcess = options.brokerProcess || options.asDeployed;
+        Path deployed = options.asDeployed ? Files.createTempDirectory("pipeline-bench") : null;
+        if (deployed != null) {
+            Files.writeString(deployed.resolve("bench.pub"), KEY.publicPem());
+            System.out.println("Each classifier in a JVM of its own, flags " + ClassifierProcess.IMAGE_JVM_FLAGS
+                    + "; their logs and GC logs: " + deployed);
+        }
+        try (EmbeddedKafka kafka =
+                        embedded && !brokerProcess ? EmbeddedKafka.onFreePort().start() : null;
+                BrokerProcess ownProcess = embedded && brokerProcess ? BrokerProcess.start() : null) {
             String servers = kafka != null
                     ? kafka.bootstrapServers()
                     : ownProcess != null ? ownProcess.bootstrapServers() : options.bootstrapServers;
@@ -115,15 +128,20 @@ public final class PipelineBench implements Callable<Integer> {
                     snapshots,
                     KEY,
                     imageEncoding,
-                    new EngineChoice(EngineKind.parse(options.engine), onnx),
+                    engines.get(0),
                     options.streamThreads,
                     options.adaptive,
                     brokerCpu,
-                    Duration.ofMillis(options.swapIntervalMs));
+                    Duration.ofMillis(options.swapIntervalMs),
+                    deployed);
 
-            Map<Integer, Double> engineAlone = new java.util.TreeMap<>();
-            for (int maxBatch : options.maxBatches) {
-                engineAlone.put(maxBatch, EngineAlone.imagesPerSecond(graph, onnx, test, maxBatch));
+            Map<String, Double> engineAlone = new java.util.HashMap<>();
+            ModelSnapshot unsigned = FixtureModel.snapshot(network, 1);
+            for (EngineChoice engine : engines) {
+                for (int maxBatch : options.maxBatches) {
+                    engineAlone.put(
+                            engine.name() + maxBatch, EngineAlone.imagesPerSecond(engine, unsigned, test, maxBatch));
+                }
             }
             List<String> rows = new ArrayList<>();
             List<Measured> measured = new ArrayList<>();
@@ -147,38 +165,44 @@ public final class PipelineBench implements Callable<Integer> {
             measured.add(new Measured("pass-through", passThrough));
             boolean pacing = options.paced.length > 0 && !options.noPaced;
             boolean defaults = options.maxDelayMs == BatchSettings.DEFAULT_MAX_DELAY_MS;
-            for (int maxBatch : options.maxBatches) {
-                Plan flood = Plan.flood("b" + maxBatch, maxBatch, options.maxDelayMs, options.images);
-                try (Session session = Session.start(setup, flood)) {
-                    WarmUp.settle(session, flood, "classifier, max-batch " + maxBatch, options.warmUpRounds);
-                    long changelogBefore = session.changelogRecords();
-                    Run run = session.round(flood);
-                    run = run.withChangelogRecords(session.changelogRecords() - changelogBefore);
-                    rows.add(String.format(
-                            Locale.ROOT,
-                            "| classifier, max-batch %d | %,.0f | %.0f %% | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f |"
-                                    + " %.1fx | %.3f |",
-                            maxBatch,
-                            run.perSecond(),
-                            100 * run.perSecond() / passThrough.perSecond(),
-                            engineAlone.get(maxBatch),
-                            run.p50(),
-                            run.p99(),
-                            run.cpuMicrosPerImage(),
-                            run.inferenceMicrosPerImage(),
-                            run.outsideInferenceMicrosPerImage(),
-                            run.outsideInferenceMicrosPerImage() / passThrough.cpuMicrosPerImage(),
-                            (double) run.changelogRecords() / run.count()));
-                    measured.add(new Measured("max-batch " + maxBatch, run));
-                    if (options.swaps > 0) {
-                        swapRows.add(AlternatingRuns.compare(session, run, flood, options.swaps, measured, options));
-                    }
-                    if (options.console) {
-                        consoleRows.add(AlternatingRuns.compare(session, run, flood, 0, measured, options));
-                    }
-                    if (pacing && defaults && maxBatch == BatchSettings.DEFAULT_MAX_BATCH) {
-                        pacedRows.addAll(PacedRuns.run(session, run, measured, options));
-                        pacing = false;
+            for (EngineChoice engine : engines) {
+                // the first engine keeps the tags (and topic names) a single-engine run has always had
+                String tagPrefix = engine == engines.get(0) ? "" : engine.name() + "-";
+                String label = engines.size() == 1 ? "" : " (" + engine.name() + ")";
+                for (int maxBatch : options.maxBatches) {
+                    Plan flood = Plan.flood(tagPrefix + "b" + maxBatch, maxBatch, options.maxDelayMs, options.images);
+                    String subject = "classifier" + label + ", max-batch " + maxBatch;
+                    try (Session session = Session.start(setup.withEngine(engine), flood)) {
+                        WarmUp.settle(session, flood, subject, options.warmUpRounds);
+                        long changelogBefore = session.changelogRecords();
+                        Run run = session.round(flood);
+                        run = run.withChangelogRecords(session.changelogRecords() - changelogBefore);
+                        rows.add(String.format(
+                                Locale.ROOT,
+                                "| %s | %,.0f | %.0f %% | %,.0f | %.0f | %.0f | %.0f | %s | %s | %s | %.3f |",
+                                subject,
+                                run.perSecond(),
+                                100 * run.perSecond() / passThrough.perSecond(),
+                                engineAlone.get(engine.name() + maxBatch),
+                                run.p50(),
+                                run.p99(),
+                                run.cpuMicrosPerImage(),
+                                Tables.whole(run.inferenceMicrosPerImage()),
+                                Tables.whole(run.outsideInferenceMicrosPerImage()),
+                                Tables.times(run.outsideInferenceMicrosPerImage() / passThrough.cpuMicrosPerImage()),
+                                (double) run.changelogRecords() / run.count()));
+                        measured.add(new Measured(label.isEmpty() ? "max-batch " + maxBatch : subject, run));
+                        if (options.swaps > 0) {
+                            swapRows.add(
+                                    AlternatingRuns.compare(session, run, flood, options.swaps, measured, options));
+                        }
+                        if (options.console) {
+                            consoleRows.add(AlternatingRuns.compare(session, run, flood, 0, measured, options));
+                        }
+                        if (pacing && defaults && maxBatch == BatchSettings.DEFAULT_MAX_BATCH) {
+                            pacedRows.addAll(PacedRuns.run(session, run, measured, options));
+                            pacing = false;
+                        }
                     }
                 }
             }

@@ -3,6 +3,8 @@ package io.digitstream.benchmarks.pipeline;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cli.ClientSettingsOptions;
+import io.digitstream.model.engine.EngineKind;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,8 +25,13 @@ final class PipelineOptions {
     @Option(names = "--max-batches", split = ",", defaultValue = "1,64,256")
     int[] maxBatches;
 
-    @Option(names = "--engine", defaultValue = "onnx")
-    String engine;
+    @Option(
+            names = {"--engines", "--engine"},
+            split = ",",
+            defaultValue = EngineKind.AUTO,
+            description = "The classifier's engines: each is flooded at every max-batch in the same run (onnx,"
+                    + " onnx-int8, or auto as the classifier's default); the paced runs use the first.")
+    List<String> engines;
 
     @Option(
             names = "--encoding",
@@ -82,6 +89,14 @@ final class PipelineOptions {
             description = "Run the embedded broker in a JVM of its own, as a deployment does (its CPU is still"
                     + " counted): the benchmark's JIT then compiles only the clients, Streams and the engine.")
     boolean brokerProcess;
+
+    @Option(
+            names = "--as-deployed",
+            description = "Run each classifier as a container does: `digitstream-serving classifier` in a JVM of its"
+                    + " own with the image's JVM flags, told everything by its command line, read through /health and"
+                    + " /metrics; the broker in another (implies --broker-process) and the load generator in this one."
+                    + " Its CPU is counted as one part (inference not split out) and the GC pauses are its own.")
+    boolean asDeployed;
 
     @Option(names = "--inference-spinning", description = "Let the onnx engine's idle threads spin.")
     boolean spinning;

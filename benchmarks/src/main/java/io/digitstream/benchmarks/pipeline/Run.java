@@ -39,6 +39,9 @@ record Run(
         Map<CpuLedger.Part, Long> allocatedBytes,
         List<GcPauses.Pause> gcPauses) {
 
+    /** {@code inferenceNanos} of a classifier in its own JVM, whose engine's CPU this JVM cannot tell apart. */
+    static final long INFERENCE_NOT_SPLIT = -1;
+
     Run withChangelogRecords(long records) {
         return new Run(
                 count,
@@ -118,6 +121,9 @@ record Run(
      * inside the engine (where it computes beside the pool; an upper bound of its CPU there).
      */
     double inferenceMicrosPerImage() {
+        if (inferenceNanos == INFERENCE_NOT_SPLIT) {
+            return Double.NaN;
+        }
         return (cpuNanos.get(CpuLedger.Part.ONNX_RUNTIME) + inferenceNanos) / 1e3 / count;
     }
 

@@ -21,6 +21,7 @@ import io.digitstream.schemas.topic.TopicSpecs;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,34 @@ final class Session implements AutoCloseable {
             int streamThreads,
             boolean adaptive,
             LongSupplier brokerCpu,
-            Duration swapInterval) {}
+            Duration swapInterval,
+            Path deployed) {
+        /** With {@code engine} instead. */
+        Setup withEngine(EngineChoice other) {
+            return new Setup(
+                    cluster,
+                    images,
+                    snapshots,
+                    key,
+                    encoding,
+                    other,
+                    streamThreads,
+                    adaptive,
+                    brokerCpu,
+                    swapInterval,
+                    deployed);
+        }
+
+        /** Whether each classifier runs as a container does, in a JVM of its own (its key and logs in {@code deployed}). */
+        boolean asDeployed() {
+            return deployed != null;
+        }
+
+        /** The public key a classifier in its own JVM trusts, written in {@code deployed} before the first session. */
+        Path trustedKeyFile() {
+            return deployed.resolve("bench.pub");
+        }
+    }
 
     private final Setup setup;
     private final Plan plan;
@@ -67,6 +95,8 @@ final class Session implements AutoCloseable {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final KafkaProducer<String, byte[]> snapshotProducer;
     private final AutoCloseable subject;
+    /** The classifier in a JVM of its own (with --as-deployed), else null. */
+    private final ClassifierProcess process;
     /** The benchmark's producers by linger: one that floods, one per paced linger asked for. */
     private final Map<Duration, Replayer> replayers = new java.util.HashMap<>();
 
@@ -105,9 +135,24 @@ final class Session implements AutoCloseable {
                         .clientConfig(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
                 new StringSerializer(),
                 new ByteArraySerializer());
-        this.subject = isClassifier() ? Classifier.start(settings, meters) : PassThrough.start(settings);
+        this.process = isClassifier() && setup.asDeployed()
+                ? ClassifierProcess.start(
+                        setup.cluster().bootstrapServers(),
+                        topics,
+                        setup.trustedKeyFile(),
+                        settings.applicationId(),
+                        stateDir,
+                        processFlags(setup, plan),
+                        setup.deployed().resolve("classifier-" + plan.tag() + ".log"))
+                : null;
+        this.subject = process != null
+                ? process
+                : isClassifier() ? Classifier.start(settings, meters) : PassThrough.start(settings);
         this.drain = Drain.open(setup.cluster(), topics.predictionsOut());
-        if (isClassifier()) {
+        if (process != null) {
+            publish(1);
+            process.awaitReady(Duration.ofMinutes(1)); // /health answers 200 once a model serves
+        } else if (isClassifier()) {
             publish(1);
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (((Classifier) subject).models().servingVersion().isEmpty()) {
@@ -117,6 +162,29 @@ final class Session implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
+    }
+
+    /** The serving command's flags for what {@code setup} and {@code plan} set; the rest stay its defaults. */
+    private static List<String> processFlags(Setup setup, Plan plan) {
+        List<String> flags = new java.util.ArrayList<>(List.of(
+                "--max-batch",
+                Integer.toString(plan.maxBatch()),
+                "--max-delay-ms",
+                Long.toString(plan.maxDelayMs()),
+                setup.adaptive() ? "--adaptive-batching" : "--no-adaptive-batching",
+                "--engine",
+                setup.engine().kind().flag(),
+                "--inference-threads",
+                Integer.toString(setup.engine().onnx().intraOpThreads()),
+                "--stream-threads",
+                Integer.toString(setup.streamThreads())));
+        if (setup.engine().onnx().spinning()) {
+            flags.add("--inference-spinning");
+        }
+        setup.cluster()
+                .clientSettings()
+                .forEach((key, value) -> flags.addAll(List.of("--kafka-property", key + "=" + value)));
+        return flags;
     }
 
     /** The subject of {@code plan} started on its own topics; the classifier serving version 1. */
@@ -148,7 +216,8 @@ final class Session implements AutoCloseable {
         nextVersion += round.swaps();
         GcPauses pauses = GcPauses.listen();
         long deadLettersBefore = drain.endOffsets(topics.deadLetters());
-        CpuLedger cpu = CpuLedger.start(setup.brokerCpu());
+        CpuLedger cpu = CpuLedger.start(setup.brokerCpu(), process == null ? null : process::cpuNanos);
+        long startedMs = System.currentTimeMillis();
         long started = System.nanoTime();
         Thread producer = new Thread(
                 () -> {
@@ -192,7 +261,9 @@ final class Session implements AutoCloseable {
         swapper.join();
         ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
         Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
-        List<GcPauses.Pause> paused = pauses.pauses();
+        // where the classifier has a JVM of its own, its pauses are the ones in its images' way
+        List<GcPauses.Pause> paused =
+                process != null ? process.gcPauses(startedMs, System.currentTimeMillis()) : pauses.pauses();
         pauses.close();
         if (attached != null) {
             attached.close();
@@ -214,7 +285,7 @@ final class Session implements AutoCloseable {
                 toServe,
                 cpuSpent,
                 drained.lastNanos() - started,
-                (long) ((inferenceSeconds() - inferenceBefore) * 1e9),
+                process != null ? Run.INFERENCE_NOT_SPLIT : (long) ((inferenceSeconds() - inferenceBefore) * 1e9),
                 batched == 0 ? 0 : (batchesAfter[1] - batchesBefore[1]) / batched,
                 0,
                 consoleSeen,
@@ -257,12 +328,22 @@ final class Session implements AutoCloseable {
     }
 
     /** Inference calls so far and the images they took. */
-    private double[] batches() {
+    private double[] batches() throws IOException, InterruptedException {
+        if (process != null) {
+            Map<String, Double> metrics = process.metrics();
+            return new double[] {
+                metrics.getOrDefault("digitstream_batch_size_count", 0.0),
+                metrics.getOrDefault("digitstream_batch_size_sum", 0.0)
+            };
+        }
         DistributionSummary summary = meters.find("digitstream.batch.size").summary();
         return summary == null ? new double[2] : new double[] {summary.count(), summary.totalAmount()};
     }
 
-    private double inferenceSeconds() {
+    private double inferenceSeconds() throws IOException, InterruptedException {
+        if (process != null) {
+            return process.metrics().getOrDefault("digitstream_inference_seconds_sum", 0.0);
+        }
         Timer timer = meters.find("digitstream.inference").timer();
         return timer == null ? 0 : timer.totalTime(TimeUnit.SECONDS);
     }

@@ -21,6 +21,16 @@ final class Tables {
         rows.forEach(System.out::println);
     }
 
+    /** {@code value} rounded to a whole number, or "-" where it was not measured (NaN). */
+    static String whole(double value) {
+        return Double.isNaN(value) ? "-" : String.format(java.util.Locale.ROOT, "%.0f", value);
+    }
+
+    /** A ratio as "1.9x", or "-" where it was not measured (NaN). */
+    static String times(double ratio) {
+        return Double.isNaN(ratio) ? "-" : String.format(java.util.Locale.ROOT, "%.1fx", ratio);
+    }
+
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
