@@ -59,7 +59,8 @@ public final class ProducerCommand implements Runnable {
         @Option(
                 names = "--rate",
                 defaultValue = "0",
-                description = "Images per second; 0 = as fast as possible. Below 2,000 a second each image leaves"
+                description = "Images per second; 0 = as fast as possible. Below " + (long) Replayer.PACED_BATCHING_RATE
+                        + " a second each image leaves"
                         + " within 1 ms (linger.ms 1); faster, the producer batches for 5 ms.")
         double rate;
 

@@ -34,12 +34,14 @@ public final class Replayer implements AutoCloseable {
     public static final Duration PACED_LINGER = Duration.ofMillis(1);
 
     /**
-     * From this rate on (images a second) a paced producer lingers as a flooding one does: 5 ms
-     * then gather ten images or more a batch, and the broker's and the producer's cost per request
-     * outweighs the wait: on two cores, at half the classifier's flood rate, 1 ms of linger raised
-     * the p99 from 18 to 78 ms; at a tenth it cut it from 13 to 6 ms (docs/BENCHMARKS.md, P1).
+     * From this rate on (images a second) a paced producer lingers as a flooding one does. Below
+     * it, 1 ms: with the classifier in its own process as deployed, paced at 2,800-3,000 and at
+     * 14,000-15,000 images a second, 1 ms of linger gave a p99 of 4-5 and 6-10 ms where 5 ms gave
+     * 11 and 12 (docs/BENCHMARKS.md, P1). (With broker, classifier and producer sharing one JVM,
+     * 5 ms had won at 9,000 a second: 18 against 78 ms.) Near 20,000 a second a replay is about a
+     * flood on these machines, and batching as a flood does pays.
      */
-    public static final double PACED_BATCHING_RATE = 2_000;
+    public static final double PACED_BATCHING_RATE = 20_000;
 
     /** Hears how the replay goes: after every image sent, so a listener that draws must pace itself. */
     public interface Progress {

@@ -13,6 +13,8 @@ class ReplayerLingerTest {
     void aSlowPacedReplayLingersLessThanAFloodingOneAndAFastOneBatchesAsAFloodDoes() {
         assertThat(Replayer.lingerFor(0)).isEqualTo(Replayer.FLOOD_LINGER);
         assertThat(Replayer.lingerFor(250)).isEqualTo(Replayer.PACED_LINGER);
+        // half a classifier's flood rate on two cores: still better served by 1 ms (P1, as deployed)
+        assertThat(Replayer.lingerFor(15_000)).isEqualTo(Replayer.PACED_LINGER);
         assertThat(Replayer.PACED_LINGER).isLessThan(Replayer.FLOOD_LINGER);
         assertThat(Replayer.lingerFor(Replayer.PACED_BATCHING_RATE)).isEqualTo(Replayer.FLOOD_LINGER);
         assertThat(Replayer.lingerFor(10 * Replayer.PACED_BATCHING_RATE)).isEqualTo(Replayer.FLOOD_LINGER);
