@@ -336,6 +336,11 @@ function showOutcome(o) {
     status.textContent = `Predicted (${o.id})`;
     $('result-digit').textContent = o.digit;
     $('result-confidence').textContent = pct(o.confidence);
+    // the classifier's own judgement (--uncertain-below), absent from older classifiers' answers
+    const uncertain = o.uncertain === true;
+    $('result-prediction').classList.toggle('uncertain', uncertain);
+    $('result-uncertain').hidden = !uncertain;
+    $('result-uncertain').textContent = uncertain ? "uncertain: below the classifier's threshold" : '';
     $('result-version').textContent = 'v' + o.modelVersion;
     $('result-roundtrip').textContent = o.roundTripMs + ' ms';
     probabilityChart(o.probabilities);

@@ -20,7 +20,7 @@ class AccuracyTopologyTest {
     private static Prediction prediction(String id, int digit, Integer label, long version, long latency) {
         double[] p = new double[10];
         p[digit] = 1.0;
-        return new Prediction(id, digit, 1.0, p, "mnist-cnn", version, label, 1000L, 1000L + latency, 8);
+        return new Prediction(id, digit, 1.0, p, "mnist-cnn", version, label, 1000L, 1000L + latency, 8, false);
     }
 
     @Test

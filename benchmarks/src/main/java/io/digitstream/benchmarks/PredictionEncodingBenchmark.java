@@ -53,7 +53,8 @@ public class PredictionEncodingBenchmark {
                 best,
                 1764336000000L,
                 1764336000031L,
-                64);
+                64,
+                false);
     }
 
     @Benchmark

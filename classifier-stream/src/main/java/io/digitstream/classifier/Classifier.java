@@ -132,6 +132,7 @@ public final class Classifier implements AutoCloseable {
         Topology topology = ClassifierTopology.build(
                 settings.topics(),
                 settings.batch(),
+                settings.uncertainBelow(),
                 models,
                 admission,
                 new Decisions(settings.instanceId(), decisions),

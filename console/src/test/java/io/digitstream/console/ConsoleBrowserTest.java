@@ -89,6 +89,8 @@ class ConsoleBrowserTest {
                 TestModels.settings(cluster)
                         .optStateDir(streamsState)
                         .optInstanceId("classifier-1")
+                        // every prediction short of certainty is flagged: the page must say so
+                        .optUncertainBelow(1.0)
                         .build(),
                 new SimpleMeterRegistry());
         TestModels.publish(kafka, TOPICS, 1);
@@ -152,6 +154,11 @@ class ConsoleBrowserTest {
         assertThat(published.digit())
                 .as("the model's answer for a plainly drawn 7")
                 .isEqualTo(7);
+        assertThat(published.uncertain())
+                .as("confidence %s, below 1.0", published.confidence())
+                .isTrue();
+        assertThat(text(By.id("result-uncertain"))).isEqualTo("uncertain: below the classifier's threshold");
+        assertThat(element("result-prediction").getAttribute("class")).contains("uncertain");
 
         // what the model saw: ink in the 28x28 input, and 32 feature maps of v1
         long ink = ((Number) script("const d = document.getElementById('seen-input').getContext('2d')"

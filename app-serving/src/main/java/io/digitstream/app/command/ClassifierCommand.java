@@ -177,6 +177,13 @@ public final class ClassifierCommand implements Callable<Integer> {
     boolean warmUp;
 
     @Option(
+            names = "--uncertain-below",
+            defaultValue = "${env:DIGITSTREAM_UNCERTAIN_BELOW:-" + ClassifierSettings.DEFAULT_UNCERTAIN_BELOW + "}",
+            description = "Flag a prediction as uncertain in predictions-out when its confidence is below this, from 0"
+                    + " (never) to 1 (env DIGITSTREAM_UNCERTAIN_BELOW).")
+    double uncertainBelow;
+
+    @Option(
             names = "--partitions",
             defaultValue = "${env:DIGITSTREAM_PARTITIONS:-" + TopicSpecs.DEFAULT_PARTITIONS + "}",
             description = "Partitions for topics this instance creates (env DIGITSTREAM_PARTITIONS).")
@@ -203,6 +210,10 @@ public final class ClassifierCommand implements Callable<Integer> {
             if (inferenceThreads < 0) {
                 throw new IllegalArgumentException("--inference-threads must be 0 or more");
             }
+            if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) {
+                throw new IllegalArgumentException(
+                        "--uncertain-below must be a confidence from 0 to 1, not " + uncertainBelow);
+            }
             var onnx = new OnnxSettings(
                     inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
                     inferenceSpinning);
@@ -221,6 +232,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optEngine(new EngineChoice(kind, onnx))
                     .optPartitions(partitions)
                     .optWarmUp(warmUp)
+                    .optUncertainBelow(uncertainBelow)
                     .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
                     .optHoldout(holdout.holdout(data.dataDir()))
                     .optGate(new PromotionGate(maxAccuracyDrop, floor.minAccuracy));

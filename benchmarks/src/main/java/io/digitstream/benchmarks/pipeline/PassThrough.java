@@ -31,7 +31,7 @@ final class PassThrough implements AutoCloseable {
     static byte[] predictionSizedValue() {
         double[] probabilities = {1.2e-7, 3.4e-6, 0.0010581, 2.2e-5, 1.1e-6, 4.5e-7, 2.1e-9, 0.9981203, 1.5e-5, 7.8e-4};
         return PredictionCodec.encode(new Prediction(
-                "r0-1234", 7, 0.9981203, probabilities, "mnist-cnn", 1L, 7, 1764336000000L, 1764336000031L, 64));
+                "r0-1234", 7, 0.9981203, probabilities, "mnist-cnn", 1L, 7, 1764336000000L, 1764336000031L, 64, false));
     }
 
     static Topology topology(TopicNames topics) {

@@ -37,6 +37,7 @@ public final class ClassifierTopology {
     public static Topology build(
             TopicNames topics,
             BatchSettings batch,
+            double uncertainBelow,
             ModelRegistry registry,
             Admission admission,
             Decisions decisions,
@@ -63,6 +64,7 @@ public final class ClassifierTopology {
                         topics.digitsIn(),
                         BUFFER_STORE,
                         batch,
+                        uncertainBelow,
                         registry,
                         metrics,
                         MessageSerdes.prediction().serializer()),

@@ -71,17 +71,21 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
 
     private long nextSlot;
     private byte[] batchPixels;
+    /** A prediction less confident than this is flagged uncertain. */
+    private final double uncertainBelow;
 
     MicroBatchProcessor(
             String inputTopic,
             String bufferStoreName,
             BatchSettings settings,
+            double uncertainBelow,
             ModelRegistry registry,
             ClassifierMetrics metrics,
             Serializer<Prediction> predictionSerializer) {
         this.inputTopic = inputTopic;
         this.bufferStoreName = bufferStoreName;
         this.settings = settings;
+        this.uncertainBelow = uncertainBelow;
         this.registry = registry;
         this.metrics = metrics;
         this.predictionSerializer = predictionSerializer;
@@ -232,8 +236,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             long emittedAt = System.currentTimeMillis();
             for (int i = 0; i < n; i++) {
                 KeyValue<Long, PendingImage> entry = batch.get(i);
-                Prediction prediction =
-                        prediction(entry.value, probabilities, i, model.name(), model.version(), n, emittedAt);
+                Prediction prediction = prediction(
+                        entry.value, probabilities, i, model.name(), model.version(), n, emittedAt, uncertainBelow);
                 if (prediction.label() != null) {
                     metrics.labelled(prediction.modelVersion(), prediction.correct());
                 }
@@ -254,7 +258,8 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
             String modelName,
             long modelVersion,
             int batchSize,
-            long emittedAt) {
+            long emittedAt,
+            double uncertainBelow) {
         MnistTranslator.Reading reading = MnistTranslator.read(probabilities, index);
         return new Prediction(
                 image.id(),
@@ -266,7 +271,10 @@ final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], byt
                 image.label(),
                 image.sentAt(),
                 emittedAt,
-                batchSize);
+                batchSize,
+                // in float32, the network's precision: a reader parsing the written confidence as a
+                // float sees the same comparison
+                (float) reading.confidence() < (float) uncertainBelow);
     }
 
     private void expireWaitingForModel(long now) {

@@ -145,8 +145,8 @@ public final class WarmUp {
         var pending = new PendingImage(event.id(), pixels, event.label(), event.sentAt(), 0, 0, 0);
         PendingImage restored =
                 buffer.deserializer().deserialize(null, buffer.serializer().serialize(null, pending));
-        Prediction prediction =
-                MicroBatchProcessor.prediction(restored, probabilities, 0, "warm-up", 1, 1, System.currentTimeMillis());
+        Prediction prediction = MicroBatchProcessor.prediction(
+                restored, probabilities, 0, "warm-up", 1, 1, System.currentTimeMillis(), 0.5);
         return predictions.serialize(null, prediction).length;
     }
 

@@ -2,6 +2,7 @@ package io.digitstream.classifier.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
@@ -49,6 +50,9 @@ class ClassifierTopologyTest {
     private static byte[] v3;
 
     private TopologyTestDriver driver;
+    /** The classifier's threshold for the next {@link #start}. */
+    private double uncertainBelow = ClassifierSettings.DEFAULT_UNCERTAIN_BELOW;
+
     private ModelRegistry registry;
     private ClassifierMetrics metrics;
     private TestInputTopic<String, byte[]> digits;
@@ -73,6 +77,7 @@ class ClassifierTopologyTest {
         var topology = ClassifierTopology.build(
                 TOPICS,
                 batch,
+                uncertainBelow,
                 registry,
                 TestModels.admission(HighWaterMark.inMemory()),
                 TestModels.decisions(decision -> {}),
@@ -116,6 +121,33 @@ class ClassifierTopologyTest {
             ImageEvent event = TestModels.event(i);
             digits.pipeInput(event.id(), ImageEventCodec.encode(event));
         }
+    }
+
+    @Test
+    void aPredictionLessConfidentThanTheThresholdIsFlaggedUncertain() {
+        int[] images = {0, 1, 2, 3, 4, 5, 6, 7};
+        start(images.length, NoModelPolicy.WAIT);
+        snapshots.pipeInput(TestModels.MODEL, v1);
+        send(images);
+        double[] confidences = predictions.readValuesToList().stream()
+                .mapToDouble(Prediction::confidence)
+                .sorted()
+                .toArray();
+        close();
+
+        // the median confidence as the threshold: the less confident half is flagged, the rest not
+        uncertainBelow = confidences[confidences.length / 2];
+        start(images.length, NoModelPolicy.WAIT);
+        snapshots.pipeInput(TestModels.MODEL, v1);
+        send(images);
+        List<Prediction> out = predictions.readValuesToList();
+
+        assertThat(out)
+                .hasSize(images.length)
+                .allSatisfy(p -> assertThat(p.uncertain())
+                        .as("%s at confidence %s", p.id(), p.confidence())
+                        .isEqualTo((float) p.confidence().doubleValue() < (float) uncertainBelow));
+        assertThat(out).filteredOn(Prediction::uncertain).hasSize(images.length / 2);
     }
 
     @Test

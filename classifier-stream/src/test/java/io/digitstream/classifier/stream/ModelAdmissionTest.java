@@ -2,6 +2,7 @@ package io.digitstream.classifier.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
@@ -66,6 +67,7 @@ class ModelAdmissionTest {
         var topology = ClassifierTopology.build(
                 TOPICS,
                 BatchSettings.DEFAULTS,
+                ClassifierSettings.DEFAULT_UNCERTAIN_BELOW,
                 registry,
                 admission,
                 TestModels.decisions(decisions::add),

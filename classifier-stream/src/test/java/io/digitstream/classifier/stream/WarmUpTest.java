@@ -3,6 +3,7 @@ package io.digitstream.classifier.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.TestModels;
 import io.digitstream.classifier.metrics.ClassifierMetrics;
 import io.digitstream.classifier.model.ModelRegistry;
@@ -142,6 +143,7 @@ class WarmUpTest {
         var topology = ClassifierTopology.build(
                 TopicNames.DEFAULTS,
                 BatchSettings.DEFAULTS.withMaxBatch(MAX_BATCH),
+                ClassifierSettings.DEFAULT_UNCERTAIN_BELOW,
                 registry,
                 admission,
                 TestModels.decisions(decisions::add),

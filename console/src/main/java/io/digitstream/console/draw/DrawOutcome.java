@@ -22,6 +22,7 @@ public sealed interface DrawOutcome {
     /**
      * The classifier's answer.
      *
+     * @param uncertain   the classifier flagged the confidence as below its threshold; null if it did not say
      * @param roundTripMs from the console's send to its reading the prediction
      * @param input       the 28x28 grey image the model saw (the classifier's own preprocessing), row-major
      * @param featureMaps what the model's first convolution made of it; null when the console has
@@ -31,6 +32,7 @@ public sealed interface DrawOutcome {
             String id,
             int digit,
             double confidence,
+            Boolean uncertain,
             double[] probabilities,
             long modelVersion,
             long roundTripMs,

@@ -188,6 +188,7 @@ public final class Drawings implements FeedListener, AutoCloseable {
                                 prediction.id(),
                                 prediction.digit(),
                                 prediction.confidence(),
+                                prediction.uncertain(),
                                 prediction.probabilities(),
                                 prediction.modelVersion(),
                                 roundTrip,

@@ -113,7 +113,7 @@ class DrawingsTest {
         assertThat(Json.MAPPER.writeValueAsString(new DrawOutcome.NoAnswer("d", 15_000, "none")))
                 .contains("\"status\":\"NO_ANSWER\"", "\"waitedMs\":15000");
         assertThat(Json.MAPPER.writeValueAsString(
-                        new DrawOutcome.Predicted("d", 7, 0.9, new double[10], 3, 12, new int[784], null)))
+                        new DrawOutcome.Predicted("d", 7, 0.9, false, new double[10], 3, 12, new int[784], null)))
                 .contains("\"status\":\"PREDICTED\"", "\"digit\":7", "\"modelVersion\":3");
     }
 }

@@ -17,8 +17,8 @@ class PredictionFactsTest {
     @Test
     void readsWhatTheClassifierWritesWithAndWithoutTheOptionalFields() throws IOException {
         double[] probabilities = {0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.6, 0.08, 0.04};
-        var labelled = new Prediction("img-7", 7, 0.6, probabilities, "mnist-cnn", 12L, 3, 1_000L, 1_042L, 64);
-        var bare = new Prediction("img-8", 7, 0.6, probabilities, "mnist-cnn", 12L, null, null, 1_042L, 1);
+        var labelled = new Prediction("img-7", 7, 0.6, probabilities, "mnist-cnn", 12L, 3, 1_000L, 1_042L, 64, true);
+        var bare = new Prediction("img-8", 7, 0.6, probabilities, "mnist-cnn", 12L, null, null, 1_042L, 1, null);
 
         assertThat(PredictionFacts.read(encoded(labelled))).isEqualTo(PredictionFacts.of(labelled));
         assertThat(PredictionFacts.read(encoded(bare))).isEqualTo(PredictionFacts.of(bare));

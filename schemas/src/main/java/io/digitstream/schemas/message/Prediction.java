@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param sentAt        the event's sentAt, when it was given
  * @param emittedAt     epoch milliseconds when the prediction was emitted
  * @param batchSize     how many images shared the inference call
+ * @param uncertain     whether {@code confidence} is below the classifier's {@code --uncertain-below}: a
+ *                      digit to check, not to act on; null in predictions of classifiers that did not
+ *                      say (before the field existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Prediction(
@@ -31,7 +34,8 @@ public record Prediction(
         Integer label,
         Long sentAt,
         @JsonProperty(required = true) Long emittedAt,
-        @JsonProperty(required = true) Integer batchSize) {
+        @JsonProperty(required = true) Integer batchSize,
+        Boolean uncertain) {
 
     public Prediction {
         Objects.requireNonNull(id, "id");
@@ -72,7 +76,8 @@ public record Prediction(
                 && Objects.equals(label, p.label)
                 && Objects.equals(sentAt, p.sentAt)
                 && emittedAt.equals(p.emittedAt)
-                && batchSize.equals(p.batchSize);
+                && batchSize.equals(p.batchSize)
+                && Objects.equals(uncertain, p.uncertain);
     }
 
     @Override
@@ -87,12 +92,13 @@ public record Prediction(
                 label,
                 sentAt,
                 emittedAt,
-                batchSize);
+                batchSize,
+                uncertain);
     }
 
     @Override
     public String toString() {
         return "Prediction[id=" + id + ", digit=" + digit + ", confidence=" + confidence + ", model=" + modelName + " v"
-                + modelVersion + ", label=" + label + ", batchSize=" + batchSize + "]";
+                + modelVersion + ", label=" + label + ", batchSize=" + batchSize + ", uncertain=" + uncertain + "]";
     }
 }

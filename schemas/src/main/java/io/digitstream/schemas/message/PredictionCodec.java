@@ -39,6 +39,9 @@ public final class PredictionCodec {
             }
             gen.writeNumberField("emittedAt", prediction.emittedAt());
             gen.writeNumberField("batchSize", prediction.batchSize());
+            if (prediction.uncertain() != null) {
+                gen.writeBooleanField("uncertain", prediction.uncertain());
+            }
             gen.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -69,7 +69,7 @@ class MessageRoundTripTest {
     void predictionRoundTripsAndMatchesItsSchema() throws Exception {
         double[] probabilities = {0.01, 0.01, 0.01, 0.9, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01};
         var prediction = new Prediction(
-                "img-1", 3, 0.9, probabilities, "mnist-cnn", 4L, 3, 1_700_000_000_000L, 1_700_000_000_012L, 32);
+                "img-1", 3, 0.9, probabilities, "mnist-cnn", 4L, 3, 1_700_000_000_000L, 1_700_000_000_012L, 32, false);
         var serde = MessageSerdes.prediction();
 
         byte[] bytes = serde.serializer().serialize("predictions-out", prediction);
@@ -89,7 +89,17 @@ class MessageRoundTripTest {
             probabilities[i] = network[i];
         }
         var prediction = new Prediction(
-                "img-2", 3, (double) network[3], probabilities, "mnist-cnn", 4L, null, null, 1_700_000_000_012L, 1);
+                "img-2",
+                3,
+                (double) network[3],
+                probabilities,
+                "mnist-cnn",
+                4L,
+                null,
+                null,
+                1_700_000_000_012L,
+                1,
+                true);
         var serde = MessageSerdes.prediction();
 
         byte[] bytes = serde.serializer().serialize("predictions-out", prediction);
@@ -100,9 +110,23 @@ class MessageRoundTripTest {
         }
         assertThat((float) read.confidence().doubleValue()).isEqualTo(network[3]);
         assertThat(read.label()).isNull();
+        assertThat(read.uncertain()).isTrue();
         assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"confidence\":0.8999999,");
         // Jackson's bean serializer writes each widened float with up to 17 digits
         assertThat(bytes.length).isLessThan(Json.MAPPER.writeValueAsBytes(prediction).length * 3 / 4);
+        assertThat(JsonSchemas.validate("prediction.schema.json", bytes)).isEmpty();
+    }
+
+    @Test
+    void aPredictionFromBeforeTheUncertainFieldReadsAsNotSaid() throws Exception {
+        String older = "{\"id\":\"img-3\",\"digit\":1,\"confidence\":0.5,\"probabilities\":[0,0.5,0.5,0,0,0,0,0,0,0],"
+                + "\"modelName\":\"mnist-cnn\",\"modelVersion\":2,\"emittedAt\":1,\"batchSize\":1}";
+        byte[] bytes = older.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        Prediction read = MessageSerdes.prediction().deserializer().deserialize("predictions-out", bytes);
+
+        assertThat(read.uncertain()).isNull();
+        assertThat(PredictionCodec.encode(read)).asString().doesNotContain("uncertain");
         assertThat(JsonSchemas.validate("prediction.schema.json", bytes)).isEmpty();
     }
 
