@@ -97,9 +97,10 @@ public final class Calibration implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new CommandLine.ParameterException(new CommandLine(this), file + ": no such file");
         }
-        if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--uncertain-below must be a confidence from 0 to 1, not " + uncertainBelow);
+        try {
+            ClassifierSettings.checkUncertainBelow(uncertainBelow);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         var snapshot = SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked())
                 .orElseThrow();

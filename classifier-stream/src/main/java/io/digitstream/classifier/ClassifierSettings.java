@@ -83,10 +83,16 @@ public record ClassifierSettings(
         if (streamThreads < 1 || partitions < 1) {
             throw new IllegalArgumentException("stream threads and partitions must be at least 1");
         }
+        checkUncertainBelow(uncertainBelow);
+    }
+
+    /** The one check of an uncertainty threshold, for every command that takes one. */
+    public static double checkUncertainBelow(double uncertainBelow) {
         if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) {
             throw new IllegalArgumentException(
-                    "the uncertain-below threshold must be a confidence from 0 to 1, not " + uncertainBelow);
+                    "--uncertain-below must be a confidence from 0 to 1, not " + uncertainBelow);
         }
+        return uncertainBelow;
     }
 
     /** Where the stream state lives unless told otherwise. */

@@ -210,10 +210,7 @@ public final class ClassifierCommand implements Callable<Integer> {
             if (inferenceThreads < 0) {
                 throw new IllegalArgumentException("--inference-threads must be 0 or more");
             }
-            if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) {
-                throw new IllegalArgumentException(
-                        "--uncertain-below must be a confidence from 0 to 1, not " + uncertainBelow);
-            }
+            ClassifierSettings.checkUncertainBelow(uncertainBelow);
             var onnx = new OnnxSettings(
                     inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
                     inferenceSpinning);
