@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks;
 
+import io.digitstream.benchmarks.handwriting.StandIns;
 import io.digitstream.benchmarks.handwriting.StyleVariants;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.cli.CommandLines;
@@ -21,6 +22,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,16 +35,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Whether a snapshot's confidence means what it says: on MNIST's test images and on the same
- * digits drawn other ways (H1's styles), the expected calibration error (the gap between
- * confidence and accuracy, averaged over confidence bins weighted by their images), and how the
- * classifier's {@code uncertain} flag splits right from wrong. Optionally a reliability diagram.
+ * How snapshots read digits people write, and whether their confidence means what it says: on
+ * MNIST's test images, on the same digits drawn other ways (H1's styles) and on the handwriting
+ * stand-ins ({@link StandIns}, H2), each snapshot's accuracy (by digit where it is weakest), its
+ * expected calibration error (the gap between confidence and accuracy, averaged over confidence
+ * bins weighted by their images), and how the classifier's {@code uncertain} flag splits right
+ * from wrong. Optionally a reliability diagram of the last snapshot.
  */
 @Command(
         name = "calibration",
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
-        description = "Expected calibration error and the uncertain flag's split, for one snapshot file.")
+        description = "Accuracy, expected calibration error and the uncertain flag's split, per snapshot file.")
 public final class Calibration implements Callable<Integer> {
     private static final int BINS = 15;
     private static final int BATCH = 500;
@@ -52,8 +56,18 @@ public final class Calibration implements Callable<Integer> {
         System.exit(CommandLines.of(new Calibration()).execute(args));
     }
 
-    @Parameters(paramLabel = "SNAPSHOT", description = "A .dgsn file (the trainer's, or one `model import` wrote).")
-    Path file;
+    @Parameters(
+            paramLabel = "SNAPSHOT",
+            arity = "1..*",
+            description = "A .dgsn file (the trainer's, or one `model import` wrote); several are compared.")
+    List<Path> files;
+
+    @Option(
+            names = "--stand-ins",
+            defaultValue = "target/stand-ins",
+            description = "Where benchmarks/stand-ins/fetch.sh put the handwriting stand-ins (left out if absent);"
+                    + " relative paths start in benchmarks/, where `exec:exec` runs.")
+    Path standIns;
 
     @Option(
             names = "--uncertain-below",
@@ -61,7 +75,7 @@ public final class Calibration implements Callable<Integer> {
             description = "The classifier's threshold to report on.")
     double uncertainBelow;
 
-    @Option(names = "--png", description = "Write a reliability diagram (MNIST's test set and each style) here.")
+    @Option(names = "--png", description = "Write a reliability diagram of the last snapshot, every set, here.")
     Path png;
 
     @Mixin
@@ -76,7 +90,9 @@ public final class Calibration implements Callable<Integer> {
             int[] correct,
             int flagged,
             int flaggedWrong,
-            int wrong) {
+            int wrong,
+            int[] perDigit,
+            int[] perDigitWrong) {
         double ece() {
             double sum = 0;
             for (int b = 0; b < BINS; b++) {
@@ -90,44 +106,96 @@ public final class Calibration implements Callable<Integer> {
         double accuracy() {
             return 1 - (double) wrong / images;
         }
+
+        /** The three digits read worst, with their accuracy: "9 71.0 %, 1 76.2 %, ...". */
+        String weakest() {
+            List<Integer> digits = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+            digits.removeIf(d -> perDigit[d] == 0);
+            digits.sort(java.util.Comparator.comparingDouble(d -> -(double) perDigitWrong[d] / perDigit[d]));
+            List<String> parts = new ArrayList<>();
+            for (int d : digits.subList(0, Math.min(3, digits.size()))) {
+                parts.add(String.format(Locale.ROOT, "%d: %.1f %%", d, 100 - 100.0 * perDigitWrong[d] / perDigit[d]));
+            }
+            return String.join(", ", parts);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(file)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), file + ": no such file");
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), file + ": no such file");
+            }
         }
         try {
             ClassifierSettings.checkUncertainBelow(uncertainBelow);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        var snapshot = SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked())
-                .orElseThrow();
         MnistDataset test = MnistStore.withDefaults(data.dataDir()).test();
-        Map<String, MnistDataset> sets = StyleVariants.of(test); // MNIST's own test images first
-        EngineChoice engine = EngineChoice.fastestHere();
-        List<Reliability> results = new ArrayList<>();
-        try (InferenceEngine served =
-                engine.loader().load(snapshot.header(), snapshot.payload()).orElseThrow()) {
-            System.out.println("Machine: " + Machine.describe());
-            System.out.println(snapshot.label() + " served by " + served.name() + " (" + engine + ")");
-            sets.forEach((set, images) -> results.add(reliability(set, images, served)));
+        Map<String, MnistDataset> sets = new LinkedHashMap<>(StyleVariants.of(test)); // MNIST's own test images first
+        Map<String, MnistDataset> handwriting = StandIns.in(standIns);
+        if (handwriting.isEmpty()) {
+            System.out.println("No stand-ins in " + standIns + " (benchmarks/stand-ins/fetch.sh fetches them)");
         }
+        sets.putAll(handwriting);
+        EngineChoice engine = EngineChoice.fastestHere();
+        System.out.println("Machine: " + Machine.describe());
+        Map<String, List<Reliability>> bySnapshot = new LinkedHashMap<>();
+        for (Path file : files) {
+            var snapshot = SnapshotCodec.decode(Files.readAllBytes(file), SnapshotTrust.unchecked())
+                    .orElseThrow();
+            List<Reliability> results = new ArrayList<>();
+            try (InferenceEngine served =
+                    engine.loader().load(snapshot.header(), snapshot.payload()).orElseThrow()) {
+                System.out.println();
+                System.out.println(
+                        file + ": " + snapshot.label() + " served by " + served.name() + " (" + engine + ")");
+                sets.forEach((set, images) -> results.add(reliability(set, images, served)));
+            }
+            print(results);
+            bySnapshot.put(file.getFileName().toString(), results);
+        }
+        if (bySnapshot.size() > 1) {
+            System.out.printf("%nAccuracy, side by side:%n| images |");
+            bySnapshot.keySet().forEach(name -> System.out.print(" " + name + " |"));
+            System.out.print("\n|---|");
+            bySnapshot.keySet().forEach(name -> System.out.print("---|"));
+            System.out.println();
+            List<String> names = new ArrayList<>(sets.keySet());
+            for (int i = 0; i < names.size(); i++) {
+                System.out.print("| " + names.get(i) + " |");
+                for (List<Reliability> results : bySnapshot.values()) {
+                    System.out.printf(
+                            Locale.ROOT, " %.2f %% |", 100 * results.get(i).accuracy());
+                }
+                System.out.println();
+            }
+        }
+        if (png != null) {
+            List<Reliability> last = new ArrayList<>(bySnapshot.values()).get(bySnapshot.size() - 1);
+            ImageIO.write(diagram(last), "png", png.toFile());
+            System.out.println("Reliability diagram of " + files.get(files.size() - 1) + ": " + png);
+        }
+        return 0;
+    }
+
+    private void print(List<Reliability> results) {
         System.out.printf(
                 Locale.ROOT,
-                "%n| images | accuracy | ECE (%d bins) | flagged uncertain (confidence < %.2f) | wrong among flagged"
-                        + " | wrong among the rest |%n|---|---|---|---|---|---|%n",
+                "%n| images | accuracy | weakest digits | ECE (%d bins) | flagged uncertain (confidence < %.2f)"
+                        + " | wrong among flagged | wrong among the rest |%n|---|---|---|---|---|---|---|%n",
                 BINS,
                 uncertainBelow);
         for (Reliability r : results) {
             int rest = r.images() - r.flagged();
             System.out.printf(
                     Locale.ROOT,
-                    "| %s (%,d) | %.2f %% | %.2f %% | %,d (%.1f %%) | %,d (%.1f %%) | %,d (%.2f %%) |%n",
+                    "| %s (%,d) | %.2f %% | %s | %.2f %% | %,d (%.1f %%) | %,d (%.1f %%) | %,d (%.2f %%) |%n",
                     r.set(),
                     r.images(),
                     100 * r.accuracy(),
+                    r.weakest(),
                     100 * r.ece(),
                     r.flagged(),
                     100.0 * r.flagged() / r.images(),
@@ -136,27 +204,6 @@ public final class Calibration implements Callable<Integer> {
                     r.wrong() - r.flaggedWrong(),
                     rest == 0 ? 0 : 100.0 * (r.wrong() - r.flaggedWrong()) / rest);
         }
-        Reliability mnist = results.get(0);
-        System.out.printf(
-                Locale.ROOT,
-                "%nMNIST test by confidence bin:%n| confidence | images | mean confidence | accuracy |%n|---|---|---|---|%n");
-        for (int b = 0; b < BINS; b++) {
-            if (mnist.count()[b] > 0) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "| %.2f-%.2f | %,d | %.3f | %.3f |%n",
-                        (double) b / BINS,
-                        (double) (b + 1) / BINS,
-                        mnist.count()[b],
-                        mnist.confidence()[b] / mnist.count()[b],
-                        (double) mnist.correct()[b] / mnist.count()[b]);
-            }
-        }
-        if (png != null) {
-            ImageIO.write(diagram(results), "png", png.toFile());
-            System.out.println("Reliability diagram: " + png);
-        }
-        return 0;
     }
 
     private Reliability reliability(String set, MnistDataset images, InferenceEngine engine) {
@@ -166,6 +213,8 @@ public final class Calibration implements Callable<Integer> {
         int flagged = 0;
         int flaggedWrong = 0;
         int wrong = 0;
+        int[] perDigit = new int[10];
+        int[] perDigitWrong = new int[10];
         for (int from = 0; from < images.size(); from += BATCH) {
             int n = Math.min(BATCH, images.size() - from);
             MnistDataset slice = images.slice(from, from + n);
@@ -178,13 +227,16 @@ public final class Calibration implements Callable<Integer> {
                 confidence[bin] += reading.confidence();
                 correct[bin] += right ? 1 : 0;
                 wrong += right ? 0 : 1;
+                perDigit[slice.label(i)]++;
+                perDigitWrong[slice.label(i)] += right ? 0 : 1;
                 if (reading.confidence() < uncertainBelow) {
                     flagged++;
                     flaggedWrong += right ? 0 : 1;
                 }
             }
         }
-        return new Reliability(set, images.size(), count, confidence, correct, flagged, flaggedWrong, wrong);
+        return new Reliability(
+                set, images.size(), count, confidence, correct, flagged, flaggedWrong, wrong, perDigit, perDigitWrong);
     }
 
     /** Accuracy against mean confidence per bin, one line per set, the diagonal for perfect calibration. */
@@ -192,7 +244,7 @@ public final class Calibration implements Callable<Integer> {
         int size = 640;
         int margin = 70;
         int plot = size - 2 * margin;
-        var image = new BufferedImage(size + 220, size, BufferedImage.TYPE_INT_RGB);
+        var image = new BufferedImage(size + 400, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
@@ -215,7 +267,9 @@ public final class Calibration implements Callable<Integer> {
             new Color(0xb45309),
             new Color(0x7c3aed),
             new Color(0x0e7490),
-            new Color(0x6b7280)
+            new Color(0x6b7280),
+            new Color(0xdb2777),
+            new Color(0x000000)
         };
         g.setStroke(new BasicStroke(2f));
         for (int s = 0; s < results.size(); s++) {
