@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -29,6 +30,11 @@ public final class MnistStyle {
     private static final Set<String> ACCEPTED_FORMATS = Set.of("png", "jpeg");
     private static final int FIT = 20;
     private static final float INK_THRESHOLD = 0.05f;
+    /**
+     * How many median deviations of the border's luminance still count as paper: about three
+     * standard deviations of Gaussian noise (one median deviation is 0.67 of one).
+     */
+    private static final float PAPER_SPREAD = 4.5f;
 
     private MnistStyle() {}
 
@@ -132,8 +138,14 @@ public final class MnistStyle {
 
     /**
      * Luminance in 0..1 with ink bright and the background at 0: transparent pixels count as
-     * white paper; a light background (judged by the border) is inverted; the background level is
-     * subtracted and the strongest ink stretched to 1.
+     * white paper; a light background (judged by the border) is inverted; the paper's level and
+     * its unevenness are subtracted and the strongest ink stretched to 1.
+     *
+     * <p>The paper is the border's median, not its mean: a digit cropped tightly touches the
+     * border, and its ink would otherwise darken the paper's level and fade the digit. What the
+     * paper varies by (sensor noise, uneven light, JPEG) is taken from the border's median
+     * deviation: without it, a scan's grain counts as ink and stretches the bounding box to the
+     * whole image, and the digit shrinks to a fraction of MNIST's 20 pixels.
      */
     static float[] inkOnBlack(BufferedImage image) {
         int width = image.getWidth();
@@ -152,25 +164,18 @@ public final class MnistStyle {
                 lum[y * width + x] = grey * alpha + (1 - alpha);
             }
         }
-        double border = 0;
-        int count = 0;
-        for (int x = 0; x < width; x++) {
-            border += lum[x] + lum[(height - 1) * width + x];
-            count += 2;
+        float[] border = border(lum, width, height);
+        float paper = median(border);
+        boolean lightBackground = paper > 0.5f;
+        for (int i = 0; i < border.length; i++) {
+            border[i] = Math.abs(border[i] - paper);
         }
-        for (int y = 0; y < height; y++) {
-            border += lum[y * width] + lum[y * width + width - 1];
-            count += 2;
-        }
-        boolean lightBackground = border / count > 0.5;
-        float background = 0;
+        float unevenness = PAPER_SPREAD * median(border);
+        float background = lightBackground ? 1 - paper : paper;
         float max = 0;
         for (int i = 0; i < lum.length; i++) {
-            lum[i] = lightBackground ? 1 - lum[i] : lum[i];
-        }
-        background = (float) (lightBackground ? 1 - border / count : border / count);
-        for (int i = 0; i < lum.length; i++) {
-            lum[i] = Math.max(0, lum[i] - background);
+            float ink = lightBackground ? 1 - lum[i] : lum[i];
+            lum[i] = Math.max(0, ink - background - unevenness);
             max = Math.max(max, lum[i]);
         }
         if (max > 0) {
@@ -181,8 +186,64 @@ public final class MnistStyle {
         return lum;
     }
 
-    /** Area-weighted resampling of a rectangle of {@code src} to {@code outW x outH}. */
+    private static float[] border(float[] lum, int width, int height) {
+        float[] border = new float[2 * width + 2 * Math.max(0, height - 2)];
+        int n = 0;
+        for (int x = 0; x < width; x++) {
+            border[n++] = lum[x];
+            border[n++] = lum[(height - 1) * width + x];
+        }
+        for (int y = 1; y < height - 1; y++) {
+            border[n++] = lum[y * width];
+            border[n++] = lum[y * width + width - 1];
+        }
+        return border;
+    }
+
+    private static float median(float[] values) {
+        float[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * A rectangle of {@code src} brought to {@code outW x outH}: area-weighted when it shrinks,
+     * bilinear when it grows. A small image (a thumbnail, a low-resolution scan) grown by area
+     * would come out in blocks of one source pixel, which no MNIST digit has; bilinear growth
+     * gives the soft strokes MNIST's own anti-aliased digits have, and that the training's
+     * low-resolution variation shows the network.
+     */
     static float[] resample(float[] src, int srcStride, int left, int top, int w, int h, int outW, int outH) {
+        return outW > w
+                ? bilinear(src, srcStride, left, top, w, h, outW, outH)
+                : area(src, srcStride, left, top, w, h, outW, outH);
+    }
+
+    private static float[] bilinear(float[] src, int srcStride, int left, int top, int w, int h, int outW, int outH) {
+        float[] out = new float[outW * outH];
+        double sx = (double) w / outW;
+        double sy = (double) h / outH;
+        for (int oy = 0; oy < outH; oy++) {
+            double y = Math.min(h - 1, Math.max(0, (oy + 0.5) * sy - 0.5));
+            int y0 = (int) y;
+            int y1 = Math.min(h - 1, y0 + 1);
+            double fy = y - y0;
+            for (int ox = 0; ox < outW; ox++) {
+                double x = Math.min(w - 1, Math.max(0, (ox + 0.5) * sx - 0.5));
+                int x0 = (int) x;
+                int x1 = Math.min(w - 1, x0 + 1);
+                double fx = x - x0;
+                double upper = (1 - fx) * src[(top + y0) * srcStride + left + x0]
+                        + fx * src[(top + y0) * srcStride + left + x1];
+                double lower = (1 - fx) * src[(top + y1) * srcStride + left + x0]
+                        + fx * src[(top + y1) * srcStride + left + x1];
+                out[oy * outW + ox] = (float) ((1 - fy) * upper + fy * lower);
+            }
+        }
+        return out;
+    }
+
+    private static float[] area(float[] src, int srcStride, int left, int top, int w, int h, int outW, int outH) {
         float[] out = new float[outW * outH];
         double sx = (double) w / outW;
         double sy = (double) h / outH;

@@ -10,6 +10,7 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,75 @@ class MnistStyleTest {
                 .as("a 20-pixel-tall stroke starts at row 4")
                 .isLessThan(20);
         assertThat(pixels[5 * 28 + 14] & 0xFF).isGreaterThan(150);
+    }
+
+    @Test
+    void aDigitCroppedTightlyKeepsItsFaintInk() throws IOException {
+        // a "0" whose top and bottom strokes run along the image's edge, its sides in grey pencil:
+        // the dark edge strokes must not be taken for paper, or the grey sides fade away
+        var image = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
+        var raster = image.getRaster();
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 12; x++) {
+                boolean edgeStroke = (y <= 1 || y >= 10) && x >= 1 && x <= 10;
+                boolean side = (x == 2 || x == 9) && y > 1 && y < 10;
+                raster.setSample(x, y, 0, edgeStroke ? 0 : side ? 150 : 255);
+            }
+        }
+
+        byte[] pixels = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(encode(image, "png"))).value();
+
+        int row = 14;
+        int brightestSide = 0;
+        for (int x = 0; x < 10; x++) {
+            brightestSide = Math.max(brightestSide, pixels[row * 28 + x] & 0xFF);
+        }
+        assertThat(brightestSide)
+                .as("the left stroke, ink of 0.41 against the edge strokes' 1")
+                .isGreaterThan(30);
+    }
+
+    @Test
+    void grainAndUnevenLightOnTheScanAreNotInk() throws IOException {
+        var random = new java.util.Random(7);
+        var image = new BufferedImage(60, 60, BufferedImage.TYPE_BYTE_GRAY);
+        var raster = image.getRaster();
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 60; x++) {
+                boolean stroke = x >= 27 && x < 33 && y >= 15 && y < 45; // a "1", 30 pixels tall
+                double paper = 0.82 + 0.1 * x / 60.0 + 0.03 * random.nextGaussian();
+                double value = stroke ? 0.15 + 0.03 * random.nextGaussian() : paper;
+                raster.setSample(x, y, 0, (int) Math.round(255 * Math.min(1, Math.max(0, value))));
+            }
+        }
+
+        byte[] pixels = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(encode(image, "png"))).value();
+
+        // fitted to MNIST's 20 pixels, the stroke runs from row 4 to row 23
+        assertThat(pixels[5 * 28 + 14] & 0xFF).as("row 5 is stroke").isGreaterThan(150);
+        assertThat(pixels[22 * 28 + 14] & 0xFF).as("row 22 is stroke").isGreaterThan(150);
+        int paperInk = 0;
+        for (int x = 0; x < 28; x++) {
+            paperInk = Math.max(paperInk, pixels[2 * 28 + x] & 0xFF);
+        }
+        assertThat(paperInk).as("row 2 is paper").isLessThan(20);
+    }
+
+    @Test
+    void aSmallImageGrowsIntoSoftStrokesNotBlocks() throws IOException {
+        // an 8x8 diagonal stroke, grown 2.5 times to fit 20 pixels
+        var image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 8; i++) {
+            image.getRaster().setSample(i, 7 - i, 0, 255);
+        }
+
+        byte[] pixels = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(encode(image, "png"))).value();
+
+        // grown in blocks, a two-tone image keeps a handful of tones (where a block's edge splits
+        // a pixel); grown smoothly, its stroke fades out over many
+        long tones =
+                IntStream.range(0, 784).map(i -> pixels[i] & 0xFF).distinct().count();
+        assertThat(tones).as("distinct grey levels").isGreaterThan(8);
     }
 
     @Test
