@@ -49,8 +49,8 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(
             names = "--recipe",
             defaultValue = "${env:DIGITSTREAM_RECIPE:-default}",
-            description =
-                    "seed (the reference exactly: 2 epochs) or default (8 epochs, decay, shifts) (env DIGITSTREAM_RECIPE).")
+            description = "seed (the reference exactly: 2 epochs) or default (" + Recipe.DEFAULT_EPOCHS
+                    + " epochs, decay, varied pose, pen, resolution and style) (env DIGITSTREAM_RECIPE).")
     String recipe;
 
     @Option(names = "--epochs", description = "Override the recipe's number of epochs.")

@@ -20,6 +20,7 @@ import java.util.Random;
  * @param blur            probability of a blur (a 3x3 binomial kernel)
  * @param lowResolution   probability of being brought down to {@link #LOW_RESOLUTION_MIN}..{@link
  *                        #LOW_RESOLUTION_MAX} pixels a side and scaled back up
+ * @param otherHands      probability that a 7 gets a bar or a 1 a flag ({@link WritingStyles})
  */
 public record Augmentation(
         double maxShift,
@@ -28,11 +29,12 @@ public record Augmentation(
         double maxSlantDegrees,
         double penChange,
         double blur,
-        double lowResolution) {
+        double lowResolution,
+        double otherHands) {
 
-    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0);
+    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 0);
 
-    static final int LOW_RESOLUTION_MIN = 8;
+    static final int LOW_RESOLUTION_MIN = 6;
     static final int LOW_RESOLUTION_MAX = 16;
     private static final double CENTRE = (Mnist.SIDE - 1) / 2.0;
     private static final int SIDE = Mnist.SIDE;
@@ -41,7 +43,7 @@ public record Augmentation(
         if (maxShift < 0 || maxDegrees < 0 || maxScale < 0 || maxScale >= 1 || maxSlantDegrees < 0) {
             throw new IllegalArgumentException("invalid pose variation");
         }
-        for (double p : new double[] {penChange, blur, lowResolution}) {
+        for (double p : new double[] {penChange, blur, lowResolution, otherHands}) {
             if (p < 0 || p > 1) {
                 throw new IllegalArgumentException("a probability must be 0..1, not " + p);
             }
@@ -52,9 +54,15 @@ public record Augmentation(
         return equals(NONE);
     }
 
-    /** Writes one varied copy of {@code pixels[source ..]}, scaled to [0,1], into {@code out[target ..]}. */
-    void apply(byte[] pixels, int source, float[] out, int target, Random random) {
+    /**
+     * Writes one varied copy of {@code pixels[source ..]}, an image of {@code digit}, scaled to
+     * [0,1], into {@code out[target ..]}.
+     */
+    void apply(byte[] pixels, int source, int digit, float[] out, int target, Random random) {
         float[] image = pose(pixels, source, random);
+        if (random.nextDouble() < otherHands) {
+            WritingStyles.restyle(image, digit, random);
+        }
         boolean drawnDifferently = false;
         if (random.nextDouble() < penChange) {
             // MNIST's strokes are thin already: a thinner pen is rarer and milder than a thicker one

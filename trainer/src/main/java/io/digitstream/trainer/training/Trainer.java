@@ -75,7 +75,9 @@ public final class Trainer {
         }
         float[] scaled = new float[count * Mnist.PIXELS];
         for (int row = 0; row < count; row++) {
-            augmentation.apply(data.rawPixels(), order[from + row] * Mnist.PIXELS, scaled, row * Mnist.PIXELS, random);
+            int image = order[from + row];
+            augmentation.apply(
+                    data.rawPixels(), image * Mnist.PIXELS, data.label(image), scaled, row * Mnist.PIXELS, random);
         }
         return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
