@@ -31,7 +31,7 @@ serving=app-serving/target/digitstream-serving
 # Each install logs through logback: without it SLF4J falls back to logging nothing, silently (a
 # module inheriting the parent's test-scoped logback once lost it this way).
 for lib in "$dist/lib" "$serving/lib"; do
-  ls "$lib"/logback-classic-*.jar >/dev/null 2>&1 || { echo "build-dist: $lib has no logging backend (logback-classic)" >&2; exit 1; }
+  ls "$lib"/*logback-classic-*.jar >/dev/null 2>&1 || { echo "build-dist: $lib has no logging backend (logback-classic)" >&2; exit 1; }
 done
 
 # No class may be on the classpath twice. The check runs on the JDK alone (the build image has no
