@@ -134,7 +134,9 @@ public final class Replayer implements AutoCloseable {
         var failed = new AtomicLong();
         var firstError = new AtomicReference<Exception>();
         int sent = 0;
-        for (int i = 0; i < order.length && !Thread.currentThread().isInterrupted(); i++) {
+        // the first image the producer gives up on ends the replay: with the cluster gone, each send
+        // would otherwise wait out max.block.ms on its own
+        for (int i = 0; i < order.length && !Thread.currentThread().isInterrupted() && firstError.get() == null; i++) {
             if (interval > 0) {
                 // pace against the start, not the previous send, so short stalls are caught up
                 long due = started + i * interval;
