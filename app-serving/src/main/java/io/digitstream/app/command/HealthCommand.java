@@ -77,6 +77,9 @@ public final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (timeoutMs < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout-ms must be at least 1, not " + timeoutMs);
+        }
         URI url = url();
         var client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(timeoutMs))

@@ -5,7 +5,10 @@ import io.digitstream.kafka.embedded.EmbeddedKafka;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * A single-node KRaft broker from Kafka's own jars, in a process of its own, for running the parts
@@ -23,8 +26,14 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Port to listen on (0 = any free port). Env: DIGITSTREAM_BROKER_PORT.")
     int port;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0..65535, not " + port);
+        }
         try (var stop = StopSignal.install("broker");
                 EmbeddedKafka kafka = EmbeddedKafka.create(port, Map.of()).start()) {
             System.out.println("Kafka broker listening on " + kafka.bootstrapServers() + " (Ctrl-C stops it)");

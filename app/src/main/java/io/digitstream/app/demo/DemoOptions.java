@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The demo's flags: on {@code digitstream demo}, and on bare {@code digitstream}, which runs the demo. */
 public final class DemoOptions {
@@ -72,8 +75,23 @@ public final class DemoOptions {
             description = "Give up if the replay is not fully predicted by then.")
     long timeoutS;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** The demo these flags describe, working in a new temporary directory. */
     public DemoSettings settings() throws java.io.IOException {
+        // the user's mistakes, said before a broker, a console or a directory exists
+        atLeast("--images", images, 1);
+        atLeast("--snapshot-every", snapshotEvery == null ? 1 : snapshotEvery, 1);
+        atLeast("--epochs", epochs, 1);
+        atLeast("--max-batch", maxBatch, 1);
+        atLeast("--timeout-s", timeoutS, 1);
+        if (rate != null && (!(rate >= 0) || rate.isInfinite())) {
+            throw mistake("--rate: " + rate + " images a second cannot be (0 = as fast as possible)");
+        }
+        if (consolePort < -1 || consolePort > 65535) {
+            throw mistake("--console-port must be -1 (no console) or 0..65535, not " + consolePort);
+        }
         Path work = Files.createTempDirectory("digitstream-demo-");
         return new DemoSettings(
                 Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()),
@@ -90,5 +108,15 @@ public final class DemoOptions {
                 "",
                 consolePort,
                 Optional.of(work.resolve("demo.log")));
+    }
+
+    private void atLeast(String flag, long value, long least) {
+        if (value < least) {
+            throw mistake(flag + " must be at least " + least + ", not " + value);
+        }
+    }
+
+    private ParameterException mistake(String message) {
+        return new ParameterException(command.commandLine(), message);
     }
 }
