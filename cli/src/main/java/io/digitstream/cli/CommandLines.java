@@ -29,9 +29,9 @@ public final class CommandLines {
         subcommands.forEach(launcher::addSubcommand);
         return launcher.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-                    if (isInputOutput(e)) {
-                        // a file or directory that is not there or not ours: the line below says it all,
-                        // and the log is often this same terminal
+                    if (isInputOutput(e) || isClusterSilence(e)) {
+                        // a file or directory that is not there or not ours, or a cluster that does not
+                        // answer: the line below says it all, and the log is often this same terminal
                         log.debug("{} failed", commandLine.getCommandName(), e);
                     } else {
                         log.error("{} failed", commandLine.getCommandName(), e);
@@ -51,6 +51,17 @@ public final class CommandLines {
 
     private static boolean isInputOutput(Throwable e) {
         return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+    }
+
+    /** A Kafka cluster that did not answer in time: the address or the broker, not a bug of ours. */
+    private static boolean isClusterSilence(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What went wrong, as one line: the message of the outermost exception that has one. */
