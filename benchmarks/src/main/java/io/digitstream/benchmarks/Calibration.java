@@ -22,6 +22,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class Calibration implements Callable<Integer> {
         String weakest() {
             List<Integer> digits = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
             digits.removeIf(d -> perDigit[d] == 0);
-            digits.sort(java.util.Comparator.comparingDouble(d -> -(double) perDigitWrong[d] / perDigit[d]));
+            digits.sort(Comparator.comparingDouble(d -> -(double) perDigitWrong[d] / perDigit[d]));
             List<String> parts = new ArrayList<>();
             for (int d : digits.subList(0, Math.min(3, digits.size()))) {
                 parts.add(String.format(Locale.ROOT, "%d: %.1f %%", d, 100 - 100.0 * perDigitWrong[d] / perDigit[d]));

@@ -2,7 +2,6 @@ package io.digitstream.benchmarks.handwriting;
 
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.image.MnistStyle;
-import io.digitstream.schemas.Decoded;
 import io.digitstream.schemas.Mnist;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -229,9 +228,7 @@ public final class StandIns {
 
     /** What the classifier makes of an image sent as these bytes; blank where it refuses it. */
     private static byte[] asSent(byte[] encoded) {
-        return MnistStyle.fromEncoded(encoded) instanceof Decoded.Valid<byte[]> valid
-                ? valid.value()
-                : new byte[Mnist.PIXELS];
+        return StyleVariants.orBlank(MnistStyle.fromEncoded(encoded));
     }
 
     private static MnistDataset dataset(List<byte[]> images, List<Integer> labels) {

@@ -79,9 +79,12 @@ public final class StyleVariants {
                 raster.setSample(x, y, 0, Math.round(255 * Math.min(1f, Math.max(0f, image[y * side + x]))));
             }
         }
-        return MnistStyle.fromImage(grey) instanceof Decoded.Valid<byte[]> valid
-                ? valid.value()
-                : new byte[Mnist.PIXELS];
+        return orBlank(MnistStyle.fromImage(grey));
+    }
+
+    /** The preprocessed pixels, or a blank image where the preprocessing refused the image. */
+    static byte[] orBlank(Decoded<byte[]> preprocessed) {
+        return preprocessed instanceof Decoded.Valid<byte[]> valid ? valid.value() : new byte[Mnist.PIXELS];
     }
 
     private static float[] upscale(byte[] image) {
