@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code accuracy run}: the accuracy application; {@code accuracy follow}: a live table of its reports. */
@@ -64,8 +65,14 @@ public final class AccuracyCommand implements Runnable {
                 description = "Kafka Streams state directory.")
         Path stateDir;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (window < 1) {
+                throw new ParameterException(spec.commandLine(), "--window must be at least 1, not " + window);
+            }
             KafkaConnection cluster = kafka.connection();
             try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
                 TopicAdmin.ensureTopics(
@@ -98,8 +105,14 @@ public final class AccuracyCommand implements Runnable {
         @Option(names = "--interval-ms", defaultValue = "1000")
         long intervalMs;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            if (intervalMs < 1) {
+                throw new ParameterException(spec.commandLine(), "--interval-ms must be at least 1, not " + intervalMs);
+            }
             var board = new AccuracyBoard();
             try (var consumer = new KafkaConsumer<>(
                     kafka.connection().clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),

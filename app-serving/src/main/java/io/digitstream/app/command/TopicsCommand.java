@@ -64,8 +64,13 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the user's mistakes, said before any client exists
+        TopicLayout layout = layout();
+        if (timeoutS < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout-s must be at least 1, not " + timeoutS);
+        }
         try (Admin admin = Admin.create(kafka.connection().clientConfig(Map.of()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), layout()), Duration.ofSeconds(timeoutS));
+            TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), layout), Duration.ofSeconds(timeoutS));
         }
         System.out.println("Topics ready: " + String.join(", ", kafka.topics().all()));
         return 0;
