@@ -230,6 +230,7 @@ public final class ColdStartBench implements Callable<Integer> {
             int w = (int) Math.min(windows - 1, Math.max(0, sinceHealthy / (windowSeconds * 1000L)));
             latencies.get(w).add(drained.emittedAtMs()[i] - drained.sentAtMs()[i]);
         }
+        System.out.println("run " + run + ": " + firstSeconds(drained, healthyAtMs));
         List<String> rows = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
             long[] sorted = latencies.get(w).stream()
@@ -250,6 +251,26 @@ public final class ColdStartBench implements Callable<Integer> {
                     percentile(sorted, 1.0)));
         }
         return rows;
+    }
+
+    /**
+     * The start of a run in finer slots than the windows: the largest latency of each 250 ms of send
+     * time over the first 3 s, which shows whether a tail is one stall that drains or spread out.
+     */
+    private static String firstSeconds(Drain.Drained drained, long healthyAtMs) {
+        int slotMs = 250;
+        long[] slowest = new long[3000 / slotMs];
+        for (int i = 0; i < drained.sentAtMs().length; i++) {
+            long sinceHealthy = drained.sentAtMs()[i] - healthyAtMs;
+            if (sinceHealthy >= 0 && sinceHealthy < (long) slotMs * slowest.length) {
+                int slot = (int) (sinceHealthy / slotMs);
+                slowest[slot] = Math.max(slowest[slot], drained.emittedAtMs()[i] - drained.sentAtMs()[i]);
+            }
+        }
+        return "slowest per " + slotMs + " ms of send time over the first 3 s after healthy (ms): "
+                + java.util.Arrays.stream(slowest)
+                        .mapToObj(Long::toString)
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String percentile(long[] sorted, double p) {
