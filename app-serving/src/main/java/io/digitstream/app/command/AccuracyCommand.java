@@ -2,6 +2,7 @@ package io.digitstream.app.command;
 
 import io.digitstream.accuracy.AccuracyBoard;
 import io.digitstream.accuracy.AccuracyTopology;
+import io.digitstream.cli.FlagChecks;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code accuracy run}: the accuracy application; {@code accuracy follow}: a live table of its reports. */
@@ -70,9 +70,7 @@ public final class AccuracyCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (window < 1) {
-                throw new ParameterException(spec.commandLine(), "--window must be at least 1, not " + window);
-            }
+            FlagChecks.atLeast(spec, "--window", window, 1);
             KafkaConnection cluster = kafka.connection();
             try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
                 TopicAdmin.ensureTopics(
@@ -110,9 +108,7 @@ public final class AccuracyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (intervalMs < 1) {
-                throw new ParameterException(spec.commandLine(), "--interval-ms must be at least 1, not " + intervalMs);
-            }
+            FlagChecks.atLeast(spec, "--interval-ms", intervalMs, 1);
             var board = new AccuracyBoard();
             try (var consumer = new KafkaConsumer<>(
                     kafka.connection().clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),

@@ -1,5 +1,6 @@
 package io.digitstream.app.command;
 
+import io.digitstream.cli.FlagChecks;
 import io.digitstream.console.ConsoleSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -77,9 +78,7 @@ public final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (timeoutMs < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout-ms must be at least 1, not " + timeoutMs);
-        }
+        FlagChecks.atLeast(spec, "--timeout-ms", timeoutMs, 1);
         URI url = url();
         var client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(timeoutMs))

@@ -1,5 +1,6 @@
 package io.digitstream.app.command;
 
+import io.digitstream.cli.FlagChecks;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.topic.TopicLayout;
@@ -66,9 +67,7 @@ public final class TopicsCommand implements Callable<Integer> {
     public Integer call() {
         // the user's mistakes, said before any client exists
         TopicLayout layout = layout();
-        if (timeoutS < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout-s must be at least 1, not " + timeoutS);
-        }
+        FlagChecks.atLeast(spec, "--timeout-s", timeoutS, 1);
         try (Admin admin = Admin.create(kafka.connection().clientConfig(Map.of()))) {
             TopicAdmin.ensureTopics(admin, TopicSpecs.all(kafka.topics(), layout), Duration.ofSeconds(timeoutS));
         }

@@ -2,6 +2,7 @@ package io.digitstream.app.demo;
 
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cli.DataOptions;
+import io.digitstream.cli.FlagChecks;
 import io.digitstream.cli.Terminals;
 import io.digitstream.console.ConsoleSettings;
 import java.nio.file.Files;
@@ -81,11 +82,11 @@ public final class DemoOptions {
     /** The demo these flags describe, working in a new temporary directory. */
     public DemoSettings settings() throws java.io.IOException {
         // the user's mistakes, said before a broker, a console or a directory exists
-        atLeast("--images", images, 1);
-        atLeast("--snapshot-every", snapshotEvery == null ? 1 : snapshotEvery, 1);
-        atLeast("--epochs", epochs, 1);
-        atLeast("--max-batch", maxBatch, 1);
-        atLeast("--timeout-s", timeoutS, 1);
+        FlagChecks.atLeast(command, "--images", images, 1);
+        FlagChecks.atLeast(command, "--snapshot-every", snapshotEvery == null ? 1 : snapshotEvery, 1);
+        FlagChecks.atLeast(command, "--epochs", epochs, 1);
+        FlagChecks.atLeast(command, "--max-batch", maxBatch, 1);
+        FlagChecks.atLeast(command, "--timeout-s", timeoutS, 1);
         if (rate != null && (!(rate >= 0) || rate.isInfinite())) {
             throw mistake("--rate: " + rate + " images a second cannot be (0 = as fast as possible)");
         }
@@ -108,12 +109,6 @@ public final class DemoOptions {
                 "",
                 consolePort,
                 Optional.of(work.resolve("demo.log")));
-    }
-
-    private void atLeast(String flag, long value, long least) {
-        if (value < least) {
-            throw mistake(flag + " must be at least " + least + ", not " + value);
-        }
     }
 
     private ParameterException mistake(String message) {
