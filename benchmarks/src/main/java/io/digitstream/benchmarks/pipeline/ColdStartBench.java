@@ -19,14 +19,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -35,10 +39,11 @@ import picocli.CommandLine.Option;
 
 /**
  * A classifier's first minute, as deployed: the broker, the classifier ({@code digitstream-serving
- * classifier}) and this load generator each in a JVM of its own. A fresh classifier starts on a
- * topic that already holds a signed model; the moment its {@code /health} answers 200, images
- * arrive at a steady rate, and the latency of each window of send times is reported, with and
- * without {@code --warm-up}, alternating, in one run. Not a test.
+ * classifier}) and this load generator each in a JVM of its own. The topics (one already holding a
+ * signed model), the load generator's producer and its reader of predictions live for the whole
+ * run, as a deployment's do; each fresh classifier (a new application, starting where the producer
+ * is) reports healthy, then images arrive at a steady rate, and the latency of each window of send
+ * times is reported, with and without {@code --warm-up}, alternating, in one run. Not a test.
  */
 @Command(
         name = "cold-start-bench",
@@ -108,15 +113,28 @@ public final class ColdStartBench implements Callable<Integer> {
                     rate,
                     seconds,
                     windowSeconds);
-            if (settleSeconds > 0) {
-                coldStart(cluster, snapshot, images, trustedKey, work, logs, 0, "--warm-up", settleSeconds);
-                System.out.println("settled: the broker and the load generator are warm");
-            }
-            int run = 0;
-            for (int repeat = 0; repeat < repeats; repeat++) {
-                for (String setting : settings) {
-                    run++;
-                    rows.addAll(coldStart(cluster, snapshot, images, trustedKey, work, logs, run, setting, seconds));
+            TopicNames topics = TopicNames.DEFAULTS.withPrefix("cold-");
+            try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
+                TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
+                publish(cluster, topics, snapshot);
+                // one producer and one reader for the whole session, as a deployment's producers and
+                // consumers run on while a classifier instance joins: a new producer per run met its
+                // own first send (metadata, connections) in the first images of every run
+                try (Drain drain = Drain.open(cluster, topics.predictionsOut());
+                        Replayer replayer = new Replayer(
+                                cluster, topics.digitsIn(), ImageEventEncoding.JSON, Replayer.lingerFor(rate))) {
+                    var session = new Shared(cluster, topics, admin, drain, replayer, images, trustedKey, work, logs);
+                    if (settleSeconds > 0) {
+                        coldStart(session, 0, "--warm-up", settleSeconds);
+                        System.out.println("settled: the broker and the load generator are warm");
+                    }
+                    int run = 0;
+                    for (int repeat = 0; repeat < repeats; repeat++) {
+                        for (String setting : settings) {
+                            run++;
+                            rows.addAll(coldStart(session, run, setting, seconds));
+                        }
+                    }
                 }
             }
         } finally {
@@ -129,21 +147,19 @@ public final class ColdStartBench implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> coldStart(
+    /** What every run of a session shares: the cluster, its topics and the load generator's clients. */
+    private record Shared(
             KafkaConnection cluster,
-            byte[] snapshot,
+            TopicNames topics,
+            Admin admin,
+            Drain drain,
+            Replayer replayer,
             MnistDataset images,
             Path trustedKey,
             Path work,
-            Path logs,
-            int run,
-            String setting,
-            int seconds)
-            throws Exception {
-        TopicNames topics = TopicNames.DEFAULTS.withPrefix("cold" + run + "-");
-        try (Admin admin = Admin.create(cluster.clientConfig(Map.of()))) {
-            TopicAdmin.ensureTopics(admin, TopicSpecs.all(topics, TopicLayout.DEFAULT), Duration.ofSeconds(30));
-        }
+            Path logs) {}
+
+    private static void publish(KafkaConnection cluster, TopicNames topics, byte[] snapshot) throws Exception {
         try (var producer = new KafkaProducer<>(
                 cluster.clientConfig(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpecs.MAX_SNAPSHOT_BYTES)),
                 new StringSerializer(),
@@ -151,21 +167,44 @@ public final class ColdStartBench implements Callable<Integer> {
             producer.send(new ProducerRecord<>(topics.modelSnapshots(), SnapshotHeader.DEFAULT_MODEL_NAME, snapshot))
                     .get();
         }
+    }
+
+    /**
+     * Deletes what {@code topic} holds, so a classifier of a new application, reading from the
+     * earliest offset, starts where the load generator is now, as a new instance of a running
+     * application starts from its group's committed offsets.
+     */
+    private static void emptyTopic(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
+        admin.listOffsets(latest)
+                .all()
+                .get()
+                .forEach((p, end) -> deletions.put(p, RecordsToDelete.beforeOffset(end.offset())));
+        admin.deleteRecords(deletions).all().get();
+    }
+
+    private List<String> coldStart(Shared session, int run, String setting, int seconds) throws Exception {
+        emptyTopic(session.admin(), session.topics().digitsIn());
+        MnistDataset images = session.images();
+        Replayer replayer = session.replayer();
+        Drain drain = session.drain();
         List<String> flags =
                 setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+"));
         int count = (int) Math.round(rate * seconds);
-        Path log = logs.resolve("classifier-" + run + ".log");
-        try (Drain drain = Drain.open(cluster, topics.predictionsOut());
-                Replayer replayer =
-                        new Replayer(cluster, topics.digitsIn(), ImageEventEncoding.JSON, Replayer.lingerFor(rate));
-                ClassifierProcess classifier = ClassifierProcess.start(
-                        cluster.bootstrapServers(),
-                        topics,
-                        trustedKey,
-                        "cold" + run,
-                        work.resolve("state" + run),
-                        flags,
-                        log)) {
+        Path log = session.logs().resolve("classifier-" + run + ".log");
+        try (ClassifierProcess classifier = ClassifierProcess.start(
+                session.cluster().bootstrapServers(),
+                session.topics(),
+                session.trustedKey(),
+                "cold" + run,
+                session.work().resolve("state" + run),
+                flags,
+                log)) {
             Duration toHealthy = classifier.awaitReady(Duration.ofMinutes(2));
             long healthyAtMs = System.currentTimeMillis();
             long classifierCpu = classifier.cpuNanos();
