@@ -1,5 +1,6 @@
 package io.digitstream.classifier.stream;
 
+import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.mnist.image.MnistStyle;
 import io.digitstream.model.engine.InferenceEngine;
 import io.digitstream.schemas.Decoded;
@@ -33,6 +34,24 @@ public final class WarmUp {
     static final int PATH_ROUNDS = 20_000;
     /** Encoded images take about a hundred times longer to decode; fewer rounds compile them too. */
     static final int ENCODED_ROUNDS = 2_000;
+
+    /**
+     * Distinct synthetic events and probability vectors the path cycles through. The JIT compiles
+     * for the branches it saw taken: a warm-up of one event and one answer (all 0.02 but one 0.82)
+     * left the first real predictions to take untaken branches (an uncertain flag, a probability
+     * of 1e-9, a two-digit batch size): each was a deoptimization, its method back in the
+     * interpreter until compiled again, 4-6 of them in Jackson's writing and parsing within the
+     * first second of every measured instance (docs/BENCHMARKS.md, W1), none since.
+     */
+    static final int VARIANTS = 64;
+
+    /**
+     * The path runs in this many fresh threads, one after another. Jackson keeps its buffers per
+     * thread, so a stream thread's first records meet empty buffers, a branch one warm thread never
+     * takes again: JSON parsing, compiled without it, fell back to the interpreter on the first
+     * real image.
+     */
+    static final int PATH_THREADS = 4;
 
     /**
      * Batch sizes up to this one each get a call; above it, powers of two and max-batch itself. A
@@ -105,49 +124,127 @@ public final class WarmUp {
             return Duration.ZERO;
         }
         long started = System.nanoTime();
-        byte[] grey = syntheticPixels(1, 2);
-        var event = new ImageEvent("warm-up", new Image.Pixels(grey), 7, System.currentTimeMillis());
-        byte[] json = ImageEventCodec.encode(event);
-        var binaryHeaders = new RecordHeaders();
-        byte[] binary = BinaryImageEvents.encode(event, binaryHeaders);
-        byte[] png = ImageEventCodec.encode(
-                new ImageEvent("warm-up", new Image.Encoded(MnistStyle.toPng(syntheticDigit(), 2, true)), 7, null));
-        Serde<PendingImage> buffer = PendingImage.serde();
-        Serializer<Prediction> predictions = MessageSerdes.prediction().serializer();
-        float[] probabilities = syntheticProbabilities();
-        long checksum = 0;
-        for (int round = 0; round < PATH_ROUNDS; round++) {
-            byte[] value = round % 2 == 0 ? json : binary;
-            var headers = round % 2 == 0 ? new RecordHeaders() : binaryHeaders;
-            checksum += once(ImageEventCodec.decode("warm-up", headers, value), buffer, predictions, probabilities);
-            if (round < ENCODED_ROUNDS) {
-                checksum += once(
-                        ImageEventCodec.decode("warm-up", new RecordHeaders(), png),
-                        buffer,
-                        predictions,
-                        probabilities);
+        var traffic = SyntheticTraffic.generate(new Random(2));
+        long[] checksums = new long[PATH_THREADS];
+        int perThread = PATH_ROUNDS / PATH_THREADS;
+        for (int t = 0; t < PATH_THREADS; t++) {
+            int thread = t;
+            Thread worker = new Thread(
+                    () -> checksums[thread] = traffic.rounds(thread * perThread, (thread + 1) * perThread),
+                    "warm-up-" + t);
+            worker.start();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Duration.ofNanos(System.nanoTime() - started);
             }
         }
-        if (checksum == 0) {
+        if (java.util.Arrays.stream(checksums).anyMatch(sum -> sum == 0)) {
             throw new IllegalStateException(
                     "the warm-up wrote no prediction"); // also keeps the work from being dropped
         }
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** Images as users send them, and answers as a network gives them, in both encodings. */
+    record SyntheticTraffic(
+            ImageEvent[] events,
+            byte[][] json,
+            byte[][] binary,
+            RecordHeaders[] binaryHeaders,
+            float[][] probabilities,
+            byte[] png) {
+
+        static SyntheticTraffic generate(Random random) {
+            ImageEvent[] events = new ImageEvent[VARIANTS];
+            byte[][] json = new byte[VARIANTS][];
+            byte[][] binary = new byte[VARIANTS][];
+            RecordHeaders[] binaryHeaders = new RecordHeaders[VARIANTS];
+            float[][] probabilities = new float[VARIANTS][];
+            for (int i = 0; i < VARIANTS; i++) {
+                events[i] = syntheticEvent(random, i);
+                json[i] = ImageEventCodec.encode(events[i]);
+                binaryHeaders[i] = new RecordHeaders();
+                binary[i] = BinaryImageEvents.encode(events[i], binaryHeaders[i]);
+                probabilities[i] = syntheticProbabilities(random);
+            }
+            byte[] png = ImageEventCodec.encode(
+                    new ImageEvent("warm-up", new Image.Encoded(MnistStyle.toPng(syntheticDigit(), 2, true)), 7, null));
+            return new SyntheticTraffic(events, json, binary, binaryHeaders, probabilities, png);
+        }
+
+        /** Rounds {@code from} to {@code to} (exclusive) of the path; the sum of the predictions' sizes. */
+        long rounds(int from, int to) {
+            Serde<PendingImage> buffer = PendingImage.serde();
+            Serializer<Prediction> predictions = MessageSerdes.prediction().serializer();
+            long checksum = 0;
+            for (int round = from; round < to; round++) {
+                int variant = round % VARIANTS;
+                boolean asJson = (round / VARIANTS) % 2 == 0;
+                byte[] value = asJson ? json[variant] : binary[variant];
+                var headers = asJson ? new RecordHeaders() : binaryHeaders[variant];
+                checksum += once(
+                        ImageEventCodec.decode(events[variant].id(), headers, value),
+                        buffer,
+                        predictions,
+                        probabilities[(round * 7) % VARIANTS],
+                        1 + round % EVERY_SIZE_UP_TO);
+                if (round % (PATH_ROUNDS / ENCODED_ROUNDS) == 0) {
+                    checksum += once(
+                            ImageEventCodec.decode("warm-up", new RecordHeaders(), png),
+                            buffer,
+                            predictions,
+                            probabilities[variant],
+                            1);
+                }
+            }
+            return checksum;
+        }
+    }
+
     private static int once(
             Decoded<ImageEvent> decoded,
             Serde<PendingImage> buffer,
             Serializer<Prediction> predictions,
-            float[] probabilities) {
+            float[] probabilities,
+            int batchSize) {
         ImageEvent event = decoded.orElseThrow();
         byte[] pixels = MicroBatchProcessor.pixelsOf(event).orElseThrow();
         var pending = new PendingImage(event.id(), pixels, event.label(), event.sentAt(), 0, 0, 0);
         PendingImage restored =
                 buffer.deserializer().deserialize(null, buffer.serializer().serialize(null, pending));
         Prediction prediction = MicroBatchProcessor.prediction(
-                restored, probabilities, 0, "warm-up", 1, 1, System.currentTimeMillis(), 0.5);
+                restored,
+                probabilities,
+                0,
+                "warm-up",
+                1,
+                batchSize,
+                System.currentTimeMillis(),
+                ClassifierSettings.DEFAULT_UNCERTAIN_BELOW);
         return predictions.serialize(null, prediction).length;
+    }
+
+    /**
+     * An event as users send them: most labelled (a replay), some not (a user's own image), most
+     * with a send time, ids of several lengths, pixels of an MNIST-like image (mostly paper, some
+     * ink, a few greys) or of noise.
+     */
+    private static ImageEvent syntheticEvent(Random random, int variant) {
+        byte[] pixels = new byte[Mnist.PIXELS];
+        if (variant % 2 == 0) {
+            random.nextBytes(pixels);
+        } else {
+            for (int i = 0; i < pixels.length; i++) {
+                int roll = random.nextInt(10);
+                pixels[i] = (byte) (roll < 7 ? 0 : roll < 9 ? 255 : random.nextInt(256));
+            }
+        }
+        Integer label = variant % 5 == 4 ? null : variant % 10;
+        Long sentAt = variant % 7 == 6 ? null : System.currentTimeMillis() - random.nextInt(1000);
+        String id = "warm-up-" + "x".repeat(variant % 4) + variant;
+        return new ImageEvent(id, new Image.Pixels(pixels), label, sentAt);
     }
 
     /** {@code count} images of seeded noise: an engine's arithmetic does not depend on what they show. */
@@ -172,10 +269,28 @@ public final class WarmUp {
         return pixels;
     }
 
-    private static float[] syntheticProbabilities() {
-        float[] probabilities = new float[10];
-        java.util.Arrays.fill(probabilities, 0.02f);
-        probabilities[7] = 0.82f;
+    /**
+     * A softmax of random scores spread as a trained network's are: from nearly uniform (a
+     * confidence under the uncertainty threshold) to one class near 1 and the rest down to
+     * underflow, so that writing them meets every form a real probability takes.
+     */
+    private static float[] syntheticProbabilities(Random random) {
+        double spread = 0.5 + random.nextDouble() * 40;
+        double[] scores = new double[Mnist.CLASSES];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < scores.length; c++) {
+            scores[c] = random.nextGaussian() * spread;
+            max = Math.max(max, scores[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < scores.length; c++) {
+            scores[c] = Math.exp(scores[c] - max);
+            sum += scores[c];
+        }
+        float[] probabilities = new float[Mnist.CLASSES];
+        for (int c = 0; c < scores.length; c++) {
+            probabilities[c] = (float) (scores[c] / sum);
+        }
         return probabilities;
     }
 }
