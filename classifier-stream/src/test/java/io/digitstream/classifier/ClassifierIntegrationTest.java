@@ -208,6 +208,38 @@ class ClassifierIntegrationTest {
         }
     }
 
+    /**
+     * Kafka Streams stays in its group on close by default, so a stopped instance's partitions
+     * waited for its session to time out (45 s) before the other instance took them: a scale-down
+     * or a rolling restart held a share of the users' images that long.
+     */
+    @Test
+    void aStoppedInstancesPartitionsGoToTheRunningOneAtOnce() throws Exception {
+        TopicNames topics = freshTopics();
+        publishSnapshot(topics, 1);
+        var staying = Classifier.start(
+                settings(topics, "handover", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
+                new SimpleMeterRegistry());
+        try (staying;
+                var reader = predictionReader(topics)) {
+            try (var leaving = Classifier.start(
+                    settings(topics, "handover", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
+                    new SimpleMeterRegistry())) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> staying.state() == KafkaStreams.State.RUNNING
+                                && leaving.state() == KafkaStreams.State.RUNNING
+                                && leaving.models().servingVersion().isPresent());
+            }
+            long stopped = System.nanoTime();
+            sendFixture(topics, 0, 300);
+            List<Prediction> seen = new ArrayList<>();
+            // well inside the session timeout the partitions would otherwise wait for
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ids(predictions(reader, seen)).size() == 300);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
     @Test
     void imagesWaitingInTheBufferOfAStoppedInstanceArePredictedByItsSuccessor() throws Exception {
         TopicNames topics = freshTopics();
