@@ -27,7 +27,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -254,13 +253,7 @@ public final class Classifier implements AutoCloseable {
         }
         closed = true;
         long started = System.nanoTime();
-        // Kafka Streams stays in its group on close by default, to spare a rolling restart a
-        // rebalance; then a stopped instance's partitions wait for its session to time out (45 s)
-        // before another instance takes them, and its successor's start waits as long. This
-        // application's state is a small buffer, so the extra rebalance is the cheaper cost.
-        boolean clean =
-                streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(timeout));
+        boolean clean = StreamsDefaults.closeLeavingGroup(streams, timeout);
         streamsMetrics.close();
         decisions.close(Duration.ofSeconds(1));
         highWaterMark.close();

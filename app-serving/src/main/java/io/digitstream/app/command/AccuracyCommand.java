@@ -5,6 +5,7 @@ import io.digitstream.accuracy.AccuracyTopology;
 import io.digitstream.cli.FlagChecks;
 import io.digitstream.cli.KafkaOptions;
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.topic.TopicLayout;
@@ -84,7 +85,7 @@ public final class AccuracyCommand implements Runnable {
                     streams.start();
                     stop.await();
                 } finally {
-                    streams.close(StopSignal.CLOSE_TIMEOUT);
+                    StreamsDefaults.closeLeavingGroup(streams, StopSignal.CLOSE_TIMEOUT);
                 }
             }
             return 0;

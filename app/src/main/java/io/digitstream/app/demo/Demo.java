@@ -7,6 +7,7 @@ import io.digitstream.classifier.Classifier;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cluster.KafkaConnection;
+import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.console.Console;
 import io.digitstream.console.ConsoleSettings;
@@ -243,7 +244,7 @@ public final class Demo {
                 follower.join(10_000);
             }
             if (accuracy != null) {
-                accuracy.close(StopSignal.CLOSE_TIMEOUT);
+                StreamsDefaults.closeLeavingGroup(accuracy, StopSignal.CLOSE_TIMEOUT);
             }
         }
     }
