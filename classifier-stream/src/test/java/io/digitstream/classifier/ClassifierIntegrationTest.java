@@ -88,6 +88,12 @@ class ClassifierIntegrationTest {
                 .build();
     }
 
+    /** One instance of application {@code appId}, at least once, small quick batches: one of several sharing the partitions. */
+    private Classifier instance(TopicNames topics, String appId, SimpleMeterRegistry meters) throws Exception {
+        return Classifier.start(
+                settings(topics, appId, StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))), meters);
+    }
+
     private static BatchSettings batches(int maxBatch, Duration maxDelay) {
         return BatchSettings.DEFAULTS.withMaxBatch(maxBatch).withMaxDelay(maxDelay);
     }
@@ -179,12 +185,8 @@ class ClassifierIntegrationTest {
         publishSnapshot(topics, 1);
         var metersA = new SimpleMeterRegistry();
         var metersB = new SimpleMeterRegistry();
-        try (var a = Classifier.start(
-                        settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
-                        metersA);
-                var b = Classifier.start(
-                        settings(topics, "pair", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
-                        metersB);
+        try (var a = instance(topics, "pair", metersA);
+                var b = instance(topics, "pair", metersB);
                 var reader = predictionReader(topics)) {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING);
@@ -217,14 +219,10 @@ class ClassifierIntegrationTest {
     void aStoppedInstancesPartitionsGoToTheRunningOneAtOnce() throws Exception {
         TopicNames topics = freshTopics();
         publishSnapshot(topics, 1);
-        var staying = Classifier.start(
-                settings(topics, "handover", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
-                new SimpleMeterRegistry());
+        var staying = instance(topics, "handover", new SimpleMeterRegistry());
         try (staying;
                 var reader = predictionReader(topics)) {
-            try (var leaving = Classifier.start(
-                    settings(topics, "handover", StreamsConfig.AT_LEAST_ONCE, batches(32, Duration.ofMillis(10))),
-                    new SimpleMeterRegistry())) {
+            try (var leaving = instance(topics, "handover", new SimpleMeterRegistry())) {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> staying.state() == KafkaStreams.State.RUNNING
                                 && leaving.state() == KafkaStreams.State.RUNNING

@@ -13,6 +13,8 @@ import io.digitstream.schemas.message.MessageSerdes;
 import io.digitstream.schemas.message.Prediction;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -125,24 +127,27 @@ public final class WarmUp {
         }
         long started = System.nanoTime();
         var traffic = SyntheticTraffic.generate(new Random(2));
-        long[] checksums = new long[PATH_THREADS];
         int perThread = PATH_ROUNDS / PATH_THREADS;
         for (int t = 0; t < PATH_THREADS; t++) {
-            int thread = t;
-            Thread worker = new Thread(
-                    () -> checksums[thread] = traffic.rounds(thread * perThread, (thread + 1) * perThread),
-                    "warm-up-" + t);
-            worker.start();
+            int from = t * perThread;
+            var rounds = new FutureTask<>(() -> traffic.rounds(from, from + perThread));
+            new Thread(rounds, "warm-up-" + t).start();
+            long checksum;
             try {
-                worker.join();
+                checksum = rounds.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Duration.ofNanos(System.nanoTime() - started);
+            } catch (ExecutionException e) {
+                // as if run here: a warm-up that fails stops the start with its own cause
+                throw e.getCause() instanceof RuntimeException cause
+                        ? cause
+                        : new IllegalStateException("the warm-up failed", e.getCause());
             }
-        }
-        if (java.util.Arrays.stream(checksums).anyMatch(sum -> sum == 0)) {
-            throw new IllegalStateException(
-                    "the warm-up wrote no prediction"); // also keeps the work from being dropped
+            if (checksum == 0) {
+                throw new IllegalStateException(
+                        "the warm-up wrote no prediction"); // also keeps the work from being dropped
+            }
         }
         return Duration.ofNanos(System.nanoTime() - started);
     }
