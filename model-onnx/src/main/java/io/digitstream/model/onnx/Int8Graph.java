@@ -26,9 +26,10 @@ import java.util.Set;
  * runs on the uint8 values, and everything else stays float32, behind one {@code
  * DequantizeLinear}. For the reference CNN that is its second convolution, 93 % of its
  * multiply-adds; the first convolution, the dense layer and the softmax stay float32. ONNX Runtime
- * runs int8 convolutions in NHWC: where the uint8 result is flattened straight into a dense layer,
- * the graph flattens it in NHWC order and permutes the dense weights to match, so no transpose back
- * to NCHW is left to run.
+ * runs int8 convolutions in NHWC, so the graph meets it there at both ends: a float32 input is
+ * quantized by way of NHWC ({@link #quantizeInNhwc}), and where the uint8 result is flattened
+ * straight into a dense layer, the graph flattens it in NHWC order and permutes the dense weights to
+ * match. Between the two no transpose is left to run.
  *
  * <p>The graph is a pure function of the signed float32 graph and the fixed calibration images, so
  * every instance derives the same one, and the caller checks it against the float32 graph on the
@@ -303,11 +304,7 @@ final class Int8Graph {
                 Quantized x = quantized.get(conv.input());
                 if (x == null) {
                     x = activation(conv.input(), ranges.get(conv.input()), added);
-                    nodes.add(RawGraph.node(
-                            "QuantizeLinear",
-                            List.of(conv.input(), x.scale(), x.zeroPoint()),
-                            List.of(x.name()),
-                            List.of()));
+                    quantizeInNhwc(conv.input(), x, nodes, added);
                     quantized.put(conv.input(), x);
                 }
                 Quantized y = activation(conv.output(), ranges.get(conv.output()), added);
@@ -331,12 +328,7 @@ final class Int8Graph {
                 Quantized q = quantized.get(tensor);
                 String nhwc = q.name() + "/nhwc";
                 String nhwcFloat = PREFIX + tensor + "/nhwc-float";
-                nodes.add(RawGraph.node(
-                        "Transpose",
-                        List.of(q.name()),
-                        List.of(nhwc),
-                        List.of(ByteString.copyFrom(
-                                OnnxProto.ints("perm", 0, 2, 3, 1).toByteArray()))));
+                nodes.add(transpose(q.name(), nhwc, 0, 2, 3, 1));
                 nodes.add(RawGraph.node(
                         "DequantizeLinear", List.of(nhwc, q.scale(), q.zeroPoint()), List.of(nhwcFloat), List.of()));
                 List<String> inputs = new ArrayList<>(node.inputs());
@@ -369,6 +361,38 @@ final class Int8Graph {
             dequantize(output, quantized, uint8Only, nodes);
         }
         return raw.write(nodes, dropped, added, List.of());
+    }
+
+    /**
+     * {@code tensor} (float32, NCHW) quantized into {@code x} by way of NHWC. ONNX Runtime runs the
+     * int8 convolution in NHWC and, left to itself, quantizes in NCHW and then transposes the uint8
+     * tensor; a float32 convolution before it runs in its blocked layout (NCHWc) and is reordered
+     * to NCHW first. Transposed to NHWC right after that float32 node, the reorder writes NHWC at
+     * once ({@code ReorderOutput} with {@code channels_last}), and the transpose back cancels
+     * against the one ONNX Runtime adds in front of the convolution: two passes over the
+     * activations fewer, about a quarter of the int8 graph's time at batch 128 (docs/BENCHMARKS.md,
+     * E1). The reshape that changes nothing keeps ONNX Runtime's transpose optimizer from moving
+     * the first transpose past the quantization again, where it would run on uint8 as before.
+     */
+    private static void quantizeInNhwc(String tensor, Quantized x, List<ProtoWriter> nodes, List<ProtoWriter> added) {
+        String nhwc = PREFIX + tensor + "/nhwc-in";
+        String fenced = PREFIX + tensor + "/nhwc-fenced";
+        String quantizedNhwc = x.name() + "/nhwc";
+        String sameShape = PREFIX + tensor + "/same-shape";
+        added.add(OnnxProto.int64Tensor(sameShape, new long[] {4}, new long[] {0, 0, 0, 0}));
+        nodes.add(transpose(tensor, nhwc, 0, 2, 3, 1));
+        nodes.add(RawGraph.node("Reshape", List.of(nhwc, sameShape), List.of(fenced), List.of()));
+        nodes.add(RawGraph.node(
+                "QuantizeLinear", List.of(fenced, x.scale(), x.zeroPoint()), List.of(quantizedNhwc), List.of()));
+        nodes.add(transpose(quantizedNhwc, x.name(), 0, 3, 1, 2));
+    }
+
+    private static ProtoWriter transpose(String input, String output, long... perm) {
+        return RawGraph.node(
+                "Transpose",
+                List.of(input),
+                List.of(output),
+                List.of(ByteString.copyFrom(OnnxProto.ints("perm", perm).toByteArray())));
     }
 
     private static void dequantize(

@@ -55,7 +55,17 @@ public final class OnnxEngine implements InferenceEngine {
         this.inputName = graph.inputName();
         this.logits = output == ModelOutput.LOGITS;
         OrtEnvironment env = environment(); // first: it loads the native library
-        try (var options = new OrtSession.SessionOptions()) {
+        try (var options = sessionOptions(settings)) {
+            session = env.createSession(onnxModel, options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
+        }
+    }
+
+    /** How every engine's session is set up; the caller closes the options once the session exists. */
+    static OrtSession.SessionOptions sessionOptions(OnnxSettings settings) throws OrtException {
+        var options = new OrtSession.SessionOptions();
+        try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setInterOpNumThreads(1);
@@ -65,9 +75,10 @@ public final class OnnxEngine implements InferenceEngine {
             // time, and the int8 graph slower than float32 (docs/BENCHMARKS.md, E1). A float32 graph
             // has no QuantizeLinear for them to act on.
             options.addConfigEntry("session.disable_quant_qdq", "1");
-            session = env.createSession(onnxModel, options);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 
