@@ -11,6 +11,7 @@ import io.digitstream.model.onnx.OnnxInt8Models;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.Mnist;
+import io.digitstream.schemas.snapshot.ModelSnapshot;
 import io.digitstream.schemas.snapshot.TrainingFacts;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.Trainer;
@@ -70,12 +71,7 @@ public class InferenceBenchmark {
      * fallback must not be timed under int8's name.
      */
     private static InferenceEngine int8(OnnxSettings settings) {
-        var snapshot = Dl4jSnapshots.snapshot(
-                new Trainer(Recipe.SEED.withEpochs(1), 0)
-                        .train(MnistFixture.train().slice(0, 2000), new TrainingListener() {}),
-                "mnist-cnn",
-                1,
-                new TrainingFacts("benchmark", 0, 0, null, null));
+        var snapshot = brieflyTrained();
         InferenceEngine engine = new OnnxInt8Models(settings)
                 .load(snapshot.header(), snapshot.payload())
                 .orElseThrow();
@@ -85,6 +81,16 @@ public class InferenceBenchmark {
                     "the int8 graph did not serve: " + engine.note().orElse(""));
         }
         return engine;
+    }
+
+    /** The reference network after one seed-recipe epoch on 2,000 fixture images, as a snapshot. */
+    public static ModelSnapshot brieflyTrained() {
+        return Dl4jSnapshots.snapshot(
+                new Trainer(Recipe.SEED.withEpochs(1), 0)
+                        .train(MnistFixture.train().slice(0, 2000), new TrainingListener() {}),
+                "mnist-cnn",
+                1,
+                new TrainingFacts("benchmark", 0, 0, null, null));
     }
 
     @TearDown(Level.Trial)

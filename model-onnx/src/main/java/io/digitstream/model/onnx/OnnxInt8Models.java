@@ -33,6 +33,11 @@ public final class OnnxInt8Models implements ModelLoader {
 
     static final float CANARY_TOLERANCE = 0.05f;
 
+    /** The calibration images' grey values, a copy (the benchmarks derive the graph as the loader does). */
+    static byte[] calibrationImages() {
+        return CALIBRATION.clone();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(OnnxInt8Models.class);
     private static final byte[] CALIBRATION =
             Arrays.copyOf(MnistFixture.train().rawPixels(), CALIBRATION_IMAGES * Mnist.PIXELS);
