@@ -32,4 +32,13 @@ public final class TrainingBatches {
         }
         return Nd4j.create(oneHot, new long[] {count, Mnist.CLASSES}, DataType.FLOAT);
     }
+
+    /** Labels given as digits, one-hot, as the network's training target. */
+    public static INDArray oneHot(int[] digits) {
+        float[] oneHot = new float[digits.length * Mnist.CLASSES];
+        for (int row = 0; row < digits.length; row++) {
+            oneHot[row * Mnist.CLASSES + digits[row]] = 1f;
+        }
+        return Nd4j.create(oneHot, new long[] {digits.length, Mnist.CLASSES}, DataType.FLOAT);
+    }
 }

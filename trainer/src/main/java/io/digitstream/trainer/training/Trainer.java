@@ -5,8 +5,8 @@ import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.dl4j.TrainingBatches;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.schemas.Mnist;
-import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,29 +28,26 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(recipe.seed());
         MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
         Dl4jRuntime.tuneForTraining(network);
-        var random = new Random(recipe.seed());
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        int batchesPerEpoch = (data.size() + recipe.batchSize() - 1) / recipe.batchSize();
+        var feed = new TrainingFeed(recipe, data);
+        int batchesPerEpoch = feed.batchesPerEpoch();
         long examplesSeen = 0;
         double loss = Double.NaN;
         for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
             if (recipe.decayEvery() > 0) {
                 network.setLearningRate(recipe.learningRate(epoch));
             }
-            shuffle(order, random);
+            feed.shuffle();
             long epochStart = System.nanoTime();
             long epochExamples = 0;
             for (int batch = 0; batch < batchesPerEpoch; batch++) {
                 if (Thread.currentThread().isInterrupted()) {
                     return network;
                 }
-                int from = batch * recipe.batchSize();
-                int count = Math.min(recipe.batchSize(), data.size() - from);
-                try (INDArray features = features(data, order, from, count, random);
-                        INDArray labels = TrainingBatches.oneHotLabels(data, order, from, count)) {
+                TrainingFeed.Batch images = feed.batch(batch);
+                int count = images.size();
+                try (INDArray features =
+                                Nd4j.create(images.pixels(), new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
+                        INDArray labels = TrainingBatches.oneHot(images.digits())) {
                     network.fit(new DataSet(features, labels));
                 }
                 loss = network.score();
@@ -66,28 +63,5 @@ public final class Trainer {
             }
         }
         return network;
-    }
-
-    private INDArray features(MnistDataset data, int[] order, int from, int count, Random random) {
-        Augmentation augmentation = recipe.augmentation();
-        if (augmentation.isNone()) {
-            return TrainingBatches.features(data, order, from, count);
-        }
-        float[] scaled = new float[count * Mnist.PIXELS];
-        for (int row = 0; row < count; row++) {
-            int image = order[from + row];
-            augmentation.apply(
-                    data.rawPixels(), image * Mnist.PIXELS, data.label(image), scaled, row * Mnist.PIXELS, random);
-        }
-        return Nd4j.create(scaled, new long[] {count, Mnist.PIXELS}, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-    }
-
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }
