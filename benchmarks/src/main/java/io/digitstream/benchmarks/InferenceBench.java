@@ -109,8 +109,9 @@ public final class InferenceBench implements Callable<Integer> {
             header.append(' ').append(engine).append(" |");
             rule.append("---|");
         }
-        header.append(" fastest float32 onnx / dl4j | its GFLOP/s | share of sgemm | onnx-int8 / fastest float32 onnx"
-                + " | onnx-int8 / sgemm-equivalent |");
+        header.append(
+                " fastest float32 onnx / dl4j | its GFLOP/s | share of sgemm | fastest onnx-int8 / fastest float32 onnx"
+                        + " | fastest onnx-int8 / sgemm-equivalent |");
         rule.append("---|---|---|---|---|");
         System.out.println(header);
         System.out.println(rule);
@@ -127,11 +128,7 @@ public final class InferenceBench implements Callable<Integer> {
                     line.append(String.format(Locale.ROOT, " %,.0f |", score[0]));
                 }
             }
-            double fastest = row.getValue().entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("onnx") && !e.getKey().equals(INT8))
-                    .mapToDouble(e -> e.getValue()[0])
-                    .max()
-                    .orElse(Double.NaN);
+            double fastest = fastest(row.getValue(), e -> e.startsWith("onnx") && !e.startsWith(INT8));
             double[] dl4j = row.getValue().get("dl4j");
             line.append(ratio(fastest, dl4j == null ? Double.NaN : dl4j[0]));
             double flops = fastest * 2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE;
@@ -140,8 +137,7 @@ public final class InferenceBench implements Callable<Integer> {
                     Double.isNaN(flops) || Double.isNaN(peakFlops)
                             ? " - |"
                             : String.format(Locale.ROOT, " %.1f %% |", 100 * flops / peakFlops));
-            double[] int8 = row.getValue().get(INT8);
-            double int8Rate = int8 == null ? Double.NaN : int8[0];
+            double int8Rate = fastest(row.getValue(), e -> e.startsWith(INT8));
             line.append(ratio(int8Rate, fastest));
             // the images/s a float32 engine would reach at the same run's sgemm rate: int8 above 1.0x beats any
             line.append(ratio(int8Rate, peakFlops / (2.0 * ReferenceCnn.MULTIPLY_ADDS_PER_IMAGE)));
@@ -162,6 +158,15 @@ public final class InferenceBench implements Callable<Integer> {
     }
 
     private static final String INT8 = "onnx-int8";
+
+    /** The best images/s among the engines {@code which} names, NaN if it names none measured. */
+    private static double fastest(Map<String, double[]> scores, java.util.function.Predicate<String> which) {
+        return scores.entrySet().stream()
+                .filter(e -> which.test(e.getKey()))
+                .mapToDouble(e -> e.getValue()[0])
+                .max()
+                .orElse(Double.NaN);
+    }
 
     /** "1.5x", or "-" where either side was not measured. */
     private static String ratio(double numerator, double denominator) {

@@ -9,6 +9,7 @@ import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxInt8Models;
 import io.digitstream.model.onnx.OnnxSettings;
+import io.digitstream.model.onnx.OnnxSettings.Parallelism;
 import io.digitstream.model.snapshot.Dl4jSnapshots;
 import io.digitstream.schemas.Mnist;
 import io.digitstream.schemas.snapshot.ModelSnapshot;
@@ -34,9 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
 public class InferenceBenchmark {
     /**
      * dl4j: the reference, as the classifier runs it; dl4j-own-pooling: the same with Deeplearning4j's
-     * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it (one
-     * intra-op thread per core); onnx-spinning: idle threads spin; onnx-one-thread: one intra-op thread;
-     * onnx-int8: the int8 graph derived from the float32 one, as {@code --engine onnx-int8} serves it.
+     * own pooling layers instead of {@link JavaMaxPooling}; onnx: as the classifier runs it (a thread
+     * per core, the default parallelism); onnx-by-operator: the cores shared out by ONNX Runtime per
+     * operator; onnx-spinning: the same with idle threads spinning; onnx-one-thread: one thread;
+     * onnx-int8: the int8 graph derived from the float32 one, as {@code --engine onnx-int8} serves it;
+     * onnx-int8-by-operator: that graph with the cores shared per operator.
      */
     @Param({"dl4j", "onnx", "onnx-spinning"})
     public String engine;
@@ -55,10 +58,12 @@ public class InferenceBenchmark {
         inference = switch (engine) {
             case "dl4j" -> new Dl4jEngine(network);
             case "dl4j-own-pooling" -> new Dl4jEngine(ReferenceCnn.withDeeplearning4jLayers(777, new Adam(1e-3)));
-            case "onnx" -> OnnxExport.engine(network, new OnnxSettings(cores, false));
-            case "onnx-spinning" -> OnnxExport.engine(network, new OnnxSettings(cores, true));
+            case "onnx" -> OnnxExport.engine(network, OnnxSettings.forStreaming());
+            case "onnx-by-operator" -> OnnxExport.engine(network, new OnnxSettings(cores, Parallelism.OPERATOR, false));
+            case "onnx-spinning" -> OnnxExport.engine(network, new OnnxSettings(cores, Parallelism.OPERATOR, true));
             case "onnx-one-thread" -> OnnxExport.engine(network, OnnxSettings.singleThreaded());
-            case "onnx-int8" -> int8(new OnnxSettings(cores, false));
+            case "onnx-int8" -> int8(OnnxSettings.forStreaming());
+            case "onnx-int8-by-operator" -> int8(new OnnxSettings(cores, Parallelism.OPERATOR, false));
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
         MnistDataset test = MnistFixture.test();

@@ -156,8 +156,17 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(
             names = "--inference-threads",
             defaultValue = "${env:DIGITSTREAM_INFERENCE_THREADS:-0}",
-            description = "Intra-op threads of the onnx engine; 0 = one per core (env DIGITSTREAM_INFERENCE_THREADS).")
+            description = "Threads that share each batch of the onnx engines; 0 = one per core (env"
+                    + " DIGITSTREAM_INFERENCE_THREADS).")
     int inferenceThreads;
+
+    @Option(
+            names = "--inference-parallelism",
+            defaultValue = "${env:DIGITSTREAM_INFERENCE_PARALLELISM:-" + OnnxSettings.DEFAULT_PARALLELISM_NAME + "}",
+            description = "How those threads share a batch: batch (cut into one part per thread, each part through"
+                    + " the whole graph) or operator (ONNX Runtime shares out each operator) (env"
+                    + " DIGITSTREAM_INFERENCE_PARALLELISM).")
+    String inferenceParallelism;
 
     @Option(
             names = "--inference-spinning",
@@ -213,6 +222,7 @@ public final class ClassifierCommand implements Callable<Integer> {
             ClassifierSettings.checkUncertainBelow(uncertainBelow);
             var onnx = new OnnxSettings(
                     inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads,
+                    OnnxSettings.Parallelism.parse(inferenceParallelism),
                     inferenceSpinning);
             var batch = BatchSettings.DEFAULTS
                     .withMaxBatch(maxBatch)

@@ -74,4 +74,11 @@ class ClassifierCommandTest {
 
         assertThat(firstLine()).endsWith("--inference-threads must be 0 or more");
     }
+
+    @Test
+    void anUnknownInferenceParallelismNamesTheChoices() throws Exception {
+        assertThat(run("--inference-parallelism", "threads")).isEqualTo(2);
+
+        assertThat(firstLine()).endsWith("inference parallelism must be batch or operator, not 'threads'");
+    }
 }

@@ -77,9 +77,7 @@ public final class HandwritingBench implements Callable<Integer> {
                     train.size(),
                     (System.nanoTime() - started) / 1e9);
             Map<String, Double> scores = new LinkedHashMap<>();
-            try (var engine = OnnxEngine.admitting(
-                    OnnxExport.export(network),
-                    new OnnxSettings(Runtime.getRuntime().availableProcessors(), false))) {
+            try (var engine = OnnxEngine.admitting(OnnxExport.export(network), OnnxSettings.forStreaming())) {
                 sets.forEach((set, images) ->
                         scores.put(set, Evaluation.of(engine, images, 500).accuracy()));
             }

@@ -1,5 +1,6 @@
 package io.digitstream.benchmarks.pipeline;
 
+import io.digitstream.model.onnx.BatchHelpers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -16,13 +17,14 @@ import java.util.function.LongSupplier;
  * classifier and consumer in one JVM on a small machine, so "is Kafka the limit?" is a question of
  * who used the cores: each Java thread's CPU time is read before and after, and the rest of the
  * process's CPU time is what no Java thread accounts for: the JIT compilers and the garbage
- * collector (read from /proc on Linux) and ONNX Runtime's native thread pool.
+ * collector (read from /proc on Linux) and ONNX Runtime's native thread pool. The engine's helper
+ * threads (a batch cut into parts) count as inference with that pool.
  */
 final class CpuLedger {
     /** The parts, in the order they are printed. */
     enum Part {
         STREAM_THREAD("stream thread"),
-        ONNX_RUNTIME("ONNX Runtime's pool and other native"),
+        ONNX_RUNTIME("inference helpers, ONNX Runtime's pool, other native"),
         JIT("JIT compilers"),
         GC("GC threads"),
         CLASSIFIER_PRODUCER("classifier's producer I/O"),
@@ -206,6 +208,9 @@ final class CpuLedger {
         }
         if (threadName.contains("-StreamThread-")) {
             return Part.STREAM_THREAD;
+        }
+        if (threadName.startsWith(BatchHelpers.THREAD_PREFIX)) {
+            return Part.ONNX_RUNTIME;
         }
         if (threadName.equals("bench-producer")) {
             return Part.BENCH_PRODUCER;

@@ -81,6 +81,7 @@ public final class PipelineBench implements Callable<Integer> {
         test = MnistFixture.test();
         onnx = new OnnxSettings(
                 options.inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : options.inferenceThreads,
+                OnnxSettings.Parallelism.parse(options.inferenceParallelism),
                 options.spinning);
         // versions of a model trained on the fixture (an untrained one would not pass the
         // promotion gate), signed by a key made for this run, encoded before anything is timed
@@ -119,7 +120,7 @@ public final class PipelineBench implements Callable<Integer> {
                                     : options.bootstrapServers + " (external: its CPU is not in the table)")
                     + "; image events encoded as " + imageEncoding + "; " + options.streamThreads
                     + " stream thread(s), "
-                    + onnx.intraOpThreads() + " inference thread(s)"
+                    + "inference on " + onnx.describe()
                     + (options.adaptive ? "" : ", adaptive batching off")
                     + (options.client.settings().isEmpty() ? "" : "; client settings " + options.client.settings()));
             var setup = new Session.Setup(

@@ -4,6 +4,7 @@ import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.classifier.stream.BatchSettings;
 import io.digitstream.cli.ClientSettingsOptions;
 import io.digitstream.model.engine.EngineKind;
+import io.digitstream.model.onnx.OnnxSettings;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,8 +105,15 @@ final class PipelineOptions {
     @Option(
             names = "--inference-threads",
             defaultValue = "0",
-            description = "Intra-op threads of the onnx engine; 0 = one per core (the classifier's default).")
+            description =
+                    "Threads that share each batch of the onnx engines; 0 = one per core (the classifier's default).")
     int inferenceThreads;
+
+    @Option(
+            names = "--inference-parallelism",
+            defaultValue = OnnxSettings.DEFAULT_PARALLELISM_NAME,
+            description = "How they share it: batch or operator (as the classifier's flag).")
+    String inferenceParallelism;
 
     @Option(
             names = "--stream-threads",

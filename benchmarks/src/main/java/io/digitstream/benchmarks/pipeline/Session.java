@@ -175,7 +175,9 @@ final class Session implements AutoCloseable {
                 "--engine",
                 setup.engine().kind().flag(),
                 "--inference-threads",
-                Integer.toString(setup.engine().onnx().intraOpThreads()),
+                Integer.toString(setup.engine().onnx().threads()),
+                "--inference-parallelism",
+                setup.engine().onnx().parallelism().toString(),
                 "--stream-threads",
                 Integer.toString(setup.streamThreads())));
         if (setup.engine().onnx().spinning()) {

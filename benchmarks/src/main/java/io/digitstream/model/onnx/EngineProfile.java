@@ -17,20 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Where the engines' time goes (E1): ONNX Runtime's own per-node profile of the float32 graph and of
  * the int8 graph derived from it, each in a session set up as the engine's, then both engines as
- * the classifier loads them, alternating in one JVM: one run of the batch on two intra-op threads,
- * on one, and on one thread per half with the halves run at once. Not a test. In this package for
+ * the classifier loads them, alternating in one JVM: two threads sharing each operator, one thread,
+ * and two threads each running half the batch. Not a test. In this package for
  * the int8 derivation and the session options, which are the engine's own.
  */
 @Command(
@@ -78,59 +76,42 @@ public final class EngineProfile implements Callable<Integer> {
         printProfile("float32", f32);
         printProfile("int8", int8);
 
-        var settings2 = new OnnxSettings(2, false);
-        var settings1 = OnnxSettings.singleThreaded();
+        var byOperator = new OnnxSettings(2, OnnxSettings.Parallelism.OPERATOR, false);
+        var byBatch = new OnnxSettings(2, OnnxSettings.Parallelism.BATCH, false);
+        var single = OnnxSettings.singleThreaded();
         Map<String, InferenceEngine> engines = new LinkedHashMap<>();
-        engines.put(
-                "float32, 2 threads",
-                new OnnxModels(settings2).load(snapshot.header(), float32).orElseThrow());
-        engines.put(
-                "float32, 1 thread",
-                new OnnxModels(settings1).load(snapshot.header(), float32).orElseThrow());
-        engines.put(
-                "int8, 2 threads",
-                new OnnxInt8Models(settings2).load(snapshot.header(), float32).orElseThrow());
-        engines.put(
-                "int8, 1 thread",
-                new OnnxInt8Models(settings1).load(snapshot.header(), float32).orElseThrow());
+        for (var settings : List.of(byOperator, single, byBatch)) {
+            engines.put(
+                    "float32, " + settings.describe(),
+                    new OnnxModels(settings).load(snapshot.header(), float32).orElseThrow());
+        }
+        for (var settings : List.of(byOperator, single, byBatch)) {
+            engines.put(
+                    "int8, " + settings.describe(),
+                    new OnnxInt8Models(settings)
+                            .load(snapshot.header(), float32)
+                            .orElseThrow());
+        }
         System.out.printf(
                 Locale.ROOT,
-                "%nThe engines alternating, %d s each per round, images/s (\"halves\": two runs of %d at once, one"
-                        + " thread each):%n%n| round | %s | float32, halves | int8, halves |%n|---|%s---|---|%n",
+                "%nThe engines alternating, %d s each per round, images/s (\"by batch\": %d images per thread, each"
+                        + " through the whole graph):%n%n| round | %s |%n|---|%s%n",
                 seconds,
                 batch / 2,
                 String.join(" | ", engines.keySet()),
                 "---|".repeat(engines.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 1; round <= rounds; round++) {
                 StringBuilder row = new StringBuilder("| " + round + " |");
                 for (InferenceEngine engine : engines.values()) {
                     row.append(String.format(Locale.ROOT, " %,.0f |", rate(() -> engine.predict(pixels, batch))));
                 }
-                for (String single : new String[] {"float32, 1 thread", "int8, 1 thread"}) {
-                    InferenceEngine engine = engines.get(single);
-                    row.append(String.format(Locale.ROOT, " %,.0f |", rate(() -> halves(pool, engine, pixels))));
-                }
                 System.out.println(row);
             }
         } finally {
-            pool.shutdownNow();
             engines.values().forEach(InferenceEngine::close);
         }
         return 0;
-    }
-
-    private void halves(ExecutorService pool, InferenceEngine engine, byte[] pixels) {
-        int half = batch / 2;
-        byte[] second = Arrays.copyOfRange(pixels, half * Mnist.PIXELS, 2 * half * Mnist.PIXELS);
-        Future<float[]> other = pool.submit(() -> engine.predict(second, half));
-        engine.predict(pixels, half);
-        try {
-            other.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Images per second of {@code run} (one batch) over {@link #seconds}. */
@@ -150,7 +131,7 @@ public final class EngineProfile implements Callable<Integer> {
         Path dir = Files.createTempDirectory("engine-profile");
         Map<String, Double> micros = new LinkedHashMap<>();
         float[] input = MnistTranslator.input(pixels, batch);
-        try (var options = OnnxEngine.sessionOptions(new OnnxSettings(2, false))) {
+        try (var options = OnnxEngine.sessionOptions(new OnnxSettings(2, OnnxSettings.Parallelism.OPERATOR, false))) {
             options.enableProfiling(dir.resolve("profile").toString());
             try (OrtSession session = OnnxEngine.environment().createSession(model, options);
                     OnnxTensor tensor =

@@ -19,6 +19,7 @@ class CpuLedgerTest {
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("kafka-producer-network-thread | producer-3"));
         assertEquals(CpuLedger.Part.BENCH_PRODUCER, CpuLedger.partOf("bench-producer"));
         assertEquals(CpuLedger.Part.MODEL_LOADING, CpuLedger.partOf("bench-256-1b2c-GlobalStreamThread"));
+        assertEquals(CpuLedger.Part.ONNX_RUNTIME, CpuLedger.partOf("onnx-batch-1"));
         assertEquals(CpuLedger.Part.BROKER, CpuLedger.partOf("data-plane-kafka-request-handler-3"));
     }
 

@@ -116,4 +116,60 @@ class OnnxEngineTest {
         fast.close();
         assertThatThrownBy(() -> fast.predict(new byte[784], 1)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aBatchCutIntoPartsGivesWhatOneRunGivesRowForRow() {
+        byte[] pixels = MnistFixture.test().rawPixels();
+        var threeParts = new OnnxSettings(3, OnnxSettings.Parallelism.BATCH, false);
+        try (var whole = OnnxExport.engine(trained, OnnxSettings.singleThreaded());
+                var cut = OnnxExport.engine(trained, threeParts)) {
+            for (int batch : new int[] {1, 2, 7, 100}) { // 7: parts of 3, 2 and 2
+                float[] expected = whole.predict(pixels, batch);
+                float[] actual = cut.predict(pixels, batch);
+                assertThat(actual).hasSameSizeAs(expected);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i])
+                            .as("batch %d, value %d", batch, i)
+                            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-6f));
+                }
+            }
+        }
+        assertThat(Thread.getAllStackTraces().keySet())
+                .as("the other parts ran on the engine's helper threads")
+                .anyMatch(thread -> thread.getName().startsWith(BatchHelpers.THREAD_PREFIX));
+    }
+
+    @Test
+    void anInterruptedCallerStillWaitsForEveryPartAndKeepsItsInterrupt() {
+        byte[] pixels = MnistFixture.test().rawPixels();
+        try (var whole = OnnxExport.engine(trained, OnnxSettings.singleThreaded());
+                var cut = OnnxExport.engine(trained, new OnnxSettings(2, OnnxSettings.Parallelism.BATCH, false))) {
+            float[] expected = whole.predict(pixels, 64);
+            Thread.currentThread().interrupt();
+            float[] actual;
+            try {
+                actual = cut.predict(pixels, 64);
+            } finally {
+                assertThat(Thread.interrupted())
+                        .as("the interrupt is kept for the caller")
+                        .isTrue();
+            }
+            assertThat(actual).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void partsAreAsEqualAsCanBeAndCoverTheBatch() {
+        for (int count : new int[] {1, 2, 7, 64, 129}) {
+            for (int parts = 1; parts <= Math.min(4, count); parts++) {
+                int total = 0;
+                for (int part = 0; part < parts; part++) {
+                    int size = OnnxEngine.partSize(count, parts, part);
+                    assertThat(size).isBetween(count / parts, count / parts + 1);
+                    total += size;
+                }
+                assertThat(total).isEqualTo(count);
+            }
+        }
+    }
 }

@@ -32,6 +32,6 @@ public record EngineChoice(EngineKind kind, OnnxSettings onnx) {
 
     @Override
     public String toString() {
-        return name() + " (" + onnx.intraOpThreads() + " intra-op threads" + (onnx.spinning() ? ", spinning)" : ")");
+        return name() + " (" + onnx.describe() + ")";
     }
 }

@@ -11,8 +11,12 @@ import io.digitstream.schemas.snapshot.ModelOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -20,7 +24,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The serving engine: ONNX Runtime running a snapshot's graph once {@link OnnxGraph} has admitted it.
  * One ORT environment per process (a new one per reload leaks native memory, microsoft/onnxruntime#14641);
  * input buffers are direct and reused, so steady-state inference allocates only its results. Calls
- * from several threads run concurrently, as ORT sessions allow. Closing while a batch runs would
+ * from several threads run concurrently, as ORT sessions allow; with {@link OnnxSettings.Parallelism#BATCH}
+ * one call cuts its batch into parts that run so too. Closing while a batch runs would
  * crash the JVM (microsoft/onnxruntime#21812): close waits for the batches in flight, and the model
  * registry only closes an engine once no batch holds it anyway.
  */
@@ -30,6 +35,7 @@ public final class OnnxEngine implements InferenceEngine {
     private final String name;
     private final OrtSession session;
     private final String inputName;
+    private final OnnxSettings settings;
     /** The graph gives logits: a softmax follows each run. */
     private final boolean logits;
     /** Calls hold the read lock (an ORT session runs concurrent calls), close the write lock. */
@@ -53,6 +59,7 @@ public final class OnnxEngine implements InferenceEngine {
     OnnxEngine(String name, OnnxGraph graph, byte[] onnxModel, OnnxSettings settings, ModelOutput output) {
         this.name = name;
         this.inputName = graph.inputName();
+        this.settings = settings;
         this.logits = output == ModelOutput.LOGITS;
         OrtEnvironment env = environment(); // first: it loads the native library
         try (var options = sessionOptions(settings)) {
@@ -161,33 +168,98 @@ public final class OnnxEngine implements InferenceEngine {
             if (closed) {
                 throw new IllegalStateException("the model was closed");
             }
-            FloatBuffer input = inputBuffer(count);
-            try {
-                MnistTranslator.input(pixels, count, input);
-                input.flip();
-                try (OnnxTensor tensor = OnnxTensor.createTensor(
-                                environment(), input, new long[] {count, 1, Mnist.SIDE, Mnist.SIDE});
-                        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-                    FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                    if (out.remaining() != count * Mnist.CLASSES) {
-                        throw new IllegalStateException("the graph gave " + out.remaining() + " values for " + count
-                                + " images; " + Mnist.CLASSES + " per image are needed");
-                    }
-                    float[] probabilities = new float[count * Mnist.CLASSES];
-                    out.get(probabilities);
-                    if (logits) {
-                        softmaxRows(probabilities);
-                    }
-                    return probabilities;
-                } catch (OrtException e) {
-                    throw new IllegalStateException(
-                            "ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
-                }
-            } finally {
-                idleInputs.push(input);
+            float[] probabilities = new float[count * Mnist.CLASSES];
+            int parts = settings.parts(count);
+            if (parts == 1) {
+                run(pixels, 0, count, probabilities);
+            } else {
+                runInParts(pixels, count, parts, probabilities);
             }
+            if (logits) {
+                softmaxRows(probabilities);
+            }
+            return probabilities;
         } finally {
             running.readLock().unlock();
+        }
+    }
+
+    /**
+     * The batch cut into {@code parts} runs at once: the first on the calling thread, the others
+     * handed to {@link BatchHelpers}. A part no helper has started by the time the caller's own is
+     * done, the caller runs itself, so a busy pool delays nothing. Returns only once every part has
+     * finished: the caller holds the read lock that keeps the session open for all of them.
+     */
+    private void runInParts(byte[] pixels, int count, int parts, float[] probabilities) {
+        List<FutureTask<Void>> others = new ArrayList<>(parts - 1);
+        int ownSize = partSize(count, parts, 0);
+        for (int part = 1, from = ownSize; part < parts; part++) {
+            int size = partSize(count, parts, part);
+            int start = from;
+            var task = new FutureTask<Void>(() -> run(pixels, start, size, probabilities), null);
+            others.add(task);
+            BatchHelpers.execute(task);
+            from += size;
+        }
+        RuntimeException failure = null;
+        try {
+            run(pixels, 0, ownSize, probabilities);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        for (FutureTask<Void> task : others) {
+            task.run(); // nothing if a helper has it already
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the part still runs on the session: wait for it all the same
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r
+                                ? r
+                                : new IllegalStateException(e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Images in part {@code part} of {@code parts}: as equal as can be, the larger ones first. */
+    static int partSize(int count, int parts, int part) {
+        return count / parts + (part < count % parts ? 1 : 0);
+    }
+
+    /** Images {@code first .. first + count} through the graph, their outputs written into {@code probabilities} at their rows. */
+    private void run(byte[] pixels, int first, int count, float[] probabilities) {
+        FloatBuffer input = inputBuffer(count);
+        try {
+            MnistTranslator.input(pixels, first, count, input);
+            input.flip();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(
+                            environment(), input, new long[] {count, 1, Mnist.SIDE, Mnist.SIDE});
+                    OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                if (out.remaining() != count * Mnist.CLASSES) {
+                    throw new IllegalStateException("the graph gave " + out.remaining() + " values for " + count
+                            + " images; " + Mnist.CLASSES + " per image are needed");
+                }
+                out.get(probabilities, first * Mnist.CLASSES, count * Mnist.CLASSES);
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        "ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+            }
+        } finally {
+            idleInputs.push(input);
         }
     }
 

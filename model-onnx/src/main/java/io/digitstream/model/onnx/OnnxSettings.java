@@ -1,27 +1,87 @@
 package io.digitstream.model.onnx;
 
+import java.util.Locale;
+
 /**
  * How ONNX Runtime runs a session.
  *
- * @param intraOpThreads threads that share the work of one operator (the caller's thread included)
- * @param spinning       whether idle intra-op threads spin for the next operator instead of sleeping.
- *                       Measured here (docs/BENCHMARKS.md): spinning makes the engine alone faster,
- *                       most at batch 1, and makes the whole pipeline slower, since the spinning
- *                       thread takes the core the Kafka threads of the same process need between batches
+ * @param threads     threads that share the work of one batch (the caller's thread included)
+ * @param parallelism how they share it
+ * @param spinning    whether idle intra-op threads spin for the next operator instead of sleeping
+ *                    ({@link Parallelism#OPERATOR} only). Measured here (docs/BENCHMARKS.md): spinning
+ *                    makes the engine alone faster, most at batch 1, and makes the whole pipeline
+ *                    slower, since the spinning thread takes the core the Kafka threads of the same
+ *                    process need between batches
  */
-public record OnnxSettings(int intraOpThreads, boolean spinning) {
-    public OnnxSettings {
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intra-op threads must be at least 1, not " + intraOpThreads);
+public record OnnxSettings(int threads, Parallelism parallelism, boolean spinning) {
+    /**
+     * How the threads of one call share a batch.
+     *
+     * <ul>
+     *   <li>{@code BATCH}: the batch is cut into one part per thread and each part runs through the
+     *       whole graph on one thread, all parts at once. One hand-over per batch, and each thread
+     *       keeps its part's activations in its own core's cache.</li>
+     *   <li>{@code OPERATOR}: ONNX Runtime's intra-op pool shares out the work of each operator in
+     *       turn: a hand-over per operator, which a network this small feels (docs/BENCHMARKS.md, E1).</li>
+     * </ul>
+     */
+    public enum Parallelism {
+        BATCH,
+        OPERATOR;
+
+        /** @throws IllegalArgumentException naming the values there are */
+        public static Parallelism parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "inference parallelism must be batch or operator, not '" + name + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** One thread per core, no spinning: the right choice inside a stream processor. */
+    /** What a serving engine uses unless told otherwise (docs/BENCHMARKS.md, E1 and P1 say why), as flags spell it. */
+    public static final String DEFAULT_PARALLELISM_NAME = "batch";
+
+    public static final Parallelism DEFAULT_PARALLELISM = Parallelism.parse(DEFAULT_PARALLELISM_NAME);
+
+    public OnnxSettings {
+        if (threads < 1) {
+            throw new IllegalArgumentException("inference threads must be at least 1, not " + threads);
+        }
+        if (parallelism == null) {
+            throw new IllegalArgumentException("no inference parallelism given");
+        }
+    }
+
+    /** One thread per core, the default parallelism, no spinning: the right choice inside a stream processor. */
     public static OnnxSettings forStreaming() {
-        return new OnnxSettings(Runtime.getRuntime().availableProcessors(), false);
+        return new OnnxSettings(Runtime.getRuntime().availableProcessors(), DEFAULT_PARALLELISM, false);
     }
 
     public static OnnxSettings singleThreaded() {
-        return new OnnxSettings(1, false);
+        return new OnnxSettings(1, DEFAULT_PARALLELISM, false);
+    }
+
+    /** Threads in ONNX Runtime's own intra-op pool, the caller's included. */
+    int intraOpThreads() {
+        return parallelism == Parallelism.OPERATOR ? threads : 1;
+    }
+
+    /** Parts one batch of {@code images} is cut into: one per thread, none empty. */
+    int parts(int images) {
+        return parallelism == Parallelism.BATCH ? Math.max(1, Math.min(threads, images)) : 1;
+    }
+
+    /** As people read it in logs and decisions: "2 threads by batch". */
+    public String describe() {
+        return threads
+                + (threads == 1 ? " thread" : " threads by " + parallelism)
+                + (spinning && intraOpThreads() > 1 ? ", spinning" : "");
     }
 }

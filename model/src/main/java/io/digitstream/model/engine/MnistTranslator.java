@@ -35,9 +35,10 @@ public final class MnistTranslator {
         return scaled;
     }
 
-    /** The same as {@link #input(byte[], int)}, written into {@code out} from its position. */
-    public static void input(byte[] grey, int count, FloatBuffer out) {
-        for (int i = 0; i < count * Mnist.PIXELS; i++) {
+    /** Images {@code first .. first + count} of {@code grey} as {@link #input(byte[], int)} has them, written into {@code out} from its position. */
+    public static void input(byte[] grey, int first, int count, FloatBuffer out) {
+        int end = (first + count) * Mnist.PIXELS;
+        for (int i = first * Mnist.PIXELS; i < end; i++) {
             out.put(input(grey[i] & 0xFF));
         }
     }
