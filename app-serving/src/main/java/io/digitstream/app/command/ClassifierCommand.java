@@ -148,9 +148,10 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(
             names = "--engine",
             defaultValue = "${env:DIGITSTREAM_ENGINE:-" + EngineKind.AUTO + "}",
-            description = "Inference engine: onnx (ONNX Runtime on each snapshot's float32 graph), onnx-int8 (an int8"
-                    + " graph derived from it at load, float32 where it reads the canary batch otherwise), or auto:"
-                    + " onnx-int8 where the CPU has VNNI or AMX, onnx elsewhere (env DIGITSTREAM_ENGINE).")
+            description =
+                    "Inference engine: onnx (ONNX Runtime on each snapshot's float32 graph), onnx-int8 (an int8"
+                            + " graph derived from it at load, float32 where it reads the canary batch otherwise), or auto:"
+                            + " onnx-int8 where the CPU has AVX2 or later (VNNI, AMX), onnx elsewhere (env DIGITSTREAM_ENGINE).")
     String engine;
 
     @Option(

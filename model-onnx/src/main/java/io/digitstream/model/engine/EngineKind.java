@@ -26,11 +26,11 @@ public enum EngineKind {
     public static final String AUTO = "auto";
 
     /**
-     * The faster engine where the CPU has {@code int8}: the int8 graph where it multiplies int8 in
-     * one instruction (VNNI, AMX), float32 elsewhere (docs/BENCHMARKS.md, E1 and P1).
+     * The faster engine on a CPU with these int8 instructions: the int8 graph wherever it was
+     * measured faster (AVX2 and later, {@link Int8Instructions#int8Faster}), float32 elsewhere.
      */
     public static EngineKind fastestOn(Int8Instructions int8) {
-        return int8.dotProductInstruction() ? ONNX_INT8 : ONNX;
+        return int8.int8Faster() ? ONNX_INT8 : ONNX;
     }
 
     /** An engine's name, or {@link #AUTO} for {@link #fastestOn} this machine's CPU. */

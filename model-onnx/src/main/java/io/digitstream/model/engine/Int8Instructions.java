@@ -17,16 +17,16 @@ public enum Int8Instructions {
     AMX_INT8("AMX-INT8 (amx_int8), AVX-512 VNNI beside it", true),
     AVX512_VNNI("AVX-512 VNNI (vpdpbusd)", true),
     AVX_VNNI("AVX-VNNI (vpdpbusd on 256 bits)", true),
-    AVX2("AVX2 without VNNI (vpmaddubsw + vpmaddwd: 16-bit pair sums)", false),
+    AVX2("AVX2 without VNNI (vpmaddubsw + vpmaddwd: 16-bit pair sums)", true),
     OLDER("no AVX2: MLAS's SSE kernels", false),
     UNKNOWN("unknown (no /proc/cpuinfo)", false);
 
     private final String description;
-    private final boolean dotProductInstruction;
+    private final boolean int8Faster;
 
-    Int8Instructions(String description, boolean dotProductInstruction) {
+    Int8Instructions(String description, boolean int8Faster) {
         this.description = description;
-        this.dotProductInstruction = dotProductInstruction;
+        this.int8Faster = int8Faster;
     }
 
     public String description() {
@@ -34,12 +34,13 @@ public enum Int8Instructions {
     }
 
     /**
-     * Whether the CPU adds four uint8 x int8 products into 32 bits in one instruction (VNNI, AMX):
-     * there the int8 engine ran 1.4x float32 (docs/BENCHMARKS.md, E1 and P1); with AVX2's
-     * two-instruction products it ran 0.7-0.9x.
+     * Whether the int8 engine serves more images per second than float32 with these instructions,
+     * as measured (docs/BENCHMARKS.md, E1 and P1): 1.4x on a Xeon with AMX, 1.2-1.9x on a Zen 5
+     * with AVX-512 VNNI, 1.2-1.4x alone and a median 1.2x end to end on a Zen 3 with AVX2 alone
+     * (AVX-VNNI lies between those). Without AVX2 nothing was measured, so float32 serves there.
      */
-    public boolean dotProductInstruction() {
-        return dotProductInstruction;
+    public boolean int8Faster() {
+        return int8Faster;
     }
 
     /** From a CPU's flags as /proc/cpuinfo spells them. */
