@@ -172,8 +172,9 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(
             names = "--inference-spinning",
             defaultValue = "${env:DIGITSTREAM_INFERENCE_SPINNING:-false}",
-            description = "Let idle onnx threads spin between operators: faster inference alone, a slower pipeline on a"
-                    + " small machine (docs/BENCHMARKS.md) (env DIGITSTREAM_INFERENCE_SPINNING).")
+            description = "With --inference-parallelism operator: let idle onnx threads spin between operators (faster"
+                    + " inference alone, a slower pipeline on a small machine, docs/BENCHMARKS.md); by batch each part"
+                    + " runs on one thread, so nothing spins (env DIGITSTREAM_INFERENCE_SPINNING).")
     boolean inferenceSpinning;
 
     @Option(
