@@ -20,6 +20,7 @@ import javax.imageio.stream.ImageInputStream;
  * Brings any PNG or JPEG to the style of MNIST's digits, the one preprocessing the producer and
  * the classifier share: grey, ink on black, cropped to the ink, fitted into 20x20 with its aspect
  * ratio, and placed in 28x28 so that its centre of mass is the centre (as LeCun et al. made MNIST).
+ * Strokes much wider than MNIST's pens are thinned to their width on the way ({@link StrokeWidth}).
  */
 public final class MnistStyle {
     /** Smallest side that can hold a recognisable digit. */
@@ -29,6 +30,7 @@ public final class MnistStyle {
 
     private static final Set<String> ACCEPTED_FORMATS = Set.of("png", "jpeg");
     private static final int FIT = 20;
+    private static final int FINE = 4;
     private static final float INK_THRESHOLD = 0.05f;
     /**
      * How many median deviations of the border's luminance still count as paper: about three
@@ -84,32 +86,32 @@ public final class MnistStyle {
         int width = image.getWidth();
         int height = image.getHeight();
         float[] ink = inkOnBlack(image);
-
-        // bounding box of the ink
-        int left = width;
-        int right = -1;
-        int top = height;
-        int bottom = -1;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                if (ink[y * width + x] > INK_THRESHOLD) {
-                    left = Math.min(left, x);
-                    right = Math.max(right, x);
-                    top = Math.min(top, y);
-                    bottom = Math.max(bottom, y);
-                }
-            }
-        }
-        if (right < 0) {
+        int[] box = inkBox(ink, width, height);
+        if (box == null) {
             return Decoded.invalid(ErrorCode.BLANK_IMAGE, "the image holds no ink that stands out from its background");
         }
-        int cropWidth = right - left + 1;
-        int cropHeight = bottom - top + 1;
-
-        double scale = (double) FIT / Math.max(cropWidth, cropHeight);
-        int fittedWidth = Math.max(1, (int) Math.round(cropWidth * scale));
-        int fittedHeight = Math.max(1, (int) Math.round(cropHeight * scale));
-        float[] fitted = resample(ink, width, left, top, cropWidth, cropHeight, fittedWidth, fittedHeight);
+        // fitted first at a finer resolution, where a stroke's width can change by a fraction of
+        // one of MNIST's pixels, then brought down to MNIST's size
+        int[] fineSize = fittedSize(box, FIT * FINE);
+        float[] fine = resample(ink, width, box[0], box[1], box[2], box[3], fineSize[0], fineSize[1]);
+        float[] thinned = StrokeWidth.thinned(fine, fineSize[0], fineSize[1], FINE);
+        int[] thinnedBox = inkBox(thinned, fineSize[0], fineSize[1]);
+        if (thinnedBox == null) {
+            thinned = fine;
+            thinnedBox = new int[] {0, 0, fineSize[0], fineSize[1]};
+        }
+        int[] fittedSize = fittedSize(thinnedBox, FIT);
+        int fittedWidth = fittedSize[0];
+        int fittedHeight = fittedSize[1];
+        float[] fitted = resample(
+                thinned,
+                fineSize[0],
+                thinnedBox[0],
+                thinnedBox[1],
+                thinnedBox[2],
+                thinnedBox[3],
+                fittedWidth,
+                fittedHeight);
 
         // place by centre of mass
         double mass = 0;
@@ -134,6 +136,31 @@ public final class MnistStyle {
             }
         }
         return Decoded.valid(out);
+    }
+
+    /** The ink's bounding box as left, top, width, height; null when there is no ink. */
+    private static int[] inkBox(float[] ink, int width, int height) {
+        int left = width;
+        int right = -1;
+        int top = height;
+        int bottom = -1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (ink[y * width + x] > INK_THRESHOLD) {
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                    top = Math.min(top, y);
+                    bottom = Math.max(bottom, y);
+                }
+            }
+        }
+        return right < 0 ? null : new int[] {left, top, right - left + 1, bottom - top + 1};
+    }
+
+    /** The size of a box fitted into {@code side} with its aspect ratio. */
+    private static int[] fittedSize(int[] box, int side) {
+        double scale = (double) side / Math.max(box[2], box[3]);
+        return new int[] {Math.max(1, (int) Math.round(box[2] * scale)), Math.max(1, (int) Math.round(box[3] * scale))};
     }
 
     /**

@@ -125,6 +125,29 @@ class MnistStyleTest {
     }
 
     @Test
+    void aMarkersThickStrokeComesBackAsThinAsMnistsPens() throws IOException {
+        // a "0" drawn with a marker: its stroke about six of MNIST's pixels wide, MNIST's pens 2-4
+        var image = new BufferedImage(100, 100, BufferedImage.TYPE_BYTE_GRAY);
+        var g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 100, 100);
+        g.setColor(Color.BLACK);
+        g.setStroke(new java.awt.BasicStroke(24));
+        g.drawOval(30, 22, 40, 56);
+        g.dispose();
+
+        byte[] pixels = ((Decoded.Valid<byte[]>) MnistStyle.fromEncoded(encode(image, "png"))).value();
+
+        float[] ink = new float[784];
+        for (int i = 0; i < 784; i++) {
+            ink[i] = (pixels[i] & 0xFF) / 255f;
+        }
+        // left as drawn it comes back 5.7 pixels wide; thinned to MNIST's median and fitted again
+        // into 20 pixels (the narrower box is grown back, and its stroke with it), 3.9
+        assertThat(StrokeWidth.of(ink, 28, 28)).isLessThan(4.6);
+    }
+
+    @Test
     void badImagesGetTheirCode() throws IOException {
         assertThat(code(MnistStyle.fromEncoded(new byte[] {1, 2, 3, 4, 5}))).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
         assertThat(code(MnistStyle.fromEncoded(encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png"))))
