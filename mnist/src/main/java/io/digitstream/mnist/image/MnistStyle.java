@@ -83,35 +83,20 @@ public final class MnistStyle {
     }
 
     public static Decoded<byte[]> fromImage(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        float[] ink = inkOnBlack(image);
-        int[] box = inkBox(ink, width, height);
-        if (box == null) {
+        Grey fine = fineFit(image);
+        if (fine == null) {
             return Decoded.invalid(ErrorCode.BLANK_IMAGE, "the image holds no ink that stands out from its background");
         }
-        // fitted first at a finer resolution, where a stroke's width can change by a fraction of
-        // one of MNIST's pixels, then brought down to MNIST's size
-        int[] fineSize = fittedSize(box, FIT * FINE);
-        float[] fine = resample(ink, width, box[0], box[1], box[2], box[3], fineSize[0], fineSize[1]);
-        float[] thinned = StrokeWidth.thinned(fine, fineSize[0], fineSize[1], FINE);
-        int[] thinnedBox = inkBox(thinned, fineSize[0], fineSize[1]);
+        Grey thinned = new Grey(
+                StrokeWidth.thinned(fine.pixels(), fine.width(), fine.height(), FINE), fine.width(), fine.height());
+        Box thinnedBox = thinned.inkBox();
         if (thinnedBox == null) {
             thinned = fine;
-            thinnedBox = new int[] {0, 0, fineSize[0], fineSize[1]};
+            thinnedBox = new Box(0, 0, fine.width(), fine.height());
         }
-        int[] fittedSize = fittedSize(thinnedBox, FIT);
-        int fittedWidth = fittedSize[0];
-        int fittedHeight = fittedSize[1];
-        float[] fitted = resample(
-                thinned,
-                fineSize[0],
-                thinnedBox[0],
-                thinnedBox[1],
-                thinnedBox[2],
-                thinnedBox[3],
-                fittedWidth,
-                fittedHeight);
+        Grey fitted = thinned.fitted(thinnedBox, FIT);
+        int fittedWidth = fitted.width();
+        int fittedHeight = fitted.height();
 
         // place by centre of mass
         double mass = 0;
@@ -119,7 +104,7 @@ public final class MnistStyle {
         double cy = 0;
         for (int y = 0; y < fittedHeight; y++) {
             for (int x = 0; x < fittedWidth; x++) {
-                float v = fitted[y * fittedWidth + x];
+                float v = fitted.pixels()[y * fittedWidth + x];
                 mass += v;
                 cx += v * (x + 0.5);
                 cy += v * (y + 0.5);
@@ -131,37 +116,67 @@ public final class MnistStyle {
         byte[] out = new byte[Mnist.PIXELS];
         for (int y = 0; y < fittedHeight; y++) {
             for (int x = 0; x < fittedWidth; x++) {
-                int value = Math.round(Math.min(1f, fitted[y * fittedWidth + x]) * 255f);
+                int value = Math.round(Math.min(1f, fitted.pixels()[y * fittedWidth + x]) * 255f);
                 out[(y + offsetY) * Mnist.SIDE + x + offsetX] = (byte) value;
             }
         }
         return Decoded.valid(out);
     }
 
-    /** The ink's bounding box as left, top, width, height; null when there is no ink. */
-    private static int[] inkBox(float[] ink, int width, int height) {
-        int left = width;
-        int right = -1;
-        int top = height;
-        int bottom = -1;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                if (ink[y * width + x] > INK_THRESHOLD) {
-                    left = Math.min(left, x);
-                    right = Math.max(right, x);
-                    top = Math.min(top, y);
-                    bottom = Math.max(bottom, y);
-                }
-            }
-        }
-        return right < 0 ? null : new int[] {left, top, right - left + 1, bottom - top + 1};
+    /**
+     * The mean width of the image's strokes in pixels of MNIST's 20-pixel digits, as this
+     * preprocessing measures it before thinning; 0 when it holds no ink. The benchmark that derives
+     * MNIST's median pen ({@code StrokeWidths}) measures MNIST's own digits with it.
+     */
+    public static double strokeWidth(BufferedImage image) {
+        Grey fine = fineFit(image);
+        return fine == null ? 0 : StrokeWidth.of(fine.pixels(), fine.width(), fine.height()) / FINE;
     }
 
-    /** The size of a box fitted into {@code side} with its aspect ratio. */
-    private static int[] fittedSize(int[] box, int side) {
-        double scale = (double) side / Math.max(box[2], box[3]);
-        return new int[] {Math.max(1, (int) Math.round(box[2] * scale)), Math.max(1, (int) Math.round(box[3] * scale))};
+    /**
+     * The image's ink cropped and fitted into {@code FINE} times MNIST's 20 pixels, where a
+     * stroke's width can change by a fraction of one of MNIST's pixels; null when there is no ink.
+     */
+    private static Grey fineFit(BufferedImage image) {
+        Grey ink = new Grey(inkOnBlack(image), image.getWidth(), image.getHeight());
+        Box box = ink.inkBox();
+        return box == null ? null : ink.fitted(box, FIT * FINE);
     }
+
+    /** A grey image, row by row, ink 1 and background 0. */
+    private record Grey(float[] pixels, int width, int height) {
+        /** The bounding box of what counts as ink; null when there is none. */
+        Box inkBox() {
+            int left = width;
+            int right = -1;
+            int top = height;
+            int bottom = -1;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    if (pixels[y * width + x] > INK_THRESHOLD) {
+                        left = Math.min(left, x);
+                        right = Math.max(right, x);
+                        top = Math.min(top, y);
+                        bottom = Math.max(bottom, y);
+                    }
+                }
+            }
+            return right < 0 ? null : new Box(left, top, right - left + 1, bottom - top + 1);
+        }
+
+        /** What {@code box} holds, fitted into {@code side} with its aspect ratio. */
+        Grey fitted(Box box, int side) {
+            double scale = (double) side / Math.max(box.width(), box.height());
+            int outWidth = Math.max(1, (int) Math.round(box.width() * scale));
+            int outHeight = Math.max(1, (int) Math.round(box.height() * scale));
+            return new Grey(
+                    resample(pixels, width, box.left(), box.top(), box.width(), box.height(), outWidth, outHeight),
+                    outWidth,
+                    outHeight);
+        }
+    }
+
+    private record Box(int left, int top, int width, int height) {}
 
     /**
      * Luminance in 0..1 with ink bright and the background at 0: transparent pixels count as
@@ -303,6 +318,18 @@ public final class MnistStyle {
      * tests make digits of other sizes and polarities.
      */
     public static byte[] toPng(byte[] pixels, int scale, boolean darkInkOnWhite) {
+        BufferedImage image = toImage(pixels, scale, darkInkOnWhite);
+        var out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** 784 MNIST pixels drawn {@code scale} times larger, as {@link #toPng} encodes them. */
+    public static BufferedImage toImage(byte[] pixels, int scale, boolean darkInkOnWhite) {
         if (pixels.length != Mnist.PIXELS || scale < 1) {
             throw new IllegalArgumentException("need 784 pixels and a scale >= 1");
         }
@@ -315,13 +342,7 @@ public final class MnistStyle {
                 raster.setSample(x, y, 0, darkInkOnWhite ? 255 - v : v);
             }
         }
-        var out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return image;
     }
 
     private static int clamp(int v, int lo, int hi) {

@@ -13,7 +13,8 @@ package io.digitstream.mnist.image;
 final class StrokeWidth {
     /**
      * MNIST's median stroke width in pixels of its 20-pixel digits, as {@link #of} measures it on
-     * its 60,000 training digits fitted four times finer (p5 2.06, p95 4.04).
+     * its 60,000 training digits fitted four times finer (p5 2.06, p95 4.04; the StrokeWidths
+     * benchmark prints them).
      */
     static final double MNIST_MEDIAN = 2.8;
     /** Wider than this many times MNIST's median is thinned: above MNIST's own widest twentieth. */
