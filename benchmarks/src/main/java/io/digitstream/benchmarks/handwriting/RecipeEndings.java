@@ -6,16 +6,15 @@ import io.digitstream.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistStore;
 import io.digitstream.model.dl4j.Dl4jRuntime;
-import io.digitstream.model.dl4j.TrainingBatches;
 import io.digitstream.model.evaluation.Evaluation;
 import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
 import io.digitstream.model.snapshot.JavaDeserialization;
-import io.digitstream.schemas.Mnist;
 import io.digitstream.trainer.training.Augmentation;
 import io.digitstream.trainer.training.Recipe;
+import io.digitstream.trainer.training.Trainer;
 import io.digitstream.trainer.training.TrainingFeed;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,9 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
@@ -90,7 +87,7 @@ public final class RecipeEndings implements Callable<Integer> {
             network.setLearningRate(recipe.learningRate(epoch));
             feed.shuffle();
             for (int batch = 0; batch < feed.batchesPerEpoch(); batch++) {
-                fit(network, feed.batch(batch));
+                Trainer.step(network, feed.batch(batch));
                 INDArray params = network.params();
                 for (int i = 0; i < DECAYS.length; i++) {
                     averages[i].muli(DECAYS[i]).addi(params.mul(1 - DECAYS[i]));
@@ -132,20 +129,12 @@ public final class RecipeEndings implements Callable<Integer> {
                 finishing.setLearningRate(recipe.learningRate(recipe.epochs() + extra - 1));
                 finishingFeed.shuffle();
                 for (int batch = 0; batch < finishingFeed.batchesPerEpoch(); batch++) {
-                    fit(finishing, finishingFeed.batch(batch));
+                    Trainer.step(finishing, finishingFeed.batch(batch));
                 }
                 score("+" + extra + " epochs with " + name, finishing, finishing.params(), sets);
             }
         });
         return 0;
-    }
-
-    private static void fit(MultiLayerNetwork network, TrainingFeed.Batch images) {
-        try (INDArray features =
-                        Nd4j.create(images.pixels(), new long[] {images.size(), Mnist.PIXELS}, DataType.FLOAT);
-                INDArray labels = TrainingBatches.oneHot(images.digits())) {
-            network.fit(new DataSet(features, labels));
-        }
     }
 
     /** The network's layout with these weights, exported to float32 ONNX, scored on every set. */

@@ -45,11 +45,7 @@ public final class Trainer {
                 }
                 TrainingFeed.Batch images = feed.batch(batch);
                 int count = images.size();
-                try (INDArray features =
-                                Nd4j.create(images.pixels(), new long[] {count, Mnist.PIXELS}, DataType.FLOAT);
-                        INDArray labels = TrainingBatches.oneHot(images.digits())) {
-                    network.fit(new DataSet(features, labels));
-                }
+                step(network, images);
                 loss = network.score();
                 examplesSeen += count;
                 epochExamples += count;
@@ -63,5 +59,14 @@ public final class Trainer {
             }
         }
         return network;
+    }
+
+    /** One optimiser step of {@code network} on a batch of the feed. */
+    public static void step(MultiLayerNetwork network, TrainingFeed.Batch images) {
+        try (INDArray features =
+                        Nd4j.create(images.pixels(), new long[] {images.size(), Mnist.PIXELS}, DataType.FLOAT);
+                INDArray labels = TrainingBatches.oneHot(images.digits())) {
+            network.fit(new DataSet(features, labels));
+        }
     }
 }
