@@ -83,18 +83,23 @@ public final class MnistStyle {
     }
 
     public static Decoded<byte[]> fromImage(BufferedImage image) {
-        Grey fine = fineFit(image);
-        if (fine == null) {
+        Grey ink = new Grey(inkOnBlack(image), image.getWidth(), image.getHeight());
+        Box box = ink.inkBox();
+        if (box == null) {
             return Decoded.invalid(ErrorCode.BLANK_IMAGE, "the image holds no ink that stands out from its background");
         }
-        Grey thinned = new Grey(
-                StrokeWidth.thinned(fine.pixels(), fine.width(), fine.height(), FINE), fine.width(), fine.height());
-        Box thinnedBox = thinned.inkBox();
-        if (thinnedBox == null) {
-            thinned = fine;
-            thinnedBox = new Box(0, 0, fine.width(), fine.height());
+        // a digit left as drawn is resampled once, from its source: every resampling blurs, and a
+        // blurred stroke is a wider one to the network
+        Grey fitted = ink.fitted(box, FIT);
+        Grey fine = ink.fitted(box, FIT * FINE);
+        float[] thinnedPixels = StrokeWidth.thinned(fine.pixels(), fine.width(), fine.height(), FINE);
+        if (thinnedPixels != fine.pixels()) {
+            Grey thinned = new Grey(thinnedPixels, fine.width(), fine.height());
+            Box thinnedBox = thinned.inkBox();
+            if (thinnedBox != null) {
+                fitted = thinned.fitted(thinnedBox, FIT);
+            }
         }
-        Grey fitted = thinned.fitted(thinnedBox, FIT);
         int fittedWidth = fitted.width();
         int fittedHeight = fitted.height();
 

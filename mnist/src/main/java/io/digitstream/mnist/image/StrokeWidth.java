@@ -44,7 +44,8 @@ final class StrokeWidth {
     /**
      * The image with strokes wider than {@link #THINNED_ABOVE} times MNIST's median thinned to MNIST's
      * median by a grey erosion (each pixel the darkest within a disk), which narrows every grey level by
-     * the disk's diameter; {@code pixelsPerMnistPixel} says how finely the image is drawn.
+     * the disk's diameter; {@code pixelsPerMnistPixel} says how finely the image is drawn. The image
+     * itself (the same array) when its strokes are not that wide.
      */
     static float[] thinned(float[] image, int width, int height, double pixelsPerMnistPixel) {
         double measured = of(image, width, height) / pixelsPerMnistPixel;
