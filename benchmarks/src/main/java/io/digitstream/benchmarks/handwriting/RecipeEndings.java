@@ -138,8 +138,7 @@ public final class RecipeEndings implements Callable<Integer> {
     }
 
     /** The network's layout with these weights, exported to float32 ONNX, scored on every set. */
-    private static void score(
-            String weights, MultiLayerNetwork network, INDArray params, Map<String, MnistDataset> sets) {
+    static void score(String weights, MultiLayerNetwork network, INDArray params, Map<String, MnistDataset> sets) {
         MultiLayerNetwork copy = network.clone();
         copy.setParams(params.dup());
         var line = new StringBuilder("| ").append(weights).append(" |");
