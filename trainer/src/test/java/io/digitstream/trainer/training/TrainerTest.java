@@ -54,6 +54,8 @@ class TrainerTest {
     void theRecipesSayWhatTheSpecSays() {
         assertThat(Recipe.SEED).isEqualTo(new Recipe("seed", 2, 100, 0.001, 0, Augmentation.NONE, 777));
         assertThat(Recipe.DEFAULT.learningRate(0)).isEqualTo(0.001);
-        assertThat(Recipe.DEFAULT.learningRate(2)).isEqualTo(0.0005);
+        assertThat(Recipe.DEFAULT.learningRate(2)).isEqualTo(0.001);
+        assertThat(Recipe.DEFAULT.learningRate(3)).isEqualTo(0.0005);
+        assertThat(Recipe.DEFAULT.learningRate(9)).isEqualTo(0.000125);
     }
 }
