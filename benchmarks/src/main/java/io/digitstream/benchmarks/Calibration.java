@@ -1,6 +1,6 @@
 package io.digitstream.benchmarks;
 
-import io.digitstream.benchmarks.handwriting.StandIns;
+import io.digitstream.benchmarks.handwriting.StandInsOption;
 import io.digitstream.benchmarks.handwriting.StyleVariants;
 import io.digitstream.classifier.ClassifierSettings;
 import io.digitstream.cli.CommandLines;
@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 /**
  * How snapshots read digits people write, and whether their confidence means what it says: on
  * MNIST's test images, on the same digits drawn other ways (H1's styles) and on the handwriting
- * stand-ins ({@link StandIns}, H2), each snapshot's accuracy (by digit where it is weakest), its
+ * stand-ins ({@link io.digitstream.benchmarks.handwriting.StandIns}, H2), each snapshot's accuracy (by digit where it is weakest), its
  * expected calibration error (the gap between confidence and accuracy, averaged over confidence
  * bins weighted by their images), and how the classifier's {@code uncertain} flag splits right
  * from wrong. Optionally a reliability diagram of the last snapshot.
@@ -63,12 +63,8 @@ public final class Calibration implements Callable<Integer> {
             description = "A .dgsn file (the trainer's, or one `model import` wrote); several are compared.")
     List<Path> files;
 
-    @Option(
-            names = "--stand-ins",
-            defaultValue = "target/stand-ins",
-            description = "Where benchmarks/stand-ins/fetch.sh put the handwriting stand-ins (left out if absent);"
-                    + " relative paths start in benchmarks/, where `exec:exec` runs.")
-    Path standIns;
+    @Mixin
+    StandInsOption standIns;
 
     @Option(
             names = "--uncertain-below",
@@ -135,9 +131,9 @@ public final class Calibration implements Callable<Integer> {
         }
         MnistDataset test = MnistStore.withDefaults(data.dataDir()).test();
         Map<String, MnistDataset> sets = new LinkedHashMap<>(StyleVariants.of(test)); // MNIST's own test images first
-        Map<String, MnistDataset> handwriting = StandIns.in(standIns);
+        Map<String, MnistDataset> handwriting = standIns.load();
         if (handwriting.isEmpty()) {
-            System.out.println("No stand-ins in " + standIns + " (benchmarks/stand-ins/fetch.sh fetches them)");
+            System.out.println("No stand-ins in " + standIns.dir() + " (benchmarks/stand-ins/fetch.sh fetches them)");
         }
         sets.putAll(handwriting);
         EngineChoice engine = EngineChoice.fastestHere();

@@ -5,9 +5,7 @@ import io.digitstream.cli.CommandLines;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistStore;
-import io.digitstream.model.dl4j.Dl4jRuntime;
 import io.digitstream.model.evaluation.Evaluation;
-import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.onnx.OnnxEngine;
 import io.digitstream.model.onnx.OnnxExport;
 import io.digitstream.model.onnx.OnnxSettings;
@@ -16,7 +14,6 @@ import io.digitstream.trainer.training.Augmentation;
 import io.digitstream.trainer.training.Recipe;
 import io.digitstream.trainer.training.Trainer;
 import io.digitstream.trainer.training.TrainingFeed;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,11 +52,8 @@ public final class RecipeEndings implements Callable<Integer> {
     @Option(names = "--score-last", defaultValue = "3", description = "Score after each of the last N epochs.")
     int scoreLast;
 
-    @Option(
-            names = "--stand-ins",
-            defaultValue = "target/stand-ins",
-            description = "Where benchmarks/stand-ins/fetch.sh put the stand-ins; relative paths start in benchmarks/.")
-    Path standIns;
+    @Mixin
+    StandInsOption standIns;
 
     @Mixin
     DataOptions data;
@@ -71,41 +64,43 @@ public final class RecipeEndings implements Callable<Integer> {
         var store = MnistStore.withDefaults(data.dataDir());
         Map<String, MnistDataset> sets = new LinkedHashMap<>();
         sets.put("MNIST test", store.test());
-        sets.putAll(StandIns.in(standIns));
+        sets.putAll(standIns.load());
         System.out.println("Machine: " + Machine.describe());
 
-        Nd4j.getRandom().setSeed(recipe.seed());
-        MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
-        Dl4jRuntime.tuneForTraining(network);
-        var feed = new TrainingFeed(recipe, store.train());
         INDArray[] averages = new INDArray[DECAYS.length];
-        for (int i = 0; i < DECAYS.length; i++) {
-            averages[i] = network.params().dup();
-        }
         List<INDArray> epochEnds = new ArrayList<>();
-        for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
-            network.setLearningRate(recipe.learningRate(epoch));
-            feed.shuffle();
-            for (int batch = 0; batch < feed.batchesPerEpoch(); batch++) {
-                Trainer.step(network, feed.batch(batch));
+        MultiLayerNetwork network = RecipeTrajectory.train(recipe, store.train(), new RecipeTrajectory.Watcher() {
+            @Override
+            public void beforeTraining(MultiLayerNetwork network) {
+                for (int i = 0; i < DECAYS.length; i++) {
+                    averages[i] = network.params().dup();
+                }
+            }
+
+            @Override
+            public void afterBatch(MultiLayerNetwork network) {
                 INDArray params = network.params();
                 for (int i = 0; i < DECAYS.length; i++) {
                     averages[i].muli(DECAYS[i]).addi(params.mul(1 - DECAYS[i]));
                 }
             }
-            epochEnds.add(network.params().dup());
-            if (epoch >= recipe.epochs() - scoreLast) {
-                String after = "after epoch " + (epoch + 1) + ": ";
-                score(after + "as trained", network, network.params(), sets);
-                for (int i = 0; i < DECAYS.length; i++) {
-                    score(after + "exponential average, decay " + DECAYS[i], network, averages[i], sets);
+
+            @Override
+            public void afterEpoch(int epoch, MultiLayerNetwork network) {
+                epochEnds.add(network.params().dup());
+                if (epoch >= recipe.epochs() - scoreLast) {
+                    String after = "after epoch " + (epoch + 1) + ": ";
+                    score(after + "as trained", network, network.params(), sets);
+                    for (int i = 0; i < DECAYS.length; i++) {
+                        score(after + "exponential average, decay " + DECAYS[i], network, averages[i], sets);
+                    }
+                    int k = Math.min(MAX_MEAN_OF, epochEnds.size());
+                    INDArray mean = Nd4j.zerosLike(network.params());
+                    epochEnds.subList(epochEnds.size() - k, epochEnds.size()).forEach(mean::addi);
+                    score(after + "mean of the last " + k + " epochs' ends", network, mean.divi(k), sets);
                 }
-                int k = Math.min(MAX_MEAN_OF, epochEnds.size());
-                INDArray mean = Nd4j.zerosLike(network.params());
-                epochEnds.subList(epochEnds.size() - k, epochEnds.size()).forEach(mean::addi);
-                score(after + "mean of the last " + k + " epochs' ends", network, mean.divi(k), sets);
             }
-        }
+        });
 
         Augmentation variations = recipe.augmentation();
         Map<String, Augmentation> endings = new LinkedHashMap<>();

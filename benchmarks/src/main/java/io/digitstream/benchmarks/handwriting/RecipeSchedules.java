@@ -5,19 +5,12 @@ import io.digitstream.cli.CommandLines;
 import io.digitstream.cli.DataOptions;
 import io.digitstream.mnist.data.MnistDataset;
 import io.digitstream.mnist.data.MnistStore;
-import io.digitstream.model.dl4j.Dl4jRuntime;
-import io.digitstream.model.network.ReferenceCnn;
 import io.digitstream.model.snapshot.JavaDeserialization;
 import io.digitstream.trainer.training.Recipe;
-import io.digitstream.trainer.training.Trainer;
-import io.digitstream.trainer.training.TrainingFeed;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,11 +41,8 @@ public final class RecipeSchedules implements Callable<Integer> {
     @Option(names = "--score-last", defaultValue = "6", description = "Score after each of the last N epochs.")
     int scoreLast;
 
-    @Option(
-            names = "--stand-ins",
-            defaultValue = "target/stand-ins",
-            description = "Where benchmarks/stand-ins/fetch.sh put the stand-ins; relative paths start in benchmarks/.")
-    Path standIns;
+    @Mixin
+    StandInsOption standIns;
 
     @Mixin
     DataOptions data;
@@ -71,28 +61,22 @@ public final class RecipeSchedules implements Callable<Integer> {
         var store = MnistStore.withDefaults(data.dataDir());
         Map<String, MnistDataset> sets = new LinkedHashMap<>();
         sets.put("MNIST test", store.test());
-        sets.putAll(StandIns.in(standIns));
+        sets.putAll(standIns.load());
         System.out.println("Machine: " + Machine.describe());
         System.out.println("Recipe: " + recipe);
 
-        Nd4j.getRandom().setSeed(recipe.seed());
-        MultiLayerNetwork network = ReferenceCnn.create(recipe.seed(), new Adam(recipe.learningRate()));
-        Dl4jRuntime.tuneForTraining(network);
-        var feed = new TrainingFeed(recipe, store.train());
-        for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
-            network.setLearningRate(recipe.learningRate(epoch));
-            feed.shuffle();
-            for (int batch = 0; batch < feed.batchesPerEpoch(); batch++) {
-                Trainer.step(network, feed.batch(batch));
+        RecipeTrajectory.train(recipe, store.train(), new RecipeTrajectory.Watcher() {
+            @Override
+            public void afterEpoch(int epoch, MultiLayerNetwork network) {
+                if (epoch >= recipe.epochs() - scoreLast) {
+                    RecipeEndings.score(
+                            "after epoch " + (epoch + 1) + " (learning rate " + recipe.learningRate(epoch) + ")",
+                            network,
+                            network.params(),
+                            sets);
+                }
             }
-            if (epoch >= recipe.epochs() - scoreLast) {
-                RecipeEndings.score(
-                        "after epoch " + (epoch + 1) + " (learning rate " + recipe.learningRate(epoch) + ")",
-                        network,
-                        network.params(),
-                        sets);
-            }
-        }
+        });
         return 0;
     }
 }
