@@ -147,7 +147,7 @@ final class ClassifierProcess implements AutoCloseable {
         return GcPauses.fromLog(gcLog(log), fromMs, toMs);
     }
 
-    private static Path gcLog(Path log) {
+    static Path gcLog(Path log) {
         return log.resolveSibling(log.getFileName() + ".gc");
     }
 
