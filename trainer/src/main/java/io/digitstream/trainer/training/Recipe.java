@@ -35,8 +35,8 @@ public record Recipe(
 
     /**
      * How many epochs the default recipe keeps each learning rate. Halved every two, the rate was
-     * at a sixteenth of its start for the last two epochs, too low to learn from the variations:
-     * every three gives 99.33 % on MNIST and 2-3 points more on the stand-ins in as many epochs
+     * at a sixteenth of its start for the last two epochs; every three gives 99.33 % on MNIST
+     * (99.1-99.2 % before) and two points more on the optdigits stand-in in as many epochs
      * (docs/BENCHMARKS-HISTORY.md, 2026-12-06).
      */
     public static final int DEFAULT_HALVE_EVERY = 3;
