@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,7 +52,7 @@ import picocli.CommandLine.Option;
         description = "A deployed classifier's resident memory over many hot swaps.")
 public final class SwapMemory implements Callable<Integer> {
     private static final SigningKey KEY = SigningKey.generate();
-    private static final Pattern SERVING = Pattern.compile("Now serving \\S+ v(\\d+) \\(engine (\\S+)\\)");
+    private static final Pattern SERVING = Pattern.compile("Now serving \\S+ v\\d+ \\(engine (\\S+)\\)");
     /** A G1 pause in the classifier's GC log: heap in use before, after, and committed. */
     private static final Pattern HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
@@ -102,7 +105,7 @@ public final class SwapMemory implements Callable<Integer> {
                         List.of(),
                         log)) {
                     classifier.awaitReady(Duration.ofMinutes(2));
-                    var sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+                    var sending = new AtomicBoolean(true);
                     // passes of about a second each, so the sender notices the end within one
                     int perPass = (int) Math.max(1, Math.min(images.size(), rate));
                     Thread sender = new Thread(
@@ -142,9 +145,8 @@ public final class SwapMemory implements Callable<Integer> {
         }
         Map<String, Long> engines = Files.readAllLines(log).stream()
                 .map(SERVING::matcher)
-                .filter(java.util.regex.Matcher::find)
-                .collect(java.util.stream.Collectors.groupingBy(
-                        m -> m.group(2), java.util.stream.Collectors.counting()));
+                .filter(Matcher::find)
+                .collect(Collectors.groupingBy(m -> m.group(1), Collectors.counting()));
         System.out.println();
         System.out.println("Versions loaded, by engine: " + engines);
         return 0;
