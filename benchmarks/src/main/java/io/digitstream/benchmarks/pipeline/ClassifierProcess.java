@@ -27,6 +27,9 @@ final class ClassifierProcess implements AutoCloseable {
     /** The Dockerfile's JAVA_OPTS, but for the cache directory of natives the serving install never unpacks. */
     static final List<String> IMAGE_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=50", "-Djdk.serialFilter=!*");
 
+    /** Marks an item of {@code flags} as one for the JVM, after the image's: {@code jvm:-XX:+PrintCompilation}. */
+    static final String JVM_FLAG = "jvm:";
+
     private final Process process;
     private final int metricsPort;
     private final Path log;
@@ -46,6 +49,15 @@ final class ClassifierProcess implements AutoCloseable {
     }
 
     /**
+     * The flags of one setting written as one word, joined by {@code +}:
+     * {@code --warm-up+jvm:-XX:+PrintCompilation} is {@code --warm-up} and a JVM flag. A {@code +}
+     * joins only where the next flag starts, so a JVM flag keeps its own.
+     */
+    static List<String> flagsOf(String setting) {
+        return setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+(?=-|" + JVM_FLAG + ")"));
+    }
+
+    /**
      * Starts a classifier on {@code topics}, trusting the public key in {@code trustedKey}, with the
      * serving command's defaults except for {@code flags} (for example {@code --no-warm-up}).
      */
@@ -62,6 +74,10 @@ final class ClassifierProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(IMAGE_JVM_FLAGS);
+        flags.stream()
+                .filter(f -> f.startsWith(JVM_FLAG))
+                .map(f -> f.substring(JVM_FLAG.length()))
+                .forEach(command::add);
         command.add(GcPauses.logFlag(gcLog(log)));
         command.addAll(List.of(
                 "-cp", servingFirst(System.getProperty("java.class.path")), DigitstreamServing.class.getName()));
@@ -89,7 +105,7 @@ final class ClassifierProcess implements AutoCloseable {
                 topics.accuracyOut(),
                 "--decisions-topic",
                 topics.modelDecisions()));
-        command.addAll(flags);
+        flags.stream().filter(f -> !f.startsWith(JVM_FLAG)).forEach(command::add);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

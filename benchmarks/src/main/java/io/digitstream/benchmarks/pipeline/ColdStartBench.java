@@ -80,7 +80,8 @@ public final class ColdStartBench implements Callable<Integer> {
             split = ",",
             defaultValue = "--no-warm-up,--warm-up",
             description = "The classifier settings to compare: its command-line flags, one setting per item"
-                    + " (several flags in one item joined by +, e.g. --warm-up+--inference-threads=1).")
+                    + " (several flags in one item joined by +, e.g. --warm-up+--inference-threads=1); a flag"
+                    + " for its JVM, after the image's, starts with jvm: (--warm-up+jvm:-XX:+PrintCompilation).")
     List<String> settings;
 
     private static final SigningKey KEY = SigningKey.generate();
@@ -193,8 +194,7 @@ public final class ColdStartBench implements Callable<Integer> {
         MnistDataset images = session.images();
         Replayer replayer = session.replayer();
         Drain drain = session.drain();
-        List<String> flags =
-                setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+"));
+        List<String> flags = ClassifierProcess.flagsOf(setting);
         int count = (int) Math.round(rate * seconds);
         Path log = session.logs().resolve("classifier-" + run + ".log");
         try (ClassifierProcess classifier = ClassifierProcess.start(
