@@ -30,6 +30,8 @@ final class ClassifierProcess implements AutoCloseable {
     /** Marks an item of {@code flags} as one for the JVM, after the image's: {@code jvm:-XX:+PrintCompilation}. */
     static final String JVM_FLAG = "jvm:";
 
+    private static final Path BENCHMARK_CLASSES = codeSource();
+
     private final Process process;
     private final int metricsPort;
     private final Path log;
@@ -185,12 +187,28 @@ final class ClassifierProcess implements AutoCloseable {
 
     /**
      * The benchmark's class path with the serving launcher's jar (or classes) first, so the
-     * classifier logs with the launcher's logging configuration, as deployed, not the benchmark's.
+     * classifier logs with the launcher's logging configuration, as deployed, not the benchmark's;
+     * without the benchmark's own classes, which a classifier never runs, and which as a directory
+     * would keep JDK 25's ahead-of-time cache ({@code jvm:-XX:AOTCache=}) from being made or used.
      */
     static String servingFirst(String classPath) {
         List<String> entries = new ArrayList<>(List.of(classPath.split(java.io.File.pathSeparator)));
+        entries.removeIf(entry -> Path.of(entry).toAbsolutePath().equals(BENCHMARK_CLASSES));
         entries.sort(java.util.Comparator.comparing(entry -> !entry.contains("app-serving")));
         return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static Path codeSource() {
+        try {
+            return Path.of(ClassifierProcess.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toAbsolutePath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -2,6 +2,8 @@ package io.digitstream.benchmarks.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class ClassifierProcessTest {
@@ -12,5 +14,19 @@ class ClassifierProcessTest {
         assertThat(ClassifierProcess.flagsOf("--kafka-property=a.b=1+--kafka-property=c=2"))
                 .containsExactly("--kafka-property=a.b=1", "--kafka-property=c=2");
         assertThat(ClassifierProcess.flagsOf(" ")).isEmpty();
+    }
+
+    @Test
+    void theClassifiersClassPathPutsTheServingLauncherFirstAndLeavesTheBenchmarksOwnClassesOut() throws Exception {
+        String own = Path.of(ClassifierProcess.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        String classPath = String.join(File.pathSeparator, "kafka-clients.jar", own, "app-serving-0.1.0.jar");
+
+        assertThat(ClassifierProcess.servingFirst(classPath))
+                .isEqualTo(String.join(File.pathSeparator, "app-serving-0.1.0.jar", "kafka-clients.jar"));
     }
 }
