@@ -30,6 +30,12 @@ final class ClassifierProcess implements AutoCloseable {
     /** Marks an item of {@code flags} as one for the JVM, after the image's: {@code jvm:-XX:+PrintCompilation}. */
     static final String JVM_FLAG = "jvm:";
 
+    /**
+     * Marks an item of {@code flags} as the Java launcher to run the classifier with, instead of
+     * this JVM's: {@code java:/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}.
+     */
+    static final String JAVA = "java:";
+
     private static final Path BENCHMARK_CLASSES = codeSource();
 
     private final Process process;
@@ -53,10 +59,11 @@ final class ClassifierProcess implements AutoCloseable {
     /**
      * The flags of one setting written as one word, joined by {@code +}:
      * {@code --warm-up+jvm:-XX:+PrintCompilation} is {@code --warm-up} and a JVM flag. A {@code +}
-     * joins only where the next flag starts, so a JVM flag keeps its own.
+     * joins only where the next flag starts, so a JVM flag keeps its own; {@code java:} names the
+     * launcher.
      */
     static List<String> flagsOf(String setting) {
-        return setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+(?=-|" + JVM_FLAG + ")"));
+        return setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+(?=-|" + JVM_FLAG + "|" + JAVA + ")"));
     }
 
     /**
@@ -74,7 +81,11 @@ final class ClassifierProcess implements AutoCloseable {
             throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(flags.stream()
+                .filter(f -> f.startsWith(JAVA))
+                .map(f -> f.substring(JAVA.length()))
+                .reduce((first, last) -> last)
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(IMAGE_JVM_FLAGS);
         flags.stream()
                 .filter(f -> f.startsWith(JVM_FLAG))
@@ -107,7 +118,9 @@ final class ClassifierProcess implements AutoCloseable {
                 topics.accuracyOut(),
                 "--decisions-topic",
                 topics.modelDecisions()));
-        flags.stream().filter(f -> !f.startsWith(JVM_FLAG)).forEach(command::add);
+        flags.stream()
+                .filter(f -> !f.startsWith(JVM_FLAG) && !f.startsWith(JAVA))
+                .forEach(command::add);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

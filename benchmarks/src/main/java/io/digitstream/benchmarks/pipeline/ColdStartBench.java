@@ -81,7 +81,8 @@ public final class ColdStartBench implements Callable<Integer> {
             defaultValue = "--no-warm-up,--warm-up",
             description = "The classifier settings to compare: its command-line flags, one setting per item"
                     + " (several flags in one item joined by +, e.g. --warm-up+--inference-threads=1); a flag"
-                    + " for its JVM, after the image's, starts with jvm: (--warm-up+jvm:-XX:+PrintCompilation).")
+                    + " for its JVM, after the image's, starts with jvm: (--warm-up+jvm:-XX:+PrintCompilation), and"
+                    + " java: names the Java launcher to run it with instead of this one's.")
     List<String> settings;
 
     private static final SigningKey KEY = SigningKey.generate();

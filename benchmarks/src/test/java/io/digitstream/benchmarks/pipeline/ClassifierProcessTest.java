@@ -13,6 +13,8 @@ class ClassifierProcessTest {
                 .containsExactly("--warm-up", "jvm:-XX:+PrintCompilation", "--inference-threads=1");
         assertThat(ClassifierProcess.flagsOf("--kafka-property=a.b=1+--kafka-property=c=2"))
                 .containsExactly("--kafka-property=a.b=1", "--kafka-property=c=2");
+        assertThat(ClassifierProcess.flagsOf("java:/opt/jdk+25/bin/java+--warm-up"))
+                .containsExactly("java:/opt/jdk+25/bin/java", "--warm-up");
         assertThat(ClassifierProcess.flagsOf(" ")).isEmpty();
     }
 
