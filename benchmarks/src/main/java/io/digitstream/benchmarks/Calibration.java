@@ -75,6 +75,13 @@ public final class Calibration implements Callable<Integer> {
     @Option(names = "--png", description = "Write a reliability diagram of the last snapshot, every set, here.")
     Path png;
 
+    @Option(
+            names = "--confusions",
+            defaultValue = "0",
+            description =
+                    "After each snapshot's table, its N most frequent mistakes in each set (\"9 read as 3: 31\").")
+    int confusions;
+
     @Mixin
     DataOptions data;
 
@@ -89,7 +96,8 @@ public final class Calibration implements Callable<Integer> {
             int flaggedWrong,
             int wrong,
             int[] perDigit,
-            int[] perDigitWrong) {
+            int[] perDigitWrong,
+            int[][] readAs) {
         double ece() {
             double sum = 0;
             for (int b = 0; b < BINS; b++) {
@@ -117,12 +125,34 @@ public final class Calibration implements Callable<Integer> {
         }
     }
 
+    /** The {@code n} most frequent mistakes, most frequent first: "9 read as 3: 31, 1 read as 9: 15". */
+    static String mostConfused(int[][] readAs, int n) {
+        List<int[]> mistakes = new ArrayList<>();
+        for (int truth = 0; truth < readAs.length; truth++) {
+            for (int read = 0; read < readAs[truth].length; read++) {
+                if (read != truth && readAs[truth][read] > 0) {
+                    mistakes.add(new int[] {truth, read, readAs[truth][read]});
+                }
+            }
+        }
+        mistakes.sort(Comparator.comparingInt((int[] m) -> -m[2]));
+        List<String> parts = new ArrayList<>();
+        for (int[] m : mistakes.subList(0, Math.min(n, mistakes.size()))) {
+            parts.add(m[0] + " read as " + m[1] + ": " + m[2]);
+        }
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
     @Override
     public Integer call() throws Exception {
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), file + ": no such file");
             }
+        }
+        if (confusions < 0) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--confusions must be 0 or more, not " + confusions);
         }
         try {
             ClassifierSettings.checkUncertainBelow(uncertainBelow);
@@ -151,6 +181,11 @@ public final class Calibration implements Callable<Integer> {
                 sets.forEach((set, images) -> results.add(reliability(set, images, served)));
             }
             print(results);
+            if (confusions > 0) {
+                System.out.println();
+                results.forEach(r -> System.out.println(
+                        "Most frequent mistakes, " + r.set() + ": " + mostConfused(r.readAs(), confusions)));
+            }
             bySnapshot.put(file.getFileName().toString(), results);
         }
         if (bySnapshot.size() > 1) {
@@ -212,6 +247,7 @@ public final class Calibration implements Callable<Integer> {
         int wrong = 0;
         int[] perDigit = new int[10];
         int[] perDigitWrong = new int[10];
+        int[][] readAs = new int[10][10];
         for (int from = 0; from < images.size(); from += BATCH) {
             int n = Math.min(BATCH, images.size() - from);
             MnistDataset slice = images.slice(from, from + n);
@@ -226,6 +262,7 @@ public final class Calibration implements Callable<Integer> {
                 wrong += right ? 0 : 1;
                 perDigit[slice.label(i)]++;
                 perDigitWrong[slice.label(i)] += right ? 0 : 1;
+                readAs[slice.label(i)][reading.digit()]++;
                 if (reading.confidence() < uncertainBelow) {
                     flagged++;
                     flaggedWrong += right ? 0 : 1;
@@ -233,7 +270,17 @@ public final class Calibration implements Callable<Integer> {
             }
         }
         return new Reliability(
-                set, images.size(), count, confidence, correct, flagged, flaggedWrong, wrong, perDigit, perDigitWrong);
+                set,
+                images.size(),
+                count,
+                confidence,
+                correct,
+                flagged,
+                flaggedWrong,
+                wrong,
+                perDigit,
+                perDigitWrong,
+                readAs);
     }
 
     /** Accuracy against mean confidence per bin, one line per set, the diagonal for perfect calibration. */
