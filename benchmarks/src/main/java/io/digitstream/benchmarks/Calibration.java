@@ -95,8 +95,6 @@ public final class Calibration implements Callable<Integer> {
             int flagged,
             int flaggedWrong,
             int wrong,
-            int[] perDigit,
-            int[] perDigitWrong,
             int[][] readAs) {
         double ece() {
             double sum = 0;
@@ -114,12 +112,19 @@ public final class Calibration implements Callable<Integer> {
 
         /** The three digits read worst, with their accuracy: "9 71.0 %, 1 76.2 %, ...". */
         String weakest() {
-            List<Integer> digits = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
-            digits.removeIf(d -> perDigit[d] == 0);
-            digits.sort(Comparator.comparingDouble(d -> -(double) perDigitWrong[d] / perDigit[d]));
+            double[] accuracy = new double[10];
+            List<Integer> digits = new ArrayList<>();
+            for (int d = 0; d < 10; d++) {
+                int written = java.util.Arrays.stream(readAs[d]).sum();
+                if (written > 0) {
+                    accuracy[d] = (double) readAs[d][d] / written;
+                    digits.add(d);
+                }
+            }
+            digits.sort(Comparator.comparingDouble(d -> accuracy[d]));
             List<String> parts = new ArrayList<>();
             for (int d : digits.subList(0, Math.min(3, digits.size()))) {
-                parts.add(String.format(Locale.ROOT, "%d: %.1f %%", d, 100 - 100.0 * perDigitWrong[d] / perDigit[d]));
+                parts.add(String.format(Locale.ROOT, "%d: %.1f %%", d, 100 * accuracy[d]));
             }
             return String.join(", ", parts);
         }
@@ -245,8 +250,6 @@ public final class Calibration implements Callable<Integer> {
         int flagged = 0;
         int flaggedWrong = 0;
         int wrong = 0;
-        int[] perDigit = new int[10];
-        int[] perDigitWrong = new int[10];
         int[][] readAs = new int[10][10];
         for (int from = 0; from < images.size(); from += BATCH) {
             int n = Math.min(BATCH, images.size() - from);
@@ -260,8 +263,6 @@ public final class Calibration implements Callable<Integer> {
                 confidence[bin] += reading.confidence();
                 correct[bin] += right ? 1 : 0;
                 wrong += right ? 0 : 1;
-                perDigit[slice.label(i)]++;
-                perDigitWrong[slice.label(i)] += right ? 0 : 1;
                 readAs[slice.label(i)][reading.digit()]++;
                 if (reading.confidence() < uncertainBelow) {
                     flagged++;
@@ -269,18 +270,7 @@ public final class Calibration implements Callable<Integer> {
                 }
             }
         }
-        return new Reliability(
-                set,
-                images.size(),
-                count,
-                confidence,
-                correct,
-                flagged,
-                flaggedWrong,
-                wrong,
-                perDigit,
-                perDigitWrong,
-                readAs);
+        return new Reliability(set, images.size(), count, confidence, correct, flagged, flaggedWrong, wrong, readAs);
     }
 
     /** Accuracy against mean confidence per bin, one line per set, the diagonal for perfect calibration. */

@@ -36,7 +36,8 @@ final class ClassifierProcess implements AutoCloseable {
      */
     static final String JAVA = "java:";
 
-    private static final Path BENCHMARK_CLASSES = codeSource();
+    /** Where this class was loaded from: the benchmark's own classes. */
+    static final Path BENCHMARK_CLASSES = codeSource();
 
     private final Process process;
     private final int metricsPort;
@@ -66,6 +67,14 @@ final class ClassifierProcess implements AutoCloseable {
         return setting.isBlank() ? List.of() : List.of(setting.trim().split("\\+(?=-|" + JVM_FLAG + "|" + JAVA + ")"));
     }
 
+    /** The items of {@code flags} that start with {@code mark}, without it. */
+    private static List<String> marked(List<String> flags, String mark) {
+        return flags.stream()
+                .filter(f -> f.startsWith(mark))
+                .map(f -> f.substring(mark.length()))
+                .toList();
+    }
+
     /**
      * Starts a classifier on {@code topics}, trusting the public key in {@code trustedKey}, with the
      * serving command's defaults except for {@code flags} (for example {@code --no-warm-up}).
@@ -81,16 +90,14 @@ final class ClassifierProcess implements AutoCloseable {
             throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(flags.stream()
-                .filter(f -> f.startsWith(JAVA))
-                .map(f -> f.substring(JAVA.length()))
-                .reduce((first, last) -> last)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> launchers = marked(flags, JAVA);
+        command.add(
+                launchers.isEmpty()
+                        ? Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()
+                        : launchers.get(launchers.size() - 1));
         command.addAll(IMAGE_JVM_FLAGS);
-        flags.stream()
-                .filter(f -> f.startsWith(JVM_FLAG))
-                .map(f -> f.substring(JVM_FLAG.length()))
-                .forEach(command::add);
+        command.addAll(marked(flags, JVM_FLAG));
         command.add(GcPauses.logFlag(gcLog(log)));
         command.addAll(List.of(
                 "-cp", servingFirst(System.getProperty("java.class.path")), DigitstreamServing.class.getName()));

@@ -3,7 +3,6 @@ package io.digitstream.benchmarks.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class ClassifierProcessTest {
@@ -19,13 +18,8 @@ class ClassifierProcessTest {
     }
 
     @Test
-    void theClassifiersClassPathPutsTheServingLauncherFirstAndLeavesTheBenchmarksOwnClassesOut() throws Exception {
-        String own = Path.of(ClassifierProcess.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI())
-                .toString();
+    void theClassifiersClassPathPutsTheServingLauncherFirstAndLeavesTheBenchmarksOwnClassesOut() {
+        String own = ClassifierProcess.BENCHMARK_CLASSES.toString();
         String classPath = String.join(File.pathSeparator, "kafka-clients.jar", own, "app-serving-0.1.0.jar");
 
         assertThat(ClassifierProcess.servingFirst(classPath))
