@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.digitstream.app.LauncherProcess;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
+import io.digitstream.kafka.embedded.FreePorts;
 import io.digitstream.schemas.topic.TopicNames;
 import io.digitstream.testing.BrokerTest;
 import io.digitstream.testing.KafkaTestSupport;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +55,7 @@ class StopsCleanlyTest {
 
     @Test
     void theClassifierStopsInTimeWithItsBrokerGone() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         assertStopsInTime(
                 () -> waitingForAModel(port),
                 "classifier",
@@ -148,12 +148,6 @@ class StopsCleanlyTest {
             return description.groupState() == GroupState.STABLE && !new ArrayList<>(description.members()).isEmpty();
         } catch (java.util.concurrent.ExecutionException e) {
             return false; // not there yet
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

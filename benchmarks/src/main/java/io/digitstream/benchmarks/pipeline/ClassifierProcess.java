@@ -1,9 +1,9 @@
 package io.digitstream.benchmarks.pipeline;
 
 import io.digitstream.app.serving.DigitstreamServing;
+import io.digitstream.kafka.embedded.FreePorts;
 import io.digitstream.schemas.topic.TopicNames;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +88,7 @@ final class ClassifierProcess implements AutoCloseable {
             List<String> flags,
             Path log)
             throws IOException {
-        int port = freePort();
+        int port = FreePorts.next();
         List<String> command = new ArrayList<>();
         List<String> launchers = marked(flags, JAVA);
         command.add(
@@ -228,12 +228,6 @@ final class ClassifierProcess implements AutoCloseable {
                     .toAbsolutePath();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -2,8 +2,6 @@ package io.digitstream.kafka.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,8 +80,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 1,
                 Uuid.randomUuid().toString(),
                 temporaryDirectory(),
-                port == 0 ? freePort() : port,
-                freePort(),
+                port == 0 ? FreePorts.next() : port,
+                FreePorts.next(),
                 overrides,
                 null);
     }
@@ -95,7 +93,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka secured(SaslUsers users) {
         return new EmbeddedKafka(
-                1, Uuid.randomUuid().toString(), temporaryDirectory(), freePort(), freePort(), Map.of(), users);
+                1,
+                Uuid.randomUuid().toString(),
+                temporaryDirectory(),
+                FreePorts.next(),
+                FreePorts.next(),
+                Map.of(),
+                users);
     }
 
     /** The settings a client needs on top of the bootstrap servers: none for a PLAINTEXT broker, the admin's otherwise. */
@@ -280,15 +284,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while starting the embedded broker", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
         }
     }
 

@@ -49,8 +49,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     id,
                     clusterId,
                     EmbeddedKafka.temporaryDirectory(),
-                    EmbeddedKafka.freePort(),
-                    EmbeddedKafka.freePort(),
+                    FreePorts.next(),
+                    FreePorts.next(),
                     config,
                     null));
         }
