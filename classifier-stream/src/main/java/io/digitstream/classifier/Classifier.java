@@ -7,6 +7,7 @@ import io.digitstream.classifier.model.Decisions;
 import io.digitstream.classifier.model.KafkaHighWaterMark;
 import io.digitstream.classifier.model.ModelRegistry;
 import io.digitstream.classifier.stream.ClassifierTopology;
+import io.digitstream.classifier.stream.TrafficWarmUp;
 import io.digitstream.classifier.stream.WarmUp;
 import io.digitstream.cluster.StreamsDefaults;
 import io.digitstream.cluster.TopicAdmin;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,7 @@ public final class Classifier implements AutoCloseable {
     private final ClassifierMetrics metrics;
     private final DecisionLog decisions;
     private final KafkaHighWaterMark highWaterMark;
+    private final Optional<TrafficWarmUp.Outcome> trafficWarmUp;
     private boolean closed;
 
     private Classifier(
@@ -54,7 +57,9 @@ public final class Classifier implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics,
             ClassifierMetrics metrics,
             DecisionLog decisions,
-            KafkaHighWaterMark highWaterMark) {
+            KafkaHighWaterMark highWaterMark,
+            Optional<TrafficWarmUp.Outcome> trafficWarmUp) {
+        this.trafficWarmUp = trafficWarmUp;
         this.decisions = decisions;
         this.highWaterMark = highWaterMark;
         this.streams = streams;
@@ -129,15 +134,28 @@ public final class Classifier implements AutoCloseable {
             log.info("Warmed up the decode/encode path in {} ms", warmUp.path().toMillis());
         }
         var admission = new Admission(settings.modelName(), settings.trust(), verifier, settings.gate(), highWaterMark);
+        var decisionsOfThisInstance = new Decisions(settings.instanceId(), decisions);
         Topology topology = ClassifierTopology.build(
                 settings.topics(),
                 settings.batch(),
                 settings.uncertainBelow(),
                 models,
                 admission,
-                new Decisions(settings.instanceId(), decisions),
+                decisionsOfThisInstance,
                 metrics,
                 warmUp);
+        Optional<TrafficWarmUp.Outcome> trafficWarmUp = Optional.empty();
+        if (warmUp.enabled() && settings.warmUpImages() > 0) {
+            // still before the stream threads exist, and after the path's warm-up, which it builds on
+            trafficWarmUp = Optional.of(TrafficWarmUp.run(
+                    streamsProperties(settings),
+                    settings.instanceId(),
+                    settings.batch(),
+                    settings.uncertainBelow(),
+                    admission,
+                    decisionsOfThisInstance,
+                    settings.warmUpImages()));
+        }
         log.debug("Topology:\n{}", topology.describe());
         var streams = new KafkaStreams(topology, streamsProperties(settings));
         var running = new CountDownLatch(1);
@@ -156,7 +174,8 @@ public final class Classifier implements AutoCloseable {
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);
         streams.start();
-        var classifier = new Classifier(streams, models, streamsMetrics, metrics, decisions, highWaterMark);
+        var classifier =
+                new Classifier(streams, models, streamsMetrics, metrics, decisions, highWaterMark, trafficWarmUp);
         try {
             if (!running.await(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Not RUNNING after {}; still trying (state {})", settings.startupTimeout(), streams.state());
@@ -227,6 +246,11 @@ public final class Classifier implements AutoCloseable {
         return models.servingVersion()
                 .map(version -> Readiness.ready("serving v" + version))
                 .orElseGet(() -> Readiness.notReady("no model serves yet"));
+    }
+
+    /** What the warm-up through the cluster did at start-up; empty when it was off. */
+    public Optional<TrafficWarmUp.Outcome> trafficWarmUp() {
+        return trafficWarmUp;
     }
 
     public ModelRegistry models() {

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param instanceId          names this instance in its model decisions
  * @param warmUp              run the decode/encode path before taking partitions, and each model at every
  *                            batch size before it serves ({@link io.digitstream.classifier.stream.WarmUp})
+ * @param warmUpImages        with warm-up on, synthetic images sent through the topology on the cluster
+ *                            before taking partitions ({@link io.digitstream.classifier.stream.TrafficWarmUp}); 0 for none
  * @param uncertainBelow      a prediction whose confidence is below this is flagged {@code uncertain}
  */
 public record ClassifierSettings(
@@ -50,12 +52,18 @@ public record ClassifierSettings(
         PromotionGate gate,
         String instanceId,
         boolean warmUp,
+        int warmUpImages,
         double uncertainBelow) {
     public static final String DEFAULT_APPLICATION_ID = "digitstream-classifier";
     public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.AT_LEAST_ONCE;
     public static final int DEFAULT_STREAM_THREADS = 1;
     public static final long DEFAULT_STARTUP_TIMEOUT_SECONDS = 300;
     public static final boolean DEFAULT_WARM_UP = true;
+    /**
+     * Enough for the optimising compiler to take Kafka's per-record code (it compiles a method after
+     * 5,000-15,000 calls); about 9 s at start-up on 2 cores (docs/BENCHMARKS.md, W1).
+     */
+    public static final int DEFAULT_WARM_UP_IMAGES = 20_000;
     /**
      * On MNIST's test set the default recipe's model flags 3 % of the images at this threshold and
      * is wrong on 21 % of those, against 0.21 % of the rest (docs/BENCHMARKS.md, C2).
@@ -84,6 +92,9 @@ public record ClassifierSettings(
             throw new IllegalArgumentException("stream threads and partitions must be at least 1");
         }
         checkUncertainBelow(uncertainBelow);
+        if (warmUpImages < 0) {
+            throw new IllegalArgumentException("--warm-up-images must be 0 or more, not " + warmUpImages);
+        }
     }
 
     /** The one check of an uncertainty threshold, for every command that takes one. */
@@ -137,6 +148,7 @@ public record ClassifierSettings(
         builder.gate = gate;
         builder.instanceId = instanceId;
         builder.warmUp = warmUp;
+        builder.warmUpImages = warmUpImages;
         builder.uncertainBelow = uncertainBelow;
         return builder;
     }
@@ -160,6 +172,7 @@ public record ClassifierSettings(
         private PromotionGate gate = PromotionGate.DEFAULT;
         private String instanceId;
         private boolean warmUp = DEFAULT_WARM_UP;
+        private int warmUpImages = DEFAULT_WARM_UP_IMAGES;
         private double uncertainBelow = DEFAULT_UNCERTAIN_BELOW;
 
         private Builder(KafkaConnection cluster, SnapshotTrust trust) {
@@ -237,6 +250,11 @@ public record ClassifierSettings(
             return this;
         }
 
+        public Builder optWarmUpImages(int warmUpImages) {
+            this.warmUpImages = warmUpImages;
+            return this;
+        }
+
         public Builder optUncertainBelow(double uncertainBelow) {
             this.uncertainBelow = uncertainBelow;
             return this;
@@ -266,6 +284,7 @@ public record ClassifierSettings(
                     gate,
                     instanceId != null ? instanceId : defaultInstanceId(),
                     warmUp,
+                    warmUpImages,
                     uncertainBelow);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.digitstream.classifier.stream.BatchSettings;
+import io.digitstream.classifier.stream.TrafficWarmUp;
 import io.digitstream.cluster.KafkaConnection;
 import io.digitstream.cluster.TopicAdmin;
 import io.digitstream.kafka.embedded.EmbeddedKafka;
@@ -100,6 +101,10 @@ class ClassifierOnSecuredClusterTest {
                     var producer = new Replayer(connection(kafka, "producer"), topics.digitsIn());
                     var reader = KafkaTestSupport.predictionReader(
                             kafka.bootstrapServers(), topics, kafka.adminSettings())) {
+                // its warm-up's topics and group fall under the classifier's prefix ACLs
+                assertThat(classifier.trafficWarmUp())
+                        .hasValueSatisfying(
+                                outcome -> assertThat(outcome).isInstanceOf(TrafficWarmUp.Outcome.Warmed.class));
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> classifier.models().servingVersion().isPresent());
                 producer.replay(MnistFixture.test(), new ReplayPlan(0, 100, null, 0, false, "before-"), null);

@@ -51,6 +51,9 @@ public final class TestModels {
 
     public static final int POORLY_TRAINED = 6;
 
+    /** Enough to run the warm-up's round trip through the cluster, in a second rather than ten. */
+    public static final int WARM_UP_IMAGES = 200;
+
     private static final Map<Integer, byte[]> PAYLOADS = new HashMap<>();
 
     private TestModels() {}
@@ -100,7 +103,7 @@ public final class TestModels {
 
     /** Classifier settings for tests: this cluster, {@link #TRUST}, the small holdout. */
     public static ClassifierSettings.Builder settings(KafkaConnection cluster) {
-        return ClassifierSettings.builder(cluster, TRUST).optHoldout(HOLDOUT);
+        return ClassifierSettings.builder(cluster, TRUST).optHoldout(HOLDOUT).optWarmUpImages(WARM_UP_IMAGES);
     }
 
     /** Admission as a classifier instance runs it, with its high-water mark kept in {@code mark}. */

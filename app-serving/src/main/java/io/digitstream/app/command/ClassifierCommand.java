@@ -188,6 +188,14 @@ public final class ClassifierCommand implements Callable<Integer> {
     boolean warmUp;
 
     @Option(
+            names = "--warm-up-images",
+            defaultValue = "${env:DIGITSTREAM_WARM_UP_IMAGES:-" + ClassifierSettings.DEFAULT_WARM_UP_IMAGES + "}",
+            description = "With --warm-up, send this many synthetic images through the classifier's own topology on"
+                    + " topics of its own on the cluster before taking partitions, so Kafka's code is compiled"
+                    + " when the first real images come; 0 leaves it out (env DIGITSTREAM_WARM_UP_IMAGES).")
+    int warmUpImages;
+
+    @Option(
             names = "--uncertain-below",
             defaultValue = "${env:DIGITSTREAM_UNCERTAIN_BELOW:-" + ClassifierSettings.DEFAULT_UNCERTAIN_BELOW + "}",
             description = "Flag a prediction as uncertain in predictions-out when its confidence is below this, from 0"
@@ -241,6 +249,7 @@ public final class ClassifierCommand implements Callable<Integer> {
                     .optEngine(new EngineChoice(kind, onnx))
                     .optPartitions(partitions)
                     .optWarmUp(warmUp)
+                    .optWarmUpImages(warmUpImages)
                     .optUncertainBelow(uncertainBelow)
                     .optStartupTimeout(Duration.ofSeconds(startupTimeoutS))
                     .optHoldout(holdout.holdout(data.dataDir()))

@@ -62,6 +62,16 @@ class ClassifierCommandTest {
     }
 
     @Test
+    void aNegativeWarmUpCountIsOneLineBeforeConnecting() throws Exception {
+        long started = System.nanoTime();
+
+        assertThat(run("--warm-up-images", "-5")).isEqualTo(2);
+
+        assertThat(firstLine()).endsWith("--warm-up-images must be 0 or more, not -5");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void anUnknownEngineNamesTheChoices() throws Exception {
         assertThat(run("--engine", "tensorrt")).isEqualTo(2);
 

@@ -71,6 +71,28 @@ class StopsCleanlyTest {
     }
 
     @Test
+    void theClassifierStopsInTimeDuringItsWarmUpAndDeletesWhatItMade() throws Exception {
+        String warmUp = "digitstream-classifier-warm-up-stopped-mid-warm-up";
+        assertStopsInTime(
+                () -> topicsStartingWith(warmUp).size() >= 3,
+                false,
+                "classifier",
+                "--allow-unsigned",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--instance-id",
+                "stopped mid warm-up",
+                "--warm-up-images",
+                "100000000", // more than a minute's worth: it is still warming up when stopped
+                "--metrics-port",
+                "-1",
+                "--state-dir",
+                work.resolve("state").toString());
+
+        assertThat(topicsStartingWith(warmUp)).isEmpty();
+    }
+
+    @Test
     void theAccuracyApplicationStopsInTimeWithItsBrokerGone() throws Exception {
         assertStopsInTime(
                 () -> groupIsStable("digitstream-accuracy"),
@@ -97,6 +119,10 @@ class StopsCleanlyTest {
     }
 
     private void assertStopsInTime(Callable<Boolean> ready, String... args) throws Exception {
+        assertStopsInTime(ready, true, args);
+    }
+
+    private void assertStopsInTime(Callable<Boolean> ready, boolean brokerGone, String... args) throws Exception {
         Path log = work.resolve(args[0] + ".log");
         Process process = LauncherProcess.start(log, args);
         try {
@@ -108,7 +134,9 @@ class StopsCleanlyTest {
                                 .isTrue();
                         return ready.call();
                     });
-            kafka.stop();
+            if (brokerGone) {
+                kafka.stop();
+            }
 
             long started = System.nanoTime();
             process.destroy(); // SIGTERM
@@ -120,8 +148,8 @@ class StopsCleanlyTest {
                     .isTrue();
             assertThat(Files.readString(log)).as("says it stopped").contains(args[0] + ": stopped in");
             System.out.printf(
-                    "%s stopped %d ms after SIGTERM with its broker gone%n",
-                    String.join(" ", List.of(args).subList(0, 2)), millis);
+                    "%s stopped %d ms after SIGTERM%s%n",
+                    String.join(" ", List.of(args).subList(0, 2)), millis, brokerGone ? " with its broker gone" : "");
         } finally {
             process.destroyForcibly();
         }
@@ -138,6 +166,14 @@ class StopsCleanlyTest {
             return response.statusCode() == 503 && response.body().contains("no model serves yet");
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    private List<String> topicsStartingWith(String prefix) throws Exception {
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.listTopics().names().get().stream()
+                    .filter(name -> name.startsWith(prefix))
+                    .toList();
         }
     }
 

@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>So the classifier warms up twice: the decode/encode path before its stream threads start
  * (before it takes any partition), and each admitted model's engine at every batch size up to
  * max-batch before that model serves ({@link SnapshotLoader}). The instance reports healthy only
- * once a model serves, so only after both.
+ * once a model serves, so only after both. What needs a broker to run, Kafka's own code, {@link
+ * TrafficWarmUp} warms in between.
  */
 public final class WarmUp {
     /** Enough calls for the JIT's optimising compiler (C2 compiles a method after about 10,000). */
@@ -279,7 +280,7 @@ public final class WarmUp {
      * confidence under the uncertainty threshold) to one class near 1 and the rest down to
      * underflow, so that writing them meets every form a real probability takes.
      */
-    private static float[] syntheticProbabilities(Random random) {
+    static float[] syntheticProbabilities(Random random) {
         double spread = 0.5 + random.nextDouble() * 40;
         double[] scores = new double[Mnist.CLASSES];
         double max = Double.NEGATIVE_INFINITY;
