@@ -173,9 +173,15 @@ public final class Classifier implements AutoCloseable {
         });
         var streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);
-        streams.start();
         var classifier =
                 new Classifier(streams, models, streamsMetrics, metrics, decisions, highWaterMark, trafficWarmUp);
+        if (trafficWarmUp
+                .filter(TrafficWarmUp.Outcome.Stopped.class::isInstance)
+                .isPresent()) {
+            // asked to stop while warming up: an instance that never started closes at once
+            return classifier;
+        }
+        streams.start();
         try {
             if (!running.await(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Not RUNNING after {}; still trying (state {})", settings.startupTimeout(), streams.state());

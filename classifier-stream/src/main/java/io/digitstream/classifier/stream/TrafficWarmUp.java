@@ -24,15 +24,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -77,6 +82,9 @@ public final class TrafficWarmUp {
         record Warmed(int images, Duration took) implements Outcome {}
 
         record Skipped(String reason, Duration took) implements Outcome {}
+
+        /** The process was asked to stop meanwhile: the classifier should not start either. */
+        record Stopped(Duration took) implements Outcome {}
     }
 
     private final TopicNames topics;
@@ -84,6 +92,7 @@ public final class TrafficWarmUp {
     private final Properties props;
     private final StreamsConfig config;
     private final AtomicBoolean cleaned = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile KafkaStreams streams;
 
     private TrafficWarmUp(Properties streamsProperties, String instanceId) {
@@ -133,8 +142,18 @@ public final class TrafficWarmUp {
             int images) {
         long started = System.nanoTime();
         var warmUp = new TrafficWarmUp(streamsProperties, instanceId);
+        log.info(
+                "Warming up Kafka's path: {} synthetic images through a copy of the topology ({}), served by a"
+                        + " stand-in model named 'synthetic'",
+                images,
+                warmUp.applicationId);
         // a stop during the warm-up still deletes what it created
-        var onStop = new Thread(warmUp::cleanUp, "warm-up-cleanup");
+        var onStop = new Thread(
+                () -> {
+                    warmUp.stopping.set(true);
+                    warmUp.cleanUp();
+                },
+                "warm-up-cleanup");
         Runtime.getRuntime().addShutdownHook(onStop);
         try (Admin admin = Admin.create(warmUp.config.getAdminConfigs(warmUp.applicationId + "-admin"))) {
             TopicAdmin.ensureTopics(admin, warmUp.topicsToCreate(), TIMEOUT);
@@ -147,6 +166,10 @@ public final class TrafficWarmUp {
                     took.toMillis());
             return new Outcome.Warmed(read, took);
         } catch (RuntimeException e) {
+            if (warmUp.stopping.get()) {
+                log.info("Asked to stop during the warm-up through the cluster");
+                return new Outcome.Stopped(Duration.ofNanos(System.nanoTime() - started));
+            }
             log.warn("Starting without the warm-up through the cluster ({}): {}", warmUp.applicationId, e.toString());
             return new Outcome.Skipped(e.toString(), Duration.ofNanos(System.nanoTime() - started));
         } finally {
@@ -199,12 +222,18 @@ public final class TrafficWarmUp {
             reader.assign(List.of(output));
             reader.seekToEnd(List.of(output));
             reader.position(output); // from here: not what an earlier, interrupted warm-up left
+            if (stopping.get()) {
+                throw new IllegalStateException("asked to stop");
+            }
             streams = new KafkaStreams(topology, props);
             streams.start();
             long deadline = started + TIMEOUT.toNanos();
             int sent = 0;
             int read = 0;
             while (read < images) {
+                if (stopping.get()) {
+                    throw new IllegalStateException("asked to stop");
+                }
                 if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                     throw new IllegalStateException(read + " of " + images + " predictions within " + TIMEOUT);
                 }
@@ -241,18 +270,38 @@ public final class TrafficWarmUp {
         var created = new ArrayList<>(List.of(topics.digitsIn(), topics.predictionsOut(), topics.modelSnapshots()));
         created.add(applicationId + "-" + ClassifierTopology.BUFFER_STORE + "-changelog");
         try (Admin admin = Admin.create(config.getAdminConfigs(applicationId + "-cleanup"))) {
-            admin.deleteTopics(created).all().get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            admin.deleteConsumerGroups(List.of(applicationId))
-                    .all()
-                    .get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("Could not delete the warm-up's topics and group ({}*): {}", applicationId, e.toString());
+            // what a warm-up stopped early never made (its changelog, its group) is not there to delete
+            for (var deleted : admin.deleteTopics(created).topicNameValues().entrySet()) {
+                await(deleted.getValue(), UnknownTopicOrPartitionException.class, "topic " + deleted.getKey());
+            }
+            await(
+                    admin.deleteConsumerGroups(List.of(applicationId)).all(),
+                    GroupIdNotFoundException.class,
+                    "group " + applicationId);
         }
         try {
             Utils.delete(
                     Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)).toFile());
         } catch (IOException e) {
             log.debug("Could not delete the warm-up's state directory", e);
+        }
+    }
+
+    private static void await(KafkaFuture<Void> deletion, Class<? extends Exception> absent, String what) {
+        try {
+            deletion.get(CLEANUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!absent.isInstance(e.getCause())) {
+                log.warn(
+                        "Could not delete the warm-up's {}: {}",
+                        what,
+                        e.getCause().toString());
+            }
+        } catch (TimeoutException e) {
+            log.warn("Could not delete the warm-up's {} within {}", what, CLEANUP_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while deleting the warm-up's {}", what);
         }
     }
 
