@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,6 +75,9 @@ public final class TrafficWarmUp {
     /** Each of the cleanup's three steps: a stop during the warm-up still ends within Docker's 10 s. */
     private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(2);
 
+    /** How long a stop waits for the warm-up to end and clean up before it cleans up itself. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+
     /** What a warm-up did; it never fails the start. */
     public sealed interface Outcome {
         Duration took();
@@ -93,7 +97,9 @@ public final class TrafficWarmUp {
     private final StreamsConfig config;
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile KafkaStreams streams;
+    private volatile KafkaConsumer<byte[], byte[]> reader;
 
     private TrafficWarmUp(Properties streamsProperties, String instanceId) {
         this.applicationId = prefix(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), instanceId);
@@ -147,13 +153,7 @@ public final class TrafficWarmUp {
                         + " stand-in model named 'synthetic'",
                 images,
                 warmUp.applicationId);
-        // a stop during the warm-up still deletes what it created
-        var onStop = new Thread(
-                () -> {
-                    warmUp.stopping.set(true);
-                    warmUp.cleanUp();
-                },
-                "warm-up-cleanup");
+        var onStop = new Thread(warmUp::stop, "warm-up-stop");
         Runtime.getRuntime().addShutdownHook(onStop);
         try (Admin admin = Admin.create(warmUp.config.getAdminConfigs(warmUp.applicationId + "-admin"))) {
             TopicAdmin.ensureTopics(admin, warmUp.topicsToCreate(), TIMEOUT);
@@ -174,11 +174,31 @@ public final class TrafficWarmUp {
             return new Outcome.Skipped(e.toString(), Duration.ofNanos(System.nanoTime() - started));
         } finally {
             warmUp.cleanUp();
+            warmUp.finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onStop);
             } catch (IllegalStateException stopping) {
                 // the hook runs, or has run, the same cleanup
             }
+        }
+    }
+
+    /**
+     * On a stop signal: the warm-up ends at its next request and cleans up after itself. Deleting
+     * its topics from here instead left it waiting a minute for a deleted topic's metadata.
+     */
+    private void stop() {
+        stopping.set(true);
+        var waiting = reader;
+        if (waiting != null) {
+            waiting.wakeup();
+        }
+        try {
+            if (!finished.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                cleanUp();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -218,6 +238,7 @@ public final class TrafficWarmUp {
                         config.getGlobalConsumerConfigs(applicationId + "-reader"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
+            this.reader = reader;
             var output = new TopicPartition(topics.predictionsOut(), 0);
             reader.assign(List.of(output));
             reader.seekToEnd(List.of(output));
