@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * still answered its first 10 s of traffic at 1,000 images/s with a p99 of 328-868 ms: the rest of
  * its code, Kafka's clients and Streams' per-record work, was still being compiled (the optimising
  * compiler took over a thousand of their methods after {@code RUNNING}). After this round trip,
- * p99 over the same window was 31-229 ms (docs/BENCHMARKS.md, W1).
+ * p99 over the same window was 40-229 ms (docs/BENCHMARKS.md, W1).
  *
  * <p>The topics, the warm-up application's group and its changelog are named after the application
  * and the instance, so instances starting together do not share them, and are deleted afterwards;
@@ -202,10 +202,15 @@ public final class TrafficWarmUp {
         }
     }
 
+    /** The topics the warm-up itself makes (dead letters share the output topic). */
+    private List<String> madeTopics() {
+        return List.of(topics.digitsIn(), topics.predictionsOut(), topics.modelSnapshots());
+    }
+
     private List<NewTopic> topicsToCreate() {
         // deleted after the warm-up; kept short in case a crash leaves them
         Map<String, String> shortLived = Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000");
-        return List.of(topics.digitsIn(), topics.predictionsOut(), topics.modelSnapshots()).stream()
+        return madeTopics().stream()
                 .map(name -> new NewTopic(name, Optional.of(1), Optional.empty()).configs(shortLived))
                 .toList();
     }
@@ -288,8 +293,8 @@ public final class TrafficWarmUp {
             StreamsDefaults.closeLeavingGroup(running, CLEANUP_TIMEOUT);
             running.cleanUp();
         }
-        var created = new ArrayList<>(List.of(topics.digitsIn(), topics.predictionsOut(), topics.modelSnapshots()));
-        created.add(applicationId + "-" + ClassifierTopology.BUFFER_STORE + "-changelog");
+        var created = new ArrayList<>(madeTopics());
+        created.add(applicationId + "-" + ClassifierTopology.BUFFER_STORE + "-changelog"); // Kafka Streams made it
         try (Admin admin = Admin.create(config.getAdminConfigs(applicationId + "-cleanup"))) {
             // what a warm-up stopped early never made (its changelog, its group) is not there to delete
             for (var deleted : admin.deleteTopics(created).topicNameValues().entrySet()) {
