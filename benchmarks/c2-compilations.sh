@@ -6,6 +6,9 @@
 #
 #   benchmarks/c2-compilations.sh /tmp/cold-start-logs.../classifier-1.log [WINDOW] [PACKAGES]
 #
+# It also lists this project's methods whose C2-compiled code was thrown away ("made not entrant")
+# after the decode/encode path's warm-up: each runs slower until compiled again.
+#
 # A PrintCompilation line starts with the JVM's uptime in ms; a log line does not.
 set -eu
 log=${1:?usage: c2-compilations.sh CLASSIFIER_LOG [WINDOW_SECONDS] [PACKAGES]}
@@ -17,6 +20,14 @@ grep -q 'Kafka Streams .* -> RUNNING' "$log" || { echo "c2-compilations: $log ne
 awk -v window="$window" -v packages="$packages" '
     # the uptime of the last compilation printed before RUNNING dates it
     /Kafka Streams .* -> RUNNING/ && !running { running = uptime; next }
+    /Warmed up the decode\/encode path/ { warmed = 1; next }
+    warmed && $1 ~ /^[0-9]+$/ && /made not entrant/ {
+        for (i = 3; i <= NF; i++) if ($i ~ /^[0-4]$/) { tier = $i; method = $(i + 1); break }
+        if (tier == 4 && method ~ /^io\.digitstream\./) {
+            thrown[++nthrown] = sprintf("%s at %s", method, running ? sprintf("%+.1f s from RUNNING", ($1 - running) / 1000) : "uptime " $1 " ms, before RUNNING")
+        }
+        next
+    }
     $1 ~ /^[0-9]+$/ && !/made not entrant|made zombie/ {
         uptime = $1
         for (i = 3; i <= NF; i++) if ($i ~ /^[0-4]$/) { tier = $i; method = $(i + 1); break }
@@ -33,4 +44,6 @@ awk -v window="$window" -v packages="$packages" '
         n = 0; for (p in package) names[++n] = p
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (package[names[j]] > package[names[i]]) { t = names[i]; names[i] = names[j]; names[j] = t }
         for (i = 1; i <= n && i <= packages; i++) printf "  %4d %s\n", package[names[i]], names[i]
+        printf "Compiled methods of io.digitstream thrown away after the path warm-up: %d\n", nthrown
+        for (i = 1; i <= nthrown; i++) print "  " thrown[i]
     }' "$log"

@@ -10,6 +10,7 @@ import io.digitstream.schemas.message.Image;
 import io.digitstream.schemas.message.ImageEvent;
 import io.digitstream.schemas.message.ImageEventCodec;
 import io.digitstream.schemas.message.MessageSerdes;
+import io.digitstream.schemas.message.ModelDecision;
 import io.digitstream.schemas.message.Prediction;
 import java.time.Duration;
 import java.util.Random;
@@ -55,6 +56,17 @@ public final class WarmUp {
      * real image.
      */
     static final int PATH_THREADS = 4;
+
+    /**
+     * Every this many rounds, a model decision is written and read back with Jackson's object
+     * mapper, as an instance does with its decisions and high-water marks when a model is admitted.
+     * The mapper's first use loads classes (ObjectReader among them) that the compiled hot path had
+     * assumed absent, and takes branches of Jackson's parser and generator that the hot path never
+     * does: at the first model's admission, after the warm-up, it made the compiled event decoding
+     * and prediction writing "not entrant", to be compiled again under the first users' images
+     * (docs/BENCHMARKS.md, W1). Used among the rounds, it is part of what the JIT compiles for.
+     */
+    static final int ROUNDS_PER_MAPPER_USE = 64;
 
     /**
      * Batch sizes up to this one each get a call; above it, powers of two and max-batch itself. A
@@ -184,8 +196,14 @@ public final class WarmUp {
         long rounds(int from, int to) {
             Serde<PendingImage> buffer = PendingImage.serde();
             Serializer<Prediction> predictions = MessageSerdes.prediction().serializer();
+            Serde<ModelDecision> decisions = MessageSerdes.modelDecision();
             long checksum = 0;
             for (int round = from; round < to; round++) {
+                if (round % ROUNDS_PER_MAPPER_USE == 0) {
+                    byte[] decision = decisions.serializer().serialize(null, syntheticDecision(round));
+                    checksum +=
+                            decisions.deserializer().deserialize(null, decision).version();
+                }
                 int variant = round % VARIANTS;
                 boolean asJson = (round / VARIANTS) % 2 == 0;
                 byte[] value = asJson ? json[variant] : binary[variant];
@@ -251,6 +269,28 @@ public final class WarmUp {
         Long sentAt = variant % 7 == 6 ? null : System.currentTimeMillis() - random.nextInt(1000);
         String id = "warm-up-" + "x".repeat(variant % 4) + variant;
         return new ImageEvent(id, new Image.Pixels(pixels), label, sentAt);
+    }
+
+    /** A decision as an instance writes one when a model comes to serve. */
+    private static ModelDecision syntheticDecision(int round) {
+        long now = System.currentTimeMillis();
+        return new ModelDecision(
+                "warm-up",
+                (long) round,
+                ModelDecision.SERVING,
+                null,
+                null,
+                0.99,
+                1000,
+                round - 1L,
+                0.98,
+                "warm-up-key",
+                null,
+                "warm-up",
+                now - 1000,
+                now,
+                "warm-up",
+                null);
     }
 
     /** {@code count} images of seeded noise: an engine's arithmetic does not depend on what they show. */
