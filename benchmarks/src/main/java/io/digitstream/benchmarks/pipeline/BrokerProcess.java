@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,23 +22,34 @@ final class BrokerProcess implements AutoCloseable {
 
     private final Process process;
     private final String bootstrapServers;
+    private final Path gcLog;
 
-    private BrokerProcess(Process process, String bootstrapServers) {
+    private BrokerProcess(Process process, String bootstrapServers, Path gcLog) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.gcLog = gcLog;
     }
 
     /** Starts the embedded broker in a child JVM on this classpath and waits until it listens. */
     static BrokerProcess start() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(
-                        java, "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName())
+        return start(null);
+    }
+
+    /** As {@link #start()}, the child logging its collections to {@code gcLog} (none if null) for {@link #gcPauses}. */
+    static BrokerProcess start(Path gcLog) throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (gcLog != null) {
+            command.add(GcPauses.logFlag(gcLog));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName()));
+        Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = lines.readLine()) != null; ) {
             if (line.startsWith(READY)) {
-                return new BrokerProcess(process, line.substring(READY.length()).strip());
+                return new BrokerProcess(process, line.substring(READY.length()).strip(), gcLog);
             }
         }
         process.destroyForcibly();
@@ -45,6 +58,11 @@ final class BrokerProcess implements AutoCloseable {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The broker's stop-the-world pauses that ended between the two times (none unless started with a GC log). */
+    List<GcPauses.Pause> gcPauses(long fromMs, long toMs) throws IOException {
+        return gcLog == null ? List.of() : GcPauses.fromLog(gcLog, fromMs, toMs);
     }
 
     /** CPU nanoseconds the broker's process has used so far, or 0 where /proc is not there. */

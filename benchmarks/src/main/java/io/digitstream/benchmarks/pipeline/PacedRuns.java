@@ -35,7 +35,7 @@ final class PacedRuns {
                 rows.add(String.format(
                         Locale.ROOT,
                         "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
-                                + " %d ms | %.0f %% | %d of %d |",
+                                + " %d ms | %.0f %% | %s | %d of %d |",
                         100 * fraction,
                         lingerMs,
                         rate,
@@ -49,11 +49,29 @@ final class PacedRuns {
                         run.gcPauses().size(),
                         run.gcPauseMillis(),
                         100 * run.tailShareInGcPauses(),
+                        othersShares(run),
                         tailWindows[0],
                         tailWindows[1]));
                 measured.add(new Measured(what, run));
             }
         }
         return rows;
+    }
+
+    /** Per other process its share of the p99 images, its pauses and their total: "broker 3 % (10, 136 ms); ...", or "-". */
+    private static String othersShares(Run run) {
+        if (run.othersGcPauses().isEmpty()) {
+            return "-";
+        }
+        List<String> shares = new ArrayList<>();
+        run.othersGcPauses()
+                .forEach((process, pauses) -> shares.add(String.format(
+                        Locale.ROOT,
+                        "%s %.0f %% (%d, %d ms)",
+                        process,
+                        100 * run.tailShareIn(pauses),
+                        pauses.size(),
+                        pauses.stream().mapToLong(GcPauses.Pause::millis).sum())));
+        return String.join("; ", shares);
     }
 }

@@ -104,7 +104,9 @@ public final class PipelineBench implements Callable<Integer> {
         }
         try (EmbeddedKafka kafka =
                         embedded && !brokerProcess ? EmbeddedKafka.onFreePort().start() : null;
-                BrokerProcess ownProcess = embedded && brokerProcess ? BrokerProcess.start() : null) {
+                BrokerProcess ownProcess = embedded && brokerProcess
+                        ? BrokerProcess.start(deployed == null ? null : deployed.resolve("broker.gc"))
+                        : null) {
             String servers = kafka != null
                     ? kafka.bootstrapServers()
                     : ownProcess != null ? ownProcess.bootstrapServers() : options.bootstrapServers;
@@ -133,6 +135,7 @@ public final class PipelineBench implements Callable<Integer> {
                     options.streamThreads,
                     options.adaptive,
                     brokerCpu,
+                    ownProcess != null ? ownProcess::gcPauses : (from, to) -> List.of(),
                     Duration.ofMillis(options.swapIntervalMs),
                     deployed);
 

@@ -40,7 +40,8 @@ final class Report {
                             o.pacedSeconds),
                     "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
                             + " | read p99 ms | mean batch | GC pauses, their total | p99 images in flight during a"
-                            + " pause | 100 ms windows holding the p99 images |",
+                            + " pause | p99 images in flight during another process's pause (as deployed)"
+                            + " | 100 ms windows holding the p99 images |",
                     pacedRows);
         }
         Tables.printTable(

@@ -20,7 +20,9 @@ import java.util.stream.IntStream;
  * @param changelogRecords the buffer changelog's records (0 for the pass-through)
  * @param console          what an attached console showed, or null
  * @param allocatedBytes   Java heap allocated by part during the run
- * @param gcPauses         stop-the-world collections in this JVM during the run
+ * @param gcPauses         the classifier's stop-the-world collections during the run
+ * @param othersGcPauses   where the classifier runs in a JVM of its own, the other processes' (the broker's,
+ *                         the load generator's) by name, to tell whose pause a tail met; empty otherwise
  */
 record Run(
         int count,
@@ -37,7 +39,8 @@ record Run(
         long changelogRecords,
         ConsoleSeen console,
         Map<CpuLedger.Part, Long> allocatedBytes,
-        List<GcPauses.Pause> gcPauses) {
+        List<GcPauses.Pause> gcPauses,
+        Map<String, List<GcPauses.Pause>> othersGcPauses) {
 
     /** {@code inferenceNanos} of a classifier in its own JVM, whose engine's CPU this JVM cannot tell apart. */
     static final long INFERENCE_NOT_SPLIT = -1;
@@ -58,7 +61,8 @@ record Run(
                 records,
                 console,
                 allocatedBytes,
-                gcPauses);
+                gcPauses,
+                othersGcPauses);
     }
 
     long gcPauseMillis() {
@@ -71,6 +75,11 @@ record Run(
      * near 0, something else does (NaN without latencies).
      */
     double tailShareInGcPauses() {
+        return tailShareIn(gcPauses);
+    }
+
+    /** As {@link #tailShareInGcPauses()}, for the given pauses (another process's). */
+    double tailShareIn(List<GcPauses.Pause> pauses) {
         double p99 = p99();
         int tail = 0;
         int paused = 0;
@@ -81,7 +90,7 @@ record Run(
             tail++;
             long from = sentAtMs[i];
             long to = emittedAtMs[i];
-            if (gcPauses.stream().anyMatch(pause -> pause.overlaps(from, to))) {
+            if (pauses.stream().anyMatch(pause -> pause.overlaps(from, to))) {
                 paused++;
             }
         }

@@ -26,6 +26,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * of new clients, topics and consumer groups that a fresh instance per run would compile anew.
  */
 final class Session implements AutoCloseable {
+    /** A process's stop-the-world pauses that ended between two epoch milliseconds. */
+    @FunctionalInterface
+    interface PauseLog {
+        List<GcPauses.Pause> between(long fromMs, long toMs) throws IOException;
+    }
+
     /** What every session of one benchmark shares. */
     record Setup(
             KafkaConnection cluster,
@@ -59,6 +66,7 @@ final class Session implements AutoCloseable {
             int streamThreads,
             boolean adaptive,
             LongSupplier brokerCpu,
+            PauseLog brokerPauses,
             Duration swapInterval,
             Path deployed) {
         /** With {@code engine} instead. */
@@ -73,6 +81,7 @@ final class Session implements AutoCloseable {
                     streamThreads,
                     adaptive,
                     brokerCpu,
+                    brokerPauses,
                     swapInterval,
                     deployed);
         }
@@ -264,9 +273,15 @@ final class Session implements AutoCloseable {
         swapper.join();
         ConsoleSeen consoleSeen = attached == null ? null : attached.finish(drained.count());
         Map<CpuLedger.Part, Long> cpuSpent = cpu.stop();
-        // where the classifier has a JVM of its own, its pauses are the ones in its images' way
-        List<GcPauses.Pause> paused =
-                process != null ? process.gcPauses(startedMs, System.currentTimeMillis()) : pauses.pauses();
+        // where the classifier has a JVM of its own, its pauses are the ones in its images' way; the
+        // broker's and the load generator's are then apart, as other processes the images pass through
+        long endedMs = System.currentTimeMillis();
+        List<GcPauses.Pause> paused = process != null ? process.gcPauses(startedMs, endedMs) : pauses.pauses();
+        Map<String, List<GcPauses.Pause>> othersPaused = new LinkedHashMap<>();
+        if (process != null) {
+            othersPaused.put("broker", setup.brokerPauses().between(startedMs, endedMs));
+            othersPaused.put("load generator", pauses.pauses());
+        }
         pauses.close();
         if (attached != null) {
             attached.close();
@@ -293,7 +308,8 @@ final class Session implements AutoCloseable {
                 0,
                 consoleSeen,
                 cpu.allocatedBytes(),
-                paused);
+                paused,
+                othersPaused);
     }
 
     /**

@@ -23,6 +23,8 @@ class RunTest {
         assertThat(run(sent, emitted, List.of(pause)).tailShareInGcPauses()).isEqualTo(0.5);
         assertThat(run(sent, emitted, List.of()).tailShareInGcPauses()).isZero();
         assertThat(run(sent, emitted, List.of(pause)).gcPauseMillis()).isEqualTo(10);
+        assertThat(run(sent, emitted, List.of()).tailShareIn(List.of(new GcPauses.Pause(1_085, 1_086))))
+                .isEqualTo(0.5);
     }
 
     @Test
@@ -46,6 +48,21 @@ class RunTest {
 
     private static Run run(long[] sent, long[] emitted, List<GcPauses.Pause> pauses) {
         return new Run(
-                sent.length, 0, sent, emitted, emitted, 0, new long[0], Map.of(), 1, 0, 0, 0, null, Map.of(), pauses);
+                sent.length,
+                0,
+                sent,
+                emitted,
+                emitted,
+                0,
+                new long[0],
+                Map.of(),
+                1,
+                0,
+                0,
+                0,
+                null,
+                Map.of(),
+                pauses,
+                Map.of());
     }
 }
