@@ -62,6 +62,11 @@ final class GcPauses implements AutoCloseable {
         }
     }
 
+    /** How long {@code pauses} held their JVM in all, in milliseconds. */
+    static long totalMillis(List<Pause> pauses) {
+        return pauses.stream().mapToLong(Pause::millis).sum();
+    }
+
     /** Listens from now until {@link #close()}. */
     static GcPauses listen() {
         return new GcPauses();

@@ -71,7 +71,7 @@ final class PacedRuns {
                         process,
                         100 * run.tailShareIn(pauses),
                         pauses.size(),
-                        pauses.stream().mapToLong(GcPauses.Pause::millis).sum())));
+                        GcPauses.totalMillis(pauses))));
         return String.join("; ", shares);
     }
 }

@@ -66,7 +66,7 @@ record Run(
     }
 
     long gcPauseMillis() {
-        return gcPauses.stream().mapToLong(GcPauses.Pause::millis).sum();
+        return GcPauses.totalMillis(gcPauses);
     }
 
     /**
