@@ -70,6 +70,11 @@ final class BrokerProcess implements AutoCloseable {
         return ProcStat.cpuNanos(process.pid());
     }
 
+    /** CPU nanoseconds its JIT compilers have used so far (0 where /proc is not there). */
+    long compilerNanos() {
+        return ProcStat.compilerNanos(process.pid());
+    }
+
     @Override
     public void close() throws InterruptedException {
         try {

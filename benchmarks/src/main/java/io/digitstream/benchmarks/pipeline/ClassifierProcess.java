@@ -194,6 +194,11 @@ final class ClassifierProcess implements AutoCloseable {
         return ProcStat.cpuNanos(process.pid());
     }
 
+    /** CPU nanoseconds its JIT compilers have used so far (0 where /proc is not there). */
+    long compilerNanos() {
+        return ProcStat.compilerNanos(process.pid());
+    }
+
     /** Resident memory in bytes (0 where /proc is not there). */
     long residentBytes() {
         return ProcStat.residentBytes(process.pid());

@@ -135,6 +135,7 @@ public final class PipelineBench implements Callable<Integer> {
                     options.streamThreads,
                     options.adaptive,
                     brokerCpu,
+                    ownProcess != null ? ownProcess::compilerNanos : () -> 0,
                     ownProcess != null ? ownProcess::gcPauses : (from, to) -> List.of(),
                     Duration.ofMillis(options.swapIntervalMs),
                     deployed);

@@ -18,6 +18,33 @@ final class ProcStat {
                 : (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
     }
 
+    /**
+     * CPU nanoseconds the JIT compilers of the JVM {@code pid} have used so far: its threads named
+     * as HotSpot names them ({@code C1 CompilerThread0}, cut by Linux to 15 characters), 0 where
+     * /proc is not there.
+     */
+    static long compilerNanos(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.mapToLong(task -> {
+                        try {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                                return 0;
+                            }
+                            String[] fields =
+                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
+                        } catch (IOException | RuntimeException e) {
+                            return 0; // the thread ended meanwhile
+                        }
+                    })
+                    .sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** Resident set size of {@code pid} in bytes, or 0 where /proc is not there. */
     static long residentBytes(long pid) {
         String[] fields = statFields(pid);

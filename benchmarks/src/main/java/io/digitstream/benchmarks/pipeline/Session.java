@@ -66,6 +66,7 @@ final class Session implements AutoCloseable {
             int streamThreads,
             boolean adaptive,
             LongSupplier brokerCpu,
+            LongSupplier brokerCompiling,
             PauseLog brokerPauses,
             Duration swapInterval,
             Path deployed) {
@@ -81,6 +82,7 @@ final class Session implements AutoCloseable {
                     streamThreads,
                     adaptive,
                     brokerCpu,
+                    brokerCompiling,
                     brokerPauses,
                     swapInterval,
                     deployed);
@@ -201,6 +203,18 @@ final class Session implements AutoCloseable {
     /** The subject of {@code plan} started on its own topics; the classifier serving version 1. */
     static Session start(Setup setup, Plan plan) throws Exception {
         return new Session(setup, plan);
+    }
+
+    /**
+     * How long the JIT compilers of every JVM the images pass through have run so far: this one's
+     * by its compilation bean, a classifier and a broker in JVMs of their own by their compiler
+     * threads' CPU. A classifier in its own JVM compiles its paced paths there, out of this JVM's
+     * sight, and its compiler threads take a core the images need.
+     */
+    long compilingNanos() {
+        long own = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() * 1_000_000;
+        long classifier = process != null ? process.compilerNanos() : 0;
+        return own + classifier + setup.brokerCompiling().getAsLong();
     }
 
     boolean isClassifier() {

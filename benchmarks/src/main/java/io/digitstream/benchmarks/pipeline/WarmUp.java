@@ -1,6 +1,5 @@
 package io.digitstream.benchmarks.pipeline;
 
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +15,19 @@ final class WarmUp {
 
     /**
      * Untimed rounds on the session until the JIT has settled, as it has in a classifier that has
-     * served for a while: broker, clients, Streams and engine share this JVM, and on two cores C2
-     * takes most of a core for the first minute or more. Settled: the JIT compiled for under a
-     * tenth of the last round and, flooded, two rounds in a row agree within 5 %. Prints what it saw.
+     * served for a while: on two cores C2 takes most of a core for the first minute or more, in
+     * every JVM the images pass through ({@link Session#compilingNanos()}). Settled: the JIT
+     * compiled for under a tenth of the last round and, flooded, two rounds in a row agree within
+     * 5 %. Prints what it saw.
      */
     static void settle(Session session, Plan round, String what, int warmUpRounds) throws Exception {
-        var compiler = ManagementFactory.getCompilationMXBean();
         double previous = 0;
         for (int r = 1; r <= warmUpRounds; r++) {
-            long compiledBefore = compiler.getTotalCompilationTime();
+            long compiledBefore = session.compilingNanos();
             long started = System.nanoTime();
             double rate = session.round(round).perSecond();
             double wallMs = (System.nanoTime() - started) / 1e6;
-            double compiledMs = compiler.getTotalCompilationTime() - compiledBefore;
+            double compiledMs = (session.compilingNanos() - compiledBefore) / 1e6;
             log.info(
                     "Warm-up of {}, round {}: {} img/s; JIT compiled {} ms of {} ms",
                     what,
