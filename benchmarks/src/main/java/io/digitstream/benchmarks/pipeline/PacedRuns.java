@@ -35,7 +35,7 @@ final class PacedRuns {
                 rows.add(String.format(
                         Locale.ROOT,
                         "| %.0f %% of the flood rate | %d | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d,"
-                                + " %d ms | %.0f %% | %s | %d of %d |",
+                                + " %d ms | %.0f %% | %s | %d of %d | %s | %s |",
                         100 * fraction,
                         lingerMs,
                         rate,
@@ -51,11 +51,35 @@ final class PacedRuns {
                         100 * run.tailShareInGcPauses(),
                         othersShares(run),
                         tailWindows[0],
-                        tailWindows[1]));
+                        tailWindows[1],
+                        pressures(run),
+                        machineStalls(run)));
                 measured.add(new Measured(what, run));
             }
         }
         return rows;
+    }
+
+    /** "61 %, 30 %": the CPU pressure the p99 images met, and over the run; "-" where not watched. */
+    private static String pressures(Run run) {
+        if (!run.scheduling().hasPressure()) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.0f %%, %.0f %%", 100 * run.tailPressure(), 100 * run.pressure());
+    }
+
+    /** "12 % (9, 140 ms)": the p99 images in flight during a stall of the machine, the stalls and their total. */
+    private static String machineStalls(Run run) {
+        if (!run.scheduling().hasPressure()) {
+            return "-";
+        }
+        List<GcPauses.Pause> stalls = run.scheduling().machineStalls();
+        return String.format(
+                Locale.ROOT,
+                "%.0f %% (%d, %d ms)",
+                100 * run.tailShareIn(stalls),
+                stalls.size(),
+                GcPauses.totalMillis(stalls));
     }
 
     /** Per other process its share of the p99 images, its pauses and their total: "broker 3 % (10, 136 ms); ...", or "-". */

@@ -41,7 +41,8 @@ final class Report {
                     "| load | producer linger ms | img/s sent | img/s end to end | p50 ms | p99 ms | max ms | read p50 ms"
                             + " | read p99 ms | mean batch | GC pauses, their total | p99 images in flight during a"
                             + " pause | p99 images in flight during another process's pause (as deployed)"
-                            + " | 100 ms windows holding the p99 images |",
+                            + " | 100 ms windows holding the p99 images | CPU pressure met by the p99 images, over the"
+                            + " run | p99 images in flight during a stall of the machine (stalls, their total) |",
                     pacedRows);
         }
         Tables.printTable(

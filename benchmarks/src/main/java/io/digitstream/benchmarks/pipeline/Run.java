@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
  * @param gcPauses         the classifier's stop-the-world collections during the run
  * @param othersGcPauses   where the classifier runs in a JVM of its own, the other processes' (the broker's,
  *                         the load generator's) by name, to tell whose pause a tail met; empty otherwise
+ * @param scheduling       the machine's CPU pressure and stalls during the run ({@link SchedulerWatch.Trace#NONE}
+ *                         where not watched)
  */
 record Run(
         int count,
@@ -40,7 +42,8 @@ record Run(
         ConsoleSeen console,
         Map<CpuLedger.Part, Long> allocatedBytes,
         List<GcPauses.Pause> gcPauses,
-        Map<String, List<GcPauses.Pause>> othersGcPauses) {
+        Map<String, List<GcPauses.Pause>> othersGcPauses,
+        SchedulerWatch.Trace scheduling) {
 
     /** {@code inferenceNanos} of a classifier in its own JVM, whose engine's CPU this JVM cannot tell apart. */
     static final long INFERENCE_NOT_SPLIT = -1;
@@ -62,7 +65,8 @@ record Run(
                 console,
                 allocatedBytes,
                 gcPauses,
-                othersGcPauses);
+                othersGcPauses,
+                scheduling);
     }
 
     long gcPauseMillis() {
@@ -95,6 +99,28 @@ record Run(
             }
         }
         return tail == 0 ? Double.NaN : (double) paused / tail;
+    }
+
+    /**
+     * The CPU pressure the images at or past the p99 latency met, each between its send and its
+     * emission (the share of that time in which a runnable thread waited for a core), averaged;
+     * beside {@link #pressure()} it says whether the slowest images met busier cores than the rest
+     * (NaN where not watched).
+     */
+    double tailPressure() {
+        double p99 = p99();
+        return IntStream.range(0, sentAtMs.length)
+                .filter(i -> emittedAtMs[i] - sentAtMs[i] >= p99)
+                .mapToDouble(i -> scheduling.pressureShare(sentAtMs[i], emittedAtMs[i]))
+                .filter(share -> !Double.isNaN(share))
+                .average()
+                .orElse(Double.NaN);
+    }
+
+    /** The CPU pressure over the whole run (NaN where not watched). */
+    double pressure() {
+        long[] at = scheduling.sampledAtMs();
+        return scheduling.hasPressure() ? scheduling.pressureShare(at[0], at[at.length - 1]) : Double.NaN;
     }
 
     /**

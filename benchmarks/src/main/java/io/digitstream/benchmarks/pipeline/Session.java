@@ -241,6 +241,7 @@ final class Session implements AutoCloseable {
         long firstVersion = nextVersion;
         nextVersion += round.swaps();
         GcPauses pauses = GcPauses.listen();
+        SchedulerWatch scheduler = SchedulerWatch.start();
         long deadLettersBefore = drain.endOffsets(topics.deadLetters());
         CpuLedger cpu = CpuLedger.start(setup.brokerCpu(), process == null ? null : process::cpuNanos);
         long startedMs = System.currentTimeMillis();
@@ -296,6 +297,7 @@ final class Session implements AutoCloseable {
             othersPaused.put("broker", setup.brokerPauses().between(startedMs, endedMs));
             othersPaused.put("load generator", pauses.pauses());
         }
+        SchedulerWatch.Trace scheduling = withoutOwnPauses(scheduler.stop(), pauses.pauses());
         pauses.close();
         if (attached != null) {
             attached.close();
@@ -323,7 +325,19 @@ final class Session implements AutoCloseable {
                 consoleSeen,
                 cpu.allocatedBytes(),
                 paused,
-                othersPaused);
+                othersPaused,
+                scheduling);
+    }
+
+    /**
+     * The watch runs in this JVM, so its thread is late to wake during this JVM's own collections
+     * too: those are the load generator's pauses, counted apart, not the machine's stalls.
+     */
+    private static SchedulerWatch.Trace withoutOwnPauses(SchedulerWatch.Trace trace, List<GcPauses.Pause> own) {
+        List<GcPauses.Pause> stalls = trace.machineStalls().stream()
+                .filter(stall -> own.stream().noneMatch(p -> p.overlaps(stall.startMs(), stall.endMs())))
+                .toList();
+        return new SchedulerWatch.Trace(trace.sampledAtMs(), trace.pressureMicros(), stalls);
     }
 
     /**

@@ -46,7 +46,36 @@ class RunTest {
         assertThat(run(new long[0], new long[0], List.of()).tailWindows(100)).containsExactly(0, 0);
     }
 
+    @Test
+    void theTailsPressureIsWhatTheSlowestImagesMetInFlight() {
+        long[] sent = new long[100];
+        long[] emitted = new long[100];
+        for (int i = 0; i < 100; i++) {
+            sent[i] = 1_000 + i;
+            emitted[i] = sent[i] + 5;
+        }
+        emitted[10] = sent[10] + 50; // in flight 1,010-1,060: pressed from 1,030 to 1,060
+        emitted[80] = sent[80] + 50; // in flight 1,080-1,130: no pressure
+        // a thread waited for a core from 1,030 to 1,060 and at no other time, sampled every 10 ms
+        long[] at = new long[21];
+        long[] total = new long[21];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = 1_000 + 10L * i;
+            total[i] = 1_000 * Math.max(0, Math.min(at[i], 1_060) - 1_030);
+        }
+        var trace = new SchedulerWatch.Trace(at, total, List.of());
+
+        Run run = run(sent, emitted, List.of(), trace);
+        assertThat(run.tailPressure()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run.pressure()).isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(run(sent, emitted, List.of()).tailPressure()).isNaN();
+    }
+
     private static Run run(long[] sent, long[] emitted, List<GcPauses.Pause> pauses) {
+        return run(sent, emitted, pauses, SchedulerWatch.Trace.NONE);
+    }
+
+    private static Run run(long[] sent, long[] emitted, List<GcPauses.Pause> pauses, SchedulerWatch.Trace scheduling) {
         return new Run(
                 sent.length,
                 0,
@@ -63,6 +92,7 @@ class RunTest {
                 null,
                 Map.of(),
                 pauses,
-                Map.of());
+                Map.of(),
+                scheduling);
     }
 }
