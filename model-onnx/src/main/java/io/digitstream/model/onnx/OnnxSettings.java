@@ -73,9 +73,21 @@ public record OnnxSettings(int threads, Parallelism parallelism, boolean spinnin
         return parallelism == Parallelism.OPERATOR ? threads : 1;
     }
 
-    /** Parts one batch of {@code images} is cut into: one per thread, none empty. */
+    /**
+     * A part of a batch cut by {@link Parallelism#BATCH} holds at least this many images. Handing a
+     * part to another thread wakes it, and each part pays ONNX Runtime's cost per call: with fewer
+     * images a part costs more than it saves. Measured on a Zen 5 (docs/BENCHMARKS.md, P1): the
+     * int8 engine cut into parts of one image ran 0.58-0.74x the images a second of one thread at
+     * batch 2, in parts of two 0.72-0.94x at batch 4, in parts of four 1.06-1.33x at batch 8. Paced
+     * traffic comes in batches that small, and there every wake-up is CPU that the broker and the
+     * stream thread wait for. float32, twice the work per image, gains 1.05-1.45x from parts of one
+     * or two; below four images it now runs on one thread too, for the same CPU's sake.
+     */
+    static final int MIN_PART_IMAGES = 4;
+
+    /** Parts one batch of {@code images} is cut into: one per thread, each of at least {@link #MIN_PART_IMAGES}. */
     int parts(int images) {
-        return parallelism == Parallelism.BATCH ? Math.max(1, Math.min(threads, images)) : 1;
+        return parallelism == Parallelism.BATCH ? Math.max(1, Math.min(threads, images / MIN_PART_IMAGES)) : 1;
     }
 
     /** As people read it in logs and decisions: "2 threads by batch". */
