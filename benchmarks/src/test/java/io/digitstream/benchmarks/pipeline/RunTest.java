@@ -9,13 +9,9 @@ import org.junit.jupiter.api.Test;
 class RunTest {
     @Test
     void theTailsShareInPausesCountsTheSlowestImagesInFlightDuringOne() {
-        // 100 images sent a millisecond apart, each emitted 5 ms later, but for two slow ones
-        long[] sent = new long[100];
-        long[] emitted = new long[100];
-        for (int i = 0; i < 100; i++) {
-            sent[i] = 1_000 + i;
-            emitted[i] = sent[i] + 5;
-        }
+        // 100 images, each emitted 5 ms after its send, but for two slow ones
+        long[] sent = sentEveryMillisecond(100, 1_000);
+        long[] emitted = emittedAfter(sent, 5);
         emitted[10] = sent[10] + 50; // in flight during the pause at 1,030
         emitted[80] = sent[80] + 50; // slow with no pause near
         var pause = new GcPauses.Pause(1_030, 1_040);
@@ -29,13 +25,9 @@ class RunTest {
 
     @Test
     void theTailsWindowsSayWhetherTheSlowestImagesCameInSpells() {
-        // 1,000 images a millisecond apart (ten 100 ms windows), each 5 ms, but for twelve slow ones
-        long[] sent = new long[1_000];
-        long[] emitted = new long[1_000];
-        for (int i = 0; i < sent.length; i++) {
-            sent[i] = 10_000 + i;
-            emitted[i] = sent[i] + 5;
-        }
+        // 1,000 images (ten 100 ms windows), each 5 ms, but for twelve slow ones
+        long[] sent = sentEveryMillisecond(1_000, 10_000);
+        long[] emitted = emittedAfter(sent, 5);
         for (int i = 300; i < 310; i++) {
             emitted[i] = sent[i] + 40; // one spell, in the fourth window
         }
@@ -48,12 +40,8 @@ class RunTest {
 
     @Test
     void theTailsPressureIsWhatTheSlowestImagesMetInFlight() {
-        long[] sent = new long[100];
-        long[] emitted = new long[100];
-        for (int i = 0; i < 100; i++) {
-            sent[i] = 1_000 + i;
-            emitted[i] = sent[i] + 5;
-        }
+        long[] sent = sentEveryMillisecond(100, 1_000);
+        long[] emitted = emittedAfter(sent, 5);
         emitted[10] = sent[10] + 50; // in flight 1,010-1,060: pressed from 1,030 to 1,060
         emitted[80] = sent[80] + 50; // in flight 1,080-1,130: no pressure
         // a thread waited for a core from 1,030 to 1,060 and at no other time, sampled every 10 ms
@@ -69,6 +57,14 @@ class RunTest {
         assertThat(run.tailPressure()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(run.pressure()).isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(run(sent, emitted, List.of()).tailPressure()).isNaN();
+    }
+
+    private static long[] sentEveryMillisecond(int images, long firstMs) {
+        return java.util.stream.LongStream.range(firstMs, firstMs + images).toArray();
+    }
+
+    private static long[] emittedAfter(long[] sent, long latencyMs) {
+        return java.util.Arrays.stream(sent).map(ms -> ms + latencyMs).toArray();
     }
 
     private static Run run(long[] sent, long[] emitted, List<GcPauses.Pause> pauses) {
