@@ -10,12 +10,22 @@ final class ProcStat {
 
     private ProcStat() {}
 
+    /**
+     * One {@code stat} file of proc(5), a process's or a thread's.
+     *
+     * @param name   the command name, without its parentheses
+     * @param fields the fields after it: field 3 of proc(5) is index 0
+     */
+    private record Stat(String name, String[] fields) {
+        long cpuNanos() {
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
+        }
+    }
+
     /** User plus system CPU nanoseconds of {@code pid} so far, or 0 where /proc is not there. */
     static long cpuNanos(long pid) {
-        String[] fields = statFields(pid);
-        return fields == null
-                ? 0
-                : (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
+        Stat stat = read(processStat(pid));
+        return stat == null ? 0 : stat.cpuNanos();
     }
 
     /**
@@ -25,20 +35,11 @@ final class ProcStat {
      */
     static long compilerNanos(long pid) {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.mapToLong(task -> {
-                        try {
-                            String stat = Files.readString(task.resolve("stat"));
-                            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
-                                return 0;
-                            }
-                            String[] fields =
-                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CpuLedger.NANOS_PER_TICK;
-                        } catch (IOException | RuntimeException e) {
-                            return 0; // the thread ended meanwhile
-                        }
-                    })
+            return tasks.map(task -> read(task.resolve("stat")))
+                    .filter(stat -> stat != null
+                            && (stat.name().startsWith("C1 CompilerThre")
+                                    || stat.name().startsWith("C2 CompilerThre")))
+                    .mapToLong(Stat::cpuNanos)
                     .sum();
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -47,15 +48,22 @@ final class ProcStat {
 
     /** Resident set size of {@code pid} in bytes, or 0 where /proc is not there. */
     static long residentBytes(long pid) {
-        String[] fields = statFields(pid);
-        return fields == null ? 0 : Long.parseLong(fields[21]) * PAGE_BYTES;
+        Stat stat = read(processStat(pid));
+        return stat == null ? 0 : Long.parseLong(stat.fields()[21]) * PAGE_BYTES;
     }
 
-    /** The fields after the parenthesised command name: field 3 of proc(5) is index 0. */
-    private static String[] statFields(long pid) {
+    private static Path processStat(long pid) {
+        return Path.of("/proc", Long.toString(pid), "stat");
+    }
+
+    /** The stat file at {@code path}, or null where it is not there (the process or thread has ended). */
+    private static Stat read(Path path) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String stat = Files.readString(path);
+            int close = stat.lastIndexOf(')');
+            return new Stat(
+                    stat.substring(stat.indexOf('(') + 1, close),
+                    stat.substring(close + 2).split(" "));
         } catch (IOException | RuntimeException e) {
             return null;
         }

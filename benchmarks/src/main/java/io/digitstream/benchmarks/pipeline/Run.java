@@ -84,21 +84,17 @@ record Run(
 
     /** As {@link #tailShareInGcPauses()}, for the given pauses (another process's). */
     double tailShareIn(List<GcPauses.Pause> pauses) {
+        int[] tail = tail().toArray();
+        long paused = Arrays.stream(tail)
+                .filter(i -> pauses.stream().anyMatch(pause -> pause.overlaps(sentAtMs[i], emittedAtMs[i])))
+                .count();
+        return tail.length == 0 ? Double.NaN : (double) paused / tail.length;
+    }
+
+    /** The images at or past the p99 latency, by index. */
+    private IntStream tail() {
         double p99 = p99();
-        int tail = 0;
-        int paused = 0;
-        for (int i = 0; i < sentAtMs.length; i++) {
-            if (emittedAtMs[i] - sentAtMs[i] < p99) {
-                continue;
-            }
-            tail++;
-            long from = sentAtMs[i];
-            long to = emittedAtMs[i];
-            if (pauses.stream().anyMatch(pause -> pause.overlaps(from, to))) {
-                paused++;
-            }
-        }
-        return tail == 0 ? Double.NaN : (double) paused / tail;
+        return IntStream.range(0, sentAtMs.length).filter(i -> emittedAtMs[i] - sentAtMs[i] >= p99);
     }
 
     /**
@@ -108,10 +104,7 @@ record Run(
      * (NaN where not watched).
      */
     double tailPressure() {
-        double p99 = p99();
-        return IntStream.range(0, sentAtMs.length)
-                .filter(i -> emittedAtMs[i] - sentAtMs[i] >= p99)
-                .mapToDouble(i -> scheduling.pressureShare(sentAtMs[i], emittedAtMs[i]))
+        return tail().mapToDouble(i -> scheduling.pressureShare(sentAtMs[i], emittedAtMs[i]))
                 .filter(share -> !Double.isNaN(share))
                 .average()
                 .orElse(Double.NaN);
@@ -132,12 +125,9 @@ record Run(
         if (sentAtMs.length == 0) {
             return new long[2];
         }
-        double p99 = p99();
         long first = Arrays.stream(sentAtMs).min().orElseThrow();
         long last = Arrays.stream(sentAtMs).max().orElseThrow();
-        long windows = IntStream.range(0, sentAtMs.length)
-                .filter(i -> emittedAtMs[i] - sentAtMs[i] >= p99)
-                .mapToLong(i -> (sentAtMs[i] - first) / windowMs)
+        long windows = tail().mapToLong(i -> (sentAtMs[i] - first) / windowMs)
                 .distinct()
                 .count();
         return new long[] {windows, (last - first) / windowMs + 1};

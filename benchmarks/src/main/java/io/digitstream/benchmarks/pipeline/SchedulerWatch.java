@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * could run, which on a virtual machine means the host did not run its virtual CPU (hypervisors
  * that report no steal time show it no other way). Linux only; elsewhere it watches nothing.
  */
-final class SchedulerWatch implements AutoCloseable {
+final class SchedulerWatch {
     /** A wake-up at least this late counts as a stall; a millisecond or two is timer slack. */
     static final long STALL_MS = 5;
 
@@ -150,12 +150,5 @@ final class SchedulerWatch implements AutoCloseable {
         long[] at = sampledAtMs.stream().mapToLong(Long::longValue).toArray();
         long[] total = pressureMicros.stream().mapToLong(Long::longValue).toArray();
         return new Trace(at, total, List.copyOf(stalls));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (watching) {
-            stop();
-        }
     }
 }

@@ -291,13 +291,14 @@ final class Session implements AutoCloseable {
         // where the classifier has a JVM of its own, its pauses are the ones in its images' way; the
         // broker's and the load generator's are then apart, as other processes the images pass through
         long endedMs = System.currentTimeMillis();
-        List<GcPauses.Pause> paused = process != null ? process.gcPauses(startedMs, endedMs) : pauses.pauses();
+        List<GcPauses.Pause> ownPauses = pauses.pauses();
+        List<GcPauses.Pause> paused = process != null ? process.gcPauses(startedMs, endedMs) : ownPauses;
         Map<String, List<GcPauses.Pause>> othersPaused = new LinkedHashMap<>();
         if (process != null) {
             othersPaused.put("broker", setup.brokerPauses().between(startedMs, endedMs));
-            othersPaused.put("load generator", pauses.pauses());
+            othersPaused.put("load generator", ownPauses);
         }
-        SchedulerWatch.Trace scheduling = withoutOwnPauses(scheduler.stop(), pauses.pauses());
+        SchedulerWatch.Trace scheduling = withoutOwnPauses(scheduler.stop(), ownPauses);
         pauses.close();
         if (attached != null) {
             attached.close();
